@@ -1,0 +1,19 @@
+namespace Gateway.Errors;
+
+/// <summary>
+/// An S3 error to answer with. <paramref name="message"/> overrides the table's default text;
+/// <see cref="Extra"/> holds additional elements for the error document (S3 adds, for example,
+/// StringToSign and CanonicalRequest to SignatureDoesNotMatch so a client author can see the difference).
+/// </summary>
+internal sealed class S3Exception(S3ErrorCode code, string? message = null) : Exception(message ?? S3ErrorTable.Lookup(code).Message)
+{
+    public S3ErrorCode Code { get; } = code;
+
+    public List<KeyValuePair<string, string>> Extra { get; } = [];
+
+    public S3Exception With(string element, string value)
+    {
+        Extra.Add(new(element, value));
+        return this;
+    }
+}
