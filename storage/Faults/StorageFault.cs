@@ -3,6 +3,7 @@ namespace Storage.Faults;
 /// <summary>Why a storage call refused. The gateway maps each member to an S3 error in one place.</summary>
 internal enum StorageFault
 {
+    AccessDenied,
     NoSuchBucket,
     NoSuchKey,
     NoSuchUpload,
@@ -10,7 +11,6 @@ internal enum StorageFault
     BucketAlreadyOwnedByYou,
     BucketNotEmpty,
     PreconditionFailed,
-    NotModified,
     InvalidRange,
     InvalidPart,
     InvalidPartOrder,
@@ -18,6 +18,7 @@ internal enum StorageFault
     EntityTooLarge,
     IncompleteBody,
     InvalidArgument,
+    BadDigest,
 }
 
 internal sealed class StorageException(StorageFault fault, string? message = null) : Exception(message ?? fault.ToString())

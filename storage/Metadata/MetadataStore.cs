@@ -1,0 +1,82 @@
+using Microsoft.Data.Sqlite;
+
+namespace Storage.Metadata;
+
+/// <summary>
+/// The SQLite metadata database (WAL). Reads open a pooled connection each; writes are serialised in-process and
+/// run in one IMMEDIATE transaction each, which is the commit point of every state change.
+/// </summary>
+internal sealed class MetadataStore
+{
+    private readonly string _connectionString;
+    private readonly Lock _writeGate = new();
+
+    public MetadataStore(string databasePath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        using var connection = Open();
+        Execute(connection, null, "PRAGMA journal_mode=WAL;");
+        Migrations.Apply(connection);
+    }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // FULL: a committed transaction survives power loss, which the "row last" rule depends on.
+        Execute(connection, null, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;");
+        return connection;
+    }
+
+    public T Read<T>(Func<SqliteConnection, T> read)
+    {
+        using var connection = Open();
+        return read(connection);
+    }
+
+    public T Write<T>(Func<SqliteConnection, SqliteTransaction, T> write)
+    {
+        lock (_writeGate)
+        {
+            using var connection = Open();
+            using var tx = connection.BeginTransaction(deferred: false);
+            var result = write(connection, tx);
+            tx.Commit();
+            return result;
+        }
+    }
+
+    public static int Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(connection, tx, sql, args);
+        return cmd.ExecuteNonQuery();
+    }
+
+    public static T? Scalar<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(connection, tx, sql, args);
+        var value = cmd.ExecuteScalar();
+        return value is null or DBNull ? default : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        foreach (var (name, value) in args)
+        {
+            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return cmd;
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.Data.Sqlite;
+
+namespace Storage.Metadata;
+
+/// <summary>
+/// Schema versions, applied in order inside one transaction each. A database written by a newer gateway is
+/// refused rather than guessed at.
+/// </summary>
+internal static class Migrations
+{
+    private static readonly string[] Steps =
+    [
+        // 1: buckets, objects and the segment ranges each object is made of.
+        """
+        CREATE TABLE buckets(
+            name TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            created INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX buckets_by_owner ON buckets(owner, name);
+        CREATE TABLE objects(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            bucket TEXT NOT NULL REFERENCES buckets(name),
+            key TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            last_modified INTEGER NOT NULL,
+            headers TEXT NOT NULL,
+            checksum_algorithm TEXT,
+            checksum_value TEXT,
+            checksum_type TEXT,
+            parts_count INTEGER NOT NULL DEFAULT 0,
+            owner TEXT NOT NULL,
+            UNIQUE(bucket, key)
+        );
+        CREATE TABLE object_segments(
+            object_id INTEGER NOT NULL REFERENCES objects(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            segment_id TEXT NOT NULL,
+            seg_offset INTEGER NOT NULL,
+            length INTEGER NOT NULL,
+            part_number INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY(object_id, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX object_segments_by_segment ON object_segments(segment_id);
+        """,
+    ];
+
+    public static int Latest => Steps.Length;
+
+    public static void Apply(SqliteConnection connection)
+    {
+        MetadataStore.Execute(connection, null, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);");
+        var current = MetadataStore.Scalar<long?>(connection, null, "SELECT MAX(version) FROM schema_version;") ?? 0;
+        if (current > Steps.Length)
+        {
+            throw new InvalidOperationException($"The metadata database has schema version {current}; this gateway knows up to {Steps.Length}.");
+        }
+
+        for (var v = (int)current; v < Steps.Length; v++)
+        {
+            using var tx = connection.BeginTransaction(deferred: false);
+            MetadataStore.Execute(connection, tx, Steps[v]);
+            MetadataStore.Execute(connection, tx, "INSERT INTO schema_version(version) VALUES ($v);", ("$v", v + 1));
+            tx.Commit();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+
+namespace Storage.Segments;
+
+/// <summary>
+/// Segment files on local disk. A segment is immutable once promoted: it is written under tmp/, fsynced, and
+/// renamed into a sharded folder. Names are random ids, never derived from object keys, so no key can escape
+/// the data folder or collide with another.
+/// </summary>
+internal sealed class SegmentStore
+{
+    private readonly string _segmentsRoot;
+    private readonly string _tempRoot;
+    private readonly SegmentLeases _leases = new();
+
+    public SegmentStore(string dataDir, long segmentSize)
+    {
+        if (segmentSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(segmentSize), "SegmentSize must be at least 1 byte.");
+        }
+
+        SegmentSize = segmentSize;
+        _segmentsRoot = Path.Combine(dataDir, "segments");
+        _tempRoot = Path.Combine(dataDir, "tmp");
+        Directory.CreateDirectory(_segmentsRoot);
+        Directory.CreateDirectory(_tempRoot);
+    }
+
+    public long SegmentSize { get; }
+
+    public SegmentLeases Leases => _leases;
+
+    public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public string PathOf(string segmentId) =>
+        Path.Combine(_segmentsRoot, segmentId[..2], segmentId[2..4], segmentId);
+
+    public string NewTempPath() => Path.Combine(_tempRoot, NewId() + ".tmp");
+
+    /// <summary>Moves a fully written and fsynced temp file to its final place.</summary>
+    public void Promote(string tempPath, string segmentId)
+    {
+        var final = PathOf(segmentId);
+        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        File.Move(tempPath, final, overwrite: false);
+    }
+
+    /// <summary>
+    /// Deletes segment files no row references any more. A file that a reader holds a lease on is deleted when
+    /// the last lease goes, so a GET that started before a replace still reads the old object to the end.
+    /// </summary>
+    public void DeleteUnreferenced(IEnumerable<string> segmentIds)
+    {
+        foreach (var id in segmentIds)
+        {
+            if (_leases.DeferIfLeased(id, DeleteFile))
+            {
+                continue;
+            }
+
+            DeleteFile(id);
+        }
+    }
+
+    private void DeleteFile(string id)
+    {
+        try
+        {
+            File.Delete(PathOf(id));
+        }
+        catch (IOException)
+        {
+            // Left for the start-up sweep: an unreferenced segment is garbage, never data loss.
+        }
+    }
+
+    /// <summary>
+    /// Start-up sweep: removes every temp file (an interrupted write) and every segment file that no row
+    /// references. Returns how many files were removed.
+    /// </summary>
+    public int Sweep(Func<string, bool> isReferenced)
+    {
+        var removed = 0;
+        foreach (var tmp in Directory.EnumerateFiles(_tempRoot))
+        {
+            File.Delete(tmp);
+            removed++;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(_segmentsRoot, "*", SearchOption.AllDirectories))
+        {
+            var id = Path.GetFileName(file);
+            if (!isReferenced(id))
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    public IEnumerable<string> EnumerateSegmentIds() =>
+        Directory.EnumerateFiles(_segmentsRoot, "*", SearchOption.AllDirectories).Select(Path.GetFileName)!;
+}

@@ -1,0 +1,161 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace Storage.Segments;
+
+/// <summary>One piece of stored data: a byte range of a segment file.</summary>
+internal sealed record SegmentRef(string SegmentId, long Offset, long Length);
+
+/// <summary>
+/// Splits a body into segment files of <see cref="SegmentStore.SegmentSize"/> bytes while computing its MD5 in
+/// the same pass. Each finished file is fsynced under tmp/; nothing is visible until <see cref="StagedBody.Promote"/>.
+/// </summary>
+internal sealed class Segmenter(SegmentStore store)
+{
+    private const int BufferSize = 1024 * 1024;
+
+    /// <summary>
+    /// Streams <paramref name="body"/> to staged segment files. Reads until the body ends; the stacked verifying
+    /// streams under it throw from their last read if a signature or checksum is wrong, in which case every
+    /// staged file is deleted and the exception propagates. <paramref name="maxLength"/> bounds what is accepted.
+    /// </summary>
+    public async Task<StagedBody> StageAsync(Stream body, long maxLength, CancellationToken ct)
+    {
+        var staged = new StagedBody(store);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        FileStream? file = null;
+        string? tempPath = null;
+        long inFile = 0;
+        try
+        {
+            while (true)
+            {
+                var room = file is null ? BufferSize : (int)Math.Min(BufferSize, store.SegmentSize - inFile);
+                var n = await body.ReadAsync(buffer.AsMemory(0, room), ct).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                if (staged.Length + n > maxLength)
+                {
+                    throw new Faults.StorageException(Faults.StorageFault.EntityTooLarge);
+                }
+
+                md5.AppendData(buffer, 0, n);
+                var written = 0;
+                while (written < n)
+                {
+                    if (file is null)
+                    {
+                        tempPath = store.NewTempPath();
+                        staged.AddTemp(tempPath);
+                        file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
+                        inFile = 0;
+                    }
+
+                    var take = (int)Math.Min(n - written, store.SegmentSize - inFile);
+                    await file.WriteAsync(buffer.AsMemory(written, take), ct).ConfigureAwait(false);
+                    written += take;
+                    inFile += take;
+                    staged.Length += take;
+                    if (inFile == store.SegmentSize)
+                    {
+                        CloseDurably(file);
+                        staged.Seal(tempPath!, inFile);
+                        file = null;
+                    }
+                }
+            }
+
+            if (file is not null)
+            {
+                CloseDurably(file);
+                staged.Seal(tempPath!, inFile);
+                file = null;
+            }
+
+            staged.Md5 = md5.GetHashAndReset();
+            return staged;
+        }
+        catch
+        {
+            file?.Dispose();
+            staged.Dispose();
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void CloseDurably(FileStream file)
+    {
+        // fsync before the rename in Promote: a row must never point at data the disk has not kept.
+        file.Flush(flushToDisk: true);
+        file.Dispose();
+    }
+}
+
+/// <summary>
+/// Segment files written by one request and not yet referenced by a row. Disposing deletes whatever was not
+/// promoted, so a failed or abandoned request leaves nothing behind.
+/// </summary>
+internal sealed class StagedBody(SegmentStore store) : IDisposable
+{
+    private readonly List<string> _temps = [];
+    private readonly List<(string Temp, string Id, long Length)> _sealed = [];
+    private bool _promoted;
+
+    public long Length { get; internal set; }
+
+    public byte[] Md5 { get; internal set; } = [];
+
+    public IReadOnlyList<SegmentRef> Segments => _sealed.Select(s => new SegmentRef(s.Id, 0, s.Length)).ToArray();
+
+    internal void AddTemp(string path) => _temps.Add(path);
+
+    internal void Seal(string tempPath, long length) => _sealed.Add((tempPath, SegmentStore.NewId(), length));
+
+    /// <summary>Renames every sealed temp file into place. Call before committing the row that references them.</summary>
+    public void Promote()
+    {
+        foreach (var (temp, id, _) in _sealed)
+        {
+            store.Promote(temp, id);
+        }
+
+        _promoted = true;
+    }
+
+    /// <summary>Call when the commit that was to reference the promoted segments failed.</summary>
+    public void Unpromote()
+    {
+        if (_promoted)
+        {
+            store.DeleteUnreferenced(_sealed.Select(s => s.Id));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_promoted)
+        {
+            return;
+        }
+
+        foreach (var temp in _temps)
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (IOException)
+            {
+                // The start-up sweep removes temp files that could not be deleted now.
+            }
+        }
+    }
+}
