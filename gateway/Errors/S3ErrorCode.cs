@@ -29,6 +29,7 @@ internal enum S3ErrorCode
     InvalidRequest,
     InvalidStorageClass,
     KeyTooLongError,
+    MalformedTrailerError,
     MalformedXML,
     MetadataTooLarge,
     MethodNotAllowed,

@@ -30,6 +30,7 @@ internal static class S3ErrorTable
         S3ErrorCode.InvalidRequest => new("InvalidRequest", 400, "Invalid Request"),
         S3ErrorCode.InvalidStorageClass => new("InvalidStorageClass", 400, "The storage class you specified is not valid"),
         S3ErrorCode.KeyTooLongError => new("KeyTooLongError", 400, "Your key is too long"),
+        S3ErrorCode.MalformedTrailerError => new("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema."),
         S3ErrorCode.MalformedXML => new("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"),
         S3ErrorCode.MetadataTooLarge => new("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size."),
         S3ErrorCode.MethodNotAllowed => new("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),

@@ -1,0 +1,32 @@
+namespace Gateway.Auth;
+
+/// <summary>Looks up the secret for an access key; null when the key is unknown.</summary>
+internal interface ICredentialStore
+{
+    string? FindSecret(string accessKey);
+}
+
+/// <summary>
+/// The request as received. RawTarget is the request-target bytes as sent (path plus optional "?query"),
+/// NOT ASP.NET's decoded Request.Path. Headers: every header, names as received; repeated headers appear as repeated entries.
+/// </summary>
+internal sealed record SigV4Request(string Method, string RawTarget, IReadOnlyList<KeyValuePair<string, string>> Headers);
+
+/// <summary>How the body is protected, from the x-amz-content-sha256 value.</summary>
+internal enum PayloadMode
+{
+    SignedHex,
+    Unsigned,
+    StreamingSigned,
+    StreamingSignedTrailer,
+    StreamingUnsignedTrailer,
+}
+
+/// <summary>
+/// What a verified request may send. For SignedHex, PayloadSha256Hex is the declared lowercase hex SHA-256 the body must match.
+/// Chunk is set for StreamingSigned and StreamingSignedTrailer (the seed signature is the request's signature).
+/// </summary>
+internal sealed record AuthResult(string AccessKey, PayloadMode Payload, string? PayloadSha256Hex, ChunkSigningContext? Chunk, bool Presigned);
+
+/// <summary>What the aws-chunked decoder needs to verify chunk and trailer signatures.</summary>
+internal sealed record ChunkSigningContext(byte[] SigningKey, string AmzDate, string Scope, string SeedSignature);

@@ -1,0 +1,418 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Gateway.Errors;
+
+namespace Gateway.Auth;
+
+/// <summary>
+/// Verifies AWS Signature Version 4 for S3: the Authorization header form ("Authenticating Requests: Using the
+/// Authorization Header") and the presigned form ("Authenticating Requests: Using Query Parameters").
+/// Error codes and messages follow what S3 answers so that SDK error handling behaves the same.
+/// </summary>
+internal sealed class SigV4Verifier
+{
+    /// <summary>S3 caps presigned URLs at seven days ("Authenticating Requests: Using Query Parameters", X-Amz-Expires).</summary>
+    public const int MaxPresignSeconds = 604800;
+
+    private const string CredentialFormat = "\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"";
+    private const int MaxCachedKeys = 1024;
+
+    private readonly ICredentialStore _credentials;
+    private readonly string _region;
+    private readonly TimeSpan _maxClockSkew;
+    private readonly Func<DateTimeOffset> _clock;
+    private readonly ConcurrentDictionary<(string Secret, string Date, string Region), byte[]> _keys = new();
+
+    public SigV4Verifier(ICredentialStore credentials, string region, TimeSpan maxClockSkew, Func<DateTimeOffset> clock)
+    {
+        _credentials = credentials;
+        _region = region;
+        _maxClockSkew = maxClockSkew;
+        _clock = clock;
+    }
+
+    /// <summary>Verifies the request's signature; throws <see cref="S3Exception"/> with S3's code when it does not hold.</summary>
+    public AuthResult Verify(SigV4Request request)
+    {
+        var (rawPath, rawQuery) = SplitTarget(request.RawTarget);
+        var query = SigV4.SplitQuery(rawQuery).Select(p => (Name: SigV4.DecodeString(p.Name, false), Raw: p.Value)).ToList();
+        var authorization = Header(request, "authorization");
+        var presigned = query.Any(p => p.Name is "X-Amz-Algorithm" or "X-Amz-Credential" or "X-Amz-Signature");
+
+        if (authorization != null && presigned)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument,
+                    "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified")
+                .With("ArgumentName", "Authorization").With("ArgumentValue", authorization);
+        }
+
+        if (authorization != null)
+        {
+            return VerifyHeader(request, rawPath, rawQuery, authorization);
+        }
+
+        if (presigned)
+        {
+            return VerifyPresigned(request, rawPath, rawQuery, query);
+        }
+
+        // SigV2 (AWSAccessKeyId + Signature query, or "AWS ak:sig") is deliberately unsupported, as in newer S3 regions.
+        if (query.Any(p => p.Name == "AWSAccessKeyId"))
+        {
+            throw Unsupported();
+        }
+
+        throw new S3Exception(S3ErrorCode.AccessDenied);
+    }
+
+    private AuthResult VerifyHeader(SigV4Request request, string rawPath, string rawQuery, string authorization)
+    {
+        if (!authorization.StartsWith(SigV4.Algorithm + " ", StringComparison.Ordinal))
+        {
+            if (authorization.StartsWith("AWS ", StringComparison.Ordinal))
+            {
+                throw Unsupported();
+            }
+
+            throw HeaderMalformed("The authorization header is malformed; the authorization mechanism must be AWS4-HMAC-SHA256.");
+        }
+
+        string? credential = null, signedHeaders = null, signature = null;
+        foreach (var part in authorization[(SigV4.Algorithm.Length + 1)..].Split(','))
+        {
+            var item = part.Trim();
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                continue;
+            }
+
+            var value = item[(eq + 1)..].Trim();
+            switch (item[..eq].Trim())
+            {
+                case "Credential": credential = value; break;
+                case "SignedHeaders": signedHeaders = value; break;
+                case "Signature": signature = value; break;
+            }
+        }
+
+        if (credential == null || signedHeaders == null || signature == null)
+        {
+            throw HeaderMalformed("The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.");
+        }
+
+        var scope = ParseCredential(credential, "The authorization header is malformed; ", S3ErrorCode.AuthorizationHeaderMalformed);
+
+        // The signing time is x-amz-date, or the Date header when x-amz-date is absent (sig-v4-header-based-auth).
+        var amzDateText = Header(request, "x-amz-date");
+        DateTimeOffset requestTime;
+        string amzDate;
+        if (amzDateText != null)
+        {
+            if (!TryParseAmzDate(amzDateText, out requestTime))
+            {
+                throw new S3Exception(S3ErrorCode.AccessDenied, "AWS authentication requires a valid Date or x-amz-date header");
+            }
+
+            amzDate = amzDateText;
+        }
+        else if (Header(request, "date") is { } dateText
+                 && DateTimeOffset.TryParseExact(dateText, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out requestTime))
+        {
+            amzDate = requestTime.UtcDateTime.ToString(SigV4.AmzDateFormat, CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "AWS authentication requires a valid Date or x-amz-date header");
+        }
+
+        if (scope.Date != amzDate[..8])
+        {
+            throw HeaderMalformed($"The authorization header is malformed; Invalid credential date \"{scope.Date}\". This date is not the same as X-Amz-Date: \"{amzDate[..8]}\".");
+        }
+
+        var signed = ParseSignedHeaders(signedHeaders, S3ErrorCode.AuthorizationHeaderMalformed, "The authorization header is malformed; ");
+
+        // S3 refuses header-signed requests without the payload hash header (sig-v4-header-based-auth, x-amz-content-sha256).
+        var contentSha = Header(request, "x-amz-content-sha256")
+                         ?? throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: x-amz-content-sha256");
+        var mode = ParsePayloadMode(contentSha);
+
+        var secret = FindSecret(scope.AccessKey);
+
+        var now = _clock();
+        if ((requestTime - now).Duration() > _maxClockSkew)
+        {
+            throw new S3Exception(S3ErrorCode.RequestTimeTooSkewed)
+                .With("RequestTime", amzDateText ?? Header(request, "date") ?? "")
+                .With("ServerTime", FormatIso(now))
+                .With("MaxAllowedSkewMilliseconds", ((long)_maxClockSkew.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+        }
+
+        CheckUnsignedAmzHeaders(request, signed);
+        var key = SigningKey(secret, scope.Date);
+        var scopeText = SigV4.Scope(scope.Date, _region);
+        VerifySignature(request, rawPath, rawQuery, null, signed, signedHeaders, contentSha, amzDate, scopeText, key, signature, scope.AccessKey);
+        return Result(scope.AccessKey, mode, contentSha, key, amzDate, scopeText, signature, presigned: false);
+    }
+
+    private AuthResult VerifyPresigned(SigV4Request request, string rawPath, string rawQuery, List<(string Name, string Raw)> query)
+    {
+        string? Param(string name)
+        {
+            var hit = query.FirstOrDefault(p => p.Name == name);
+            return hit.Name == null ? null : SigV4.DecodeString(hit.Raw, plusIsSpace: true);
+        }
+
+        var algorithm = Param("X-Amz-Algorithm");
+        var credential = Param("X-Amz-Credential");
+        var dateText = Param("X-Amz-Date");
+        var expiresText = Param("X-Amz-Expires");
+        var signedHeaders = Param("X-Amz-SignedHeaders");
+        var signature = Param("X-Amz-Signature");
+        if (algorithm == null || credential == null || dateText == null || expiresText == null || signedHeaders == null || signature == null)
+        {
+            throw new S3Exception(S3ErrorCode.AuthorizationQueryParametersError);
+        }
+
+        if (algorithm != SigV4.Algorithm)
+        {
+            throw QueryError("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
+        }
+
+        var scope = ParseCredential(credential, "Error parsing the X-Amz-Credential parameter; ", S3ErrorCode.AuthorizationQueryParametersError);
+        if (!TryParseAmzDate(dateText, out var signedAt))
+        {
+            throw QueryError("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+        }
+
+        if (!long.TryParse(expiresText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var expires))
+        {
+            throw QueryError("X-Amz-Expires should be a number");
+        }
+
+        if (expires < 1)
+        {
+            throw QueryError("X-Amz-Expires must be non-negative");
+        }
+
+        if (expires > MaxPresignSeconds)
+        {
+            throw QueryError("X-Amz-Expires must be less than a week (in seconds) that is; 604800");
+        }
+
+        if (scope.Date != dateText[..8])
+        {
+            throw QueryError($"Invalid credential date \"{scope.Date}\". This date is not the same as X-Amz-Date: \"{dateText[..8]}\".");
+        }
+
+        var signed = ParseSignedHeaders(signedHeaders, S3ErrorCode.AuthorizationQueryParametersError, "");
+
+        // Presigned URLs carry no payload hash unless the client sent one (sigv4-query-string-auth).
+        var contentSha = Header(request, "x-amz-content-sha256") ?? Param("X-Amz-Content-Sha256") ?? SigV4.UnsignedPayload;
+        var mode = ParsePayloadMode(contentSha);
+        var secret = FindSecret(scope.AccessKey);
+
+        var now = _clock();
+        var expiresAt = signedAt.AddSeconds(expires);
+        if (now > expiresAt)
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Request has expired")
+                .With("X-Amz-Expires", expiresText)
+                .With("Expires", FormatIso(expiresAt))
+                .With("ServerTime", FormatIso(now));
+        }
+
+        if (signedAt - now > _maxClockSkew)
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Request is not valid yet");
+        }
+
+        CheckUnsignedAmzHeaders(request, signed);
+        var key = SigningKey(secret, scope.Date);
+        var scopeText = SigV4.Scope(scope.Date, _region);
+        VerifySignature(request, rawPath, rawQuery, "X-Amz-Signature", signed, signedHeaders, contentSha, dateText, scopeText, key, signature, scope.AccessKey);
+        return Result(scope.AccessKey, mode, contentSha, key, dateText, scopeText, signature, presigned: true);
+    }
+
+    private static AuthResult Result(string accessKey, PayloadMode mode, string contentSha, byte[] key, string amzDate, string scope, string signature, bool presigned)
+    {
+        var chunk = mode is PayloadMode.StreamingSigned or PayloadMode.StreamingSignedTrailer
+            ? new ChunkSigningContext(key, amzDate, scope, signature)
+            : null;
+        var hash = mode == PayloadMode.SignedHex ? contentSha.ToLowerInvariant() : null;
+        return new AuthResult(accessKey, mode, hash, chunk, presigned);
+    }
+
+    /// <summary>
+    /// Computes the canonical request the S3 way and compares in constant time. Clients differ in how they
+    /// escape keys, so when the canonical path fails the path exactly as sent is tried too, and for a query
+    /// containing '+' the literal-plus reading; each candidate is still a proof of the secret.
+    /// </summary>
+    private static void VerifySignature(SigV4Request request, string rawPath, string rawQuery, string? exclude, IReadOnlyList<string> signed,
+        string signedHeadersText, string payloadHash, string amzDate, string scope, byte[] key, string provided, string accessKey)
+    {
+        var headers = SigV4.CanonicalHeaders(request.Headers, signed);
+        var canonicalUri = SigV4.CanonicalUri(rawPath);
+        var canonicalQuery = SigV4.CanonicalQuery(rawQuery, plusIsSpace: true, exclude);
+        var providedBytes = Encoding.ASCII.GetBytes(provided);
+
+        bool Matches(string uri, string queryText, out string canonicalRequest, out string stringToSign)
+        {
+            canonicalRequest = SigV4.CanonicalRequest(request.Method, uri, queryText, headers, signedHeadersText, payloadHash);
+            stringToSign = SigV4.StringToSign(amzDate, scope, canonicalRequest);
+            var expected = Encoding.ASCII.GetBytes(SigV4.Sign(key, stringToSign));
+            return CryptographicOperations.FixedTimeEquals(expected, providedBytes);
+        }
+
+        if (Matches(canonicalUri, canonicalQuery, out var firstRequest, out var firstStringToSign))
+        {
+            return;
+        }
+
+        var rawUri = rawPath.Length == 0 ? "/" : rawPath;
+        var literalPlusQuery = rawQuery.Contains('+', StringComparison.Ordinal) ? SigV4.CanonicalQuery(rawQuery, plusIsSpace: false, exclude) : null;
+        if ((rawUri != canonicalUri && Matches(rawUri, canonicalQuery, out _, out _))
+            || (literalPlusQuery != null && Matches(canonicalUri, literalPlusQuery, out _, out _))
+            || (literalPlusQuery != null && rawUri != canonicalUri && Matches(rawUri, literalPlusQuery, out _, out _)))
+        {
+            return;
+        }
+
+        throw new S3Exception(S3ErrorCode.SignatureDoesNotMatch)
+            .With("AWSAccessKeyId", accessKey)
+            .With("StringToSign", firstStringToSign)
+            .With("SignatureProvided", provided)
+            .With("StringToSignBytes", SigV4.SpacedHex(firstStringToSign))
+            .With("CanonicalRequest", firstRequest)
+            .With("CanonicalRequestBytes", SigV4.SpacedHex(firstRequest));
+    }
+
+    private readonly record struct CredentialScope(string AccessKey, string Date);
+
+    private CredentialScope ParseCredential(string credential, string prefix, S3ErrorCode code)
+    {
+        var parts = credential.Split('/');
+        if (parts.Length != 5 || parts[0].Length == 0 || parts[1].Length != 8 || !parts[1].All(char.IsAsciiDigit))
+        {
+            throw new S3Exception(code, $"{prefix}the Credential is mal-formed; expecting {CredentialFormat}.");
+        }
+
+        if (parts[2] != _region)
+        {
+            throw new S3Exception(code, $"{prefix}the region '{parts[2]}' is wrong; expecting '{_region}'").With("Region", _region);
+        }
+
+        if (parts[3] != SigV4.Service)
+        {
+            throw new S3Exception(code, $"{prefix}incorrect service '{parts[3]}'. This endpoint belongs to '{SigV4.Service}'.");
+        }
+
+        if (parts[4] != SigV4.Terminator)
+        {
+            throw new S3Exception(code, $"{prefix}incorrect terminal '{parts[4]}'. This endpoint uses '{SigV4.Terminator}'.");
+        }
+
+        return new CredentialScope(parts[0], parts[1]);
+    }
+
+    /// <summary>SignedHeaders must be lowercase, ';'-separated and include host (sig-v4-header-based-auth, "SignedHeaders").</summary>
+    private static List<string> ParseSignedHeaders(string text, S3ErrorCode code, string prefix)
+    {
+        var names = text.Split(';').ToList();
+        if (names.Any(n => n.Length == 0 || n != n.ToLowerInvariant()))
+        {
+            throw new S3Exception(code, $"{prefix}SignedHeaders must be a lowercase, semicolon-separated list of header names.");
+        }
+
+        if (!names.Contains("host"))
+        {
+            throw new S3Exception(code, $"{prefix}the host header must be signed.");
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    /// <summary>
+    /// S3 rejects x-amz-* headers that the signature does not cover, so that nobody can add, say,
+    /// x-amz-copy-source to a captured request. x-amz-content-sha256 is exempt: its value is the last line
+    /// of the canonical request, so the signature covers it anyway.
+    /// </summary>
+    private static void CheckUnsignedAmzHeaders(SigV4Request request, IReadOnlyList<string> signed)
+    {
+        var unsigned = request.Headers
+            .Select(h => h.Key.ToLowerInvariant())
+            .Where(n => n.StartsWith("x-amz-", StringComparison.Ordinal) && n != "x-amz-content-sha256" && !signed.Contains(n))
+            .Distinct()
+            .ToList();
+        if (unsigned.Count > 0)
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "There were headers present in the request which were not signed")
+                .With("HeadersNotSigned", string.Join(", ", unsigned));
+        }
+    }
+
+    /// <summary>The accepted x-amz-content-sha256 values ("Authenticating Requests: Using the Authorization Header", table of values).</summary>
+    private static PayloadMode ParsePayloadMode(string value) => value switch
+    {
+        SigV4.UnsignedPayload => PayloadMode.Unsigned,
+        SigV4.StreamingSignedPayload => PayloadMode.StreamingSigned,
+        SigV4.StreamingSignedPayloadTrailer => PayloadMode.StreamingSignedTrailer,
+        SigV4.StreamingUnsignedPayloadTrailer => PayloadMode.StreamingUnsignedTrailer,
+        _ when SigV4.IsSha256Hex(value) => PayloadMode.SignedHex,
+        _ => throw new S3Exception(S3ErrorCode.InvalidArgument,
+                "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.")
+            .With("ArgumentName", "x-amz-content-sha256").With("ArgumentValue", value),
+    };
+
+    private string FindSecret(string accessKey) =>
+        _credentials.FindSecret(accessKey)
+        ?? throw new S3Exception(S3ErrorCode.InvalidAccessKeyId).With("AWSAccessKeyId", accessKey);
+
+    private byte[] SigningKey(string secret, string date)
+    {
+        if (_keys.Count > MaxCachedKeys)
+        {
+            _keys.Clear();
+        }
+
+        return _keys.GetOrAdd((secret, date, _region), k => SigV4.DeriveSigningKey(k.Secret, k.Date, k.Region, SigV4.Service));
+    }
+
+    private static (string Path, string Query) SplitTarget(string rawTarget)
+    {
+        var q = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        return q < 0 ? (rawTarget, "") : (rawTarget[..q], rawTarget[(q + 1)..]);
+    }
+
+    private static string? Header(SigV4Request request, string name)
+    {
+        string? result = null;
+        foreach (var (key, value) in request.Headers)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                result = result == null ? value : result + "," + value;
+            }
+        }
+
+        return result;
+    }
+
+    private static bool TryParseAmzDate(string text, out DateTimeOffset value) =>
+        DateTimeOffset.TryParseExact(text, SigV4.AmzDateFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
+
+    private static string FormatIso(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static S3Exception HeaderMalformed(string message) => new(S3ErrorCode.AuthorizationHeaderMalformed, message);
+
+    private static S3Exception QueryError(string message) => new(S3ErrorCode.AuthorizationQueryParametersError, message);
+
+    private static S3Exception Unsupported() =>
+        new(S3ErrorCode.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
+}
