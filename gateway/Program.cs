@@ -1,1 +1,6 @@
-return 0;
+using Gateway;
+
+var app = GatewayHost.Build(args);
+await app.StartAsync();
+app.Logger.LogInformation("S3 gateway listening on {Address}", string.Join(", ", GatewayHost.BoundAddress(app)));
+await app.WaitForShutdownAsync();

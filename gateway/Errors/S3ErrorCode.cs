@@ -23,6 +23,7 @@ internal enum S3ErrorCode
     InvalidChunkSizeError,
     InvalidDigest,
     InvalidEncryptionAlgorithmError,
+    InvalidLocationConstraint,
     InvalidPart,
     InvalidPartOrder,
     InvalidRange,

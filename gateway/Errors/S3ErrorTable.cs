@@ -24,6 +24,7 @@ internal static class S3ErrorTable
         S3ErrorCode.InvalidChunkSizeError => new("InvalidChunkSizeError", 403, "Only the last chunk is allowed to have a size less than 8192 bytes"),
         S3ErrorCode.InvalidDigest => new("InvalidDigest", 400, "The Content-MD5 you specified is not valid."),
         S3ErrorCode.InvalidEncryptionAlgorithmError => new("InvalidEncryptionAlgorithmError", 400, "The encryption request you specified is not valid."),
+        S3ErrorCode.InvalidLocationConstraint => new("InvalidLocationConstraint", 400, "The specified location-constraint is not valid."),
         S3ErrorCode.InvalidPart => new("InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."),
         S3ErrorCode.InvalidPartOrder => new("InvalidPartOrder", 400, "The list of parts was not in ascending order. The parts list must be specified in order by part number."),
         S3ErrorCode.InvalidRange => new("InvalidRange", 416, "The requested range is not satisfiable"),

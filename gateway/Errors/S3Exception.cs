@@ -11,6 +11,15 @@ internal sealed class S3Exception(S3ErrorCode code, string? message = null) : Ex
 
     public List<KeyValuePair<string, string>> Extra { get; } = [];
 
+    /// <summary>Headers to send with the error response (e.g. Content-Range on 416).</summary>
+    public List<KeyValuePair<string, string>> ResponseHeaders { get; } = [];
+
+    public S3Exception WithHeader(string name, string value)
+    {
+        ResponseHeaders.Add(new(name, value));
+        return this;
+    }
+
     public S3Exception With(string element, string value)
     {
         Extra.Add(new(element, value));

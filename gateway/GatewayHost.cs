@@ -1,0 +1,101 @@
+using Gateway.Auth;
+using Gateway.Handlers;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Storage;
+
+namespace Gateway;
+
+/// <summary>Builds and starts the gateway; used by Program and by the end-to-end tests (on 127.0.0.1:0).</summary>
+internal static class GatewayHost
+{
+    /// <summary>Builds the app from command-line args, environment and appsettings.json, and the given overrides.</summary>
+    public static WebApplication Build(string[] args, Action<GatewayOptions>? configure = null, IClock? clock = null)
+    {
+        var cwd = Directory.GetCurrentDirectory();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json lives at the repository root; `dotnet run --project gateway` runs from there.
+            // A published build (the container) keeps its copy beside the binary.
+            ContentRootPath = File.Exists(Path.Combine(cwd, "appsettings.json")) ? cwd : AppContext.BaseDirectory,
+        });
+
+        var options = new GatewayOptions();
+        builder.Configuration.GetSection(GatewayOptions.Section).Bind(options);
+        configure?.Invoke(options);
+        Validate(options);
+
+        if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
+        {
+            builder.WebHost.UseUrls("http://localhost:9000");
+        }
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // S3 parts and objects reach 5 GiB; the body size is enforced per operation, not by Kestrel.
+            k.Limits.MaxRequestBodySize = null;
+            k.Limits.MinRequestBodyDataRate = null;
+            k.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            k.AddServerHeader = false;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var theClock = clock ?? SystemClock.Instance;
+        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize), theClock);
+        var verifier = new SigV4Verifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => theClock.UtcNow);
+        var services = new GatewayServices(options, storage, verifier, theClock);
+        builder.Services.AddSingleton(services);
+        builder.Services.AddSingleton<Dispatcher>();
+
+        var app = builder.Build();
+        var dispatcher = app.Services.GetRequiredService<Dispatcher>();
+        app.Run(dispatcher.HandleAsync);
+        return app;
+    }
+
+    /// <summary>The first address the server actually bound (resolves port 0).</summary>
+    public static Uri BoundAddress(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
+    }
+
+    private static void Validate(GatewayOptions o)
+    {
+        if (o.SegmentSize < 1)
+        {
+            throw new InvalidOperationException("Gateway:SegmentSize must be a positive number of bytes.");
+        }
+
+        if (string.IsNullOrEmpty(o.AccessKey) || string.IsNullOrEmpty(o.SecretKey))
+        {
+            throw new InvalidOperationException("Gateway:AccessKey and Gateway:SecretKey must be set.");
+        }
+
+        foreach (var c in o.Credentials)
+        {
+            if (string.IsNullOrEmpty(c.AccessKey) || string.IsNullOrEmpty(c.SecretKey))
+            {
+                throw new InvalidOperationException("Every Gateway:Credentials entry needs an AccessKey and a SecretKey.");
+            }
+        }
+    }
+}
+
+/// <summary>The credentials from configuration: the default pair plus the Credentials list.</summary>
+internal sealed class ConfiguredCredentials : ICredentialStore
+{
+    private readonly Dictionary<string, string> _secrets = new(StringComparer.Ordinal);
+
+    public ConfiguredCredentials(GatewayOptions options)
+    {
+        _secrets[options.AccessKey] = options.SecretKey;
+        foreach (var c in options.Credentials)
+        {
+            _secrets[c.AccessKey] = c.SecretKey;
+        }
+    }
+
+    public string? FindSecret(string accessKey) => _secrets.GetValueOrDefault(accessKey);
+}

@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text;
+using Gateway.Errors;
+using Gateway.Xml;
+using Storage.Metadata;
+
+namespace Gateway.Handlers;
+
+/// <summary>ListObjects (v1), ListObjectsV2 and ListObjectVersions (for unversioned buckets).</summary>
+internal static class ListHandlers
+{
+    public static Task ListObjectsV2(S3Context ctx)
+    {
+        var p = Params.Parse(ctx);
+        var token = ctx.Route.Query.Get("continuation-token");
+        var startAfter = ctx.Route.Query.Get("start-after");
+        var fetchOwner = ctx.Route.Query.Get("fetch-owner") == "true";
+        string? after = startAfter;
+        if (token is not null)
+        {
+            after = Tokens.Decode(token) ?? throw new S3Exception(S3ErrorCode.InvalidArgument, "The continuation token provided is incorrect")
+                .With("ArgumentName", "continuation-token");
+        }
+
+        var page = ctx.Storage.Objects.List(ctx.Bucket, ctx.Account, p.Prefix, p.Delimiter, after, p.MaxKeys);
+        var xml = new XmlBuilder().Root("ListBucketResult")
+            .Element("Name", ctx.Bucket)
+            .Element("Prefix", p.Encode(p.Prefix))
+            .Element("Delimiter", p.Delimiter is null ? null : p.Encode(p.Delimiter))
+            .Element("MaxKeys", p.MaxKeys)
+            .Element("EncodingType", p.Url ? "url" : null)
+            .Element("KeyCount", page.Objects.Count + page.CommonPrefixes.Count)
+            .Element("IsTruncated", page.IsTruncated)
+            .Element("ContinuationToken", token)
+            .Element("NextContinuationToken", page.IsTruncated && page.LastReturned is not null ? Tokens.Encode(page.LastReturned) : null)
+            .Element("StartAfter", startAfter is null ? null : p.Encode(startAfter));
+        foreach (var o in page.Objects)
+        {
+            Contents(xml, "Contents", o, p, fetchOwner);
+        }
+
+        Prefixes(xml, page.CommonPrefixes, p);
+        return ctx.Xml(xml.Close("ListBucketResult").ToString());
+    }
+
+    public static Task ListObjectsV1(S3Context ctx)
+    {
+        var p = Params.Parse(ctx);
+        var marker = ctx.Route.Query.Get("marker");
+        var page = ctx.Storage.Objects.List(ctx.Bucket, ctx.Account, p.Prefix, p.Delimiter, string.IsNullOrEmpty(marker) ? null : marker, p.MaxKeys);
+        var xml = new XmlBuilder().Root("ListBucketResult")
+            .Element("Name", ctx.Bucket)
+            .Element("Prefix", p.Encode(p.Prefix))
+            .Element("Marker", p.Encode(marker ?? ""))
+            .Element("MaxKeys", p.MaxKeys)
+            .Element("Delimiter", p.Delimiter is null ? null : p.Encode(p.Delimiter))
+            .Element("EncodingType", p.Url ? "url" : null)
+            .Element("IsTruncated", page.IsTruncated)
+            // S3 sends NextMarker only with a delimiter; without one, clients continue from the last key.
+            .Element("NextMarker", page.IsTruncated && p.Delimiter is not null ? p.Encode(page.LastReturned!) : null);
+        foreach (var o in page.Objects)
+        {
+            Contents(xml, "Contents", o, p, fetchOwner: true);
+        }
+
+        Prefixes(xml, page.CommonPrefixes, p);
+        return ctx.Xml(xml.Close("ListBucketResult").ToString());
+    }
+
+    /// <summary>
+    /// Buckets here are never versioned, so each object is its own only version, "null", and latest. Clients
+    /// (the CLI's rb --force, SDK test suites) call this before deleting a bucket.
+    /// </summary>
+    public static Task ListObjectVersions(S3Context ctx)
+    {
+        var p = Params.Parse(ctx);
+        var keyMarker = ctx.Route.Query.Get("key-marker");
+        var versionMarker = ctx.Route.Query.Get("version-id-marker");
+        if (!string.IsNullOrEmpty(versionMarker) && string.IsNullOrEmpty(keyMarker))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "A version-id marker cannot be specified without a key marker.")
+                .With("ArgumentName", "version-id-marker");
+        }
+
+        var page = ctx.Storage.Objects.List(ctx.Bucket, ctx.Account, p.Prefix, p.Delimiter, string.IsNullOrEmpty(keyMarker) ? null : keyMarker, p.MaxKeys);
+        var xml = new XmlBuilder().Root("ListVersionsResult")
+            .Element("Name", ctx.Bucket)
+            .Element("Prefix", p.Encode(p.Prefix))
+            .Element("KeyMarker", p.Encode(keyMarker ?? ""))
+            .Element("VersionIdMarker", versionMarker ?? "")
+            .Element("MaxKeys", p.MaxKeys)
+            .Element("Delimiter", p.Delimiter is null ? null : p.Encode(p.Delimiter))
+            .Element("EncodingType", p.Url ? "url" : null)
+            .Element("IsTruncated", page.IsTruncated);
+        if (page.IsTruncated)
+        {
+            xml.Element("NextKeyMarker", p.Encode(page.LastReturned!)).Element("NextVersionIdMarker", "null");
+        }
+
+        foreach (var o in page.Objects)
+        {
+            xml.Open("Version").Element("Key", p.Encode(o.Key)).Element("VersionId", "null").Element("IsLatest", true)
+                .Element("LastModified", XmlBuilder.Timestamp(o.LastModified)).Element("ETag", Responses.Quote(o.ETag));
+            Checksum(xml, o);
+            xml.Element("Size", o.Size).Element("StorageClass", StorageClass(o)).Owner(o.Owner).Close("Version");
+        }
+
+        Prefixes(xml, page.CommonPrefixes, p);
+        return ctx.Xml(xml.Close("ListVersionsResult").ToString());
+    }
+
+    private static void Contents(XmlBuilder xml, string element, ObjectInfo o, Params p, bool fetchOwner)
+    {
+        xml.Open(element).Element("Key", p.Encode(o.Key)).Element("LastModified", XmlBuilder.Timestamp(o.LastModified))
+            .Element("ETag", Responses.Quote(o.ETag));
+        Checksum(xml, o);
+        xml.Element("Size", o.Size);
+        if (fetchOwner)
+        {
+            xml.Owner(o.Owner);
+        }
+
+        xml.Element("StorageClass", StorageClass(o)).Close(element);
+    }
+
+    private static void Checksum(XmlBuilder xml, ObjectInfo o)
+    {
+        if (o.Checksum is { } c)
+        {
+            xml.Element("ChecksumAlgorithm", c.Algorithm).Element("ChecksumType", c.Type);
+        }
+    }
+
+    internal static string StorageClass(ObjectInfo o) => o.Headers.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD";
+
+    private static void Prefixes(XmlBuilder xml, IReadOnlyList<string> prefixes, Params p)
+    {
+        foreach (var cp in prefixes)
+        {
+            xml.Open("CommonPrefixes").Element("Prefix", p.Encode(cp)).Close("CommonPrefixes");
+        }
+    }
+
+    private sealed record Params(string Prefix, string? Delimiter, int MaxKeys, bool Url)
+    {
+        public static Params Parse(S3Context ctx)
+        {
+            var q = ctx.Route.Query;
+            var maxKeys = 1000;
+            if (q.Get("max-keys") is { } m)
+            {
+                if (!int.TryParse(m, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out maxKeys) || maxKeys < 0)
+                {
+                    throw new S3Exception(S3ErrorCode.InvalidArgument, "Provided max-keys not an integer or within integer range")
+                        .With("ArgumentName", "max-keys").With("ArgumentValue", m);
+                }
+
+                maxKeys = Math.Min(maxKeys, 1000);
+            }
+
+            var encoding = q.Get("encoding-type");
+            if (encoding is not null && encoding != "url")
+            {
+                throw new S3Exception(S3ErrorCode.InvalidArgument, "Invalid Encoding Method specified in Request")
+                    .With("ArgumentName", "encoding-type").With("ArgumentValue", encoding);
+            }
+
+            var delimiter = q.Get("delimiter");
+            return new Params(q.Get("prefix") ?? "", string.IsNullOrEmpty(delimiter) ? null : delimiter, maxKeys, encoding == "url");
+        }
+
+        public string Encode(string value) => Url ? UrlEncode(value) : value;
+    }
+
+    /// <summary>
+    /// encoding-type=url: S3 percent-encodes each UTF-8 byte outside the unreserved set, keeps '/', and writes
+    /// space as '+'; the SDKs decode it with form-decoding.
+    /// </summary>
+    internal static string UrlEncode(string value)
+    {
+        var sb = new StringBuilder();
+        foreach (var b in Encoding.UTF8.GetBytes(value))
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~' or '/')
+            {
+                sb.Append(c);
+            }
+            else if (c == ' ')
+            {
+                sb.Append('+');
+            }
+            else
+            {
+                sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return sb.ToString();
+    }
+}

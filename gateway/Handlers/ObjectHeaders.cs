@@ -1,0 +1,101 @@
+using System.Text;
+using Gateway.Errors;
+
+namespace Gateway.Handlers;
+
+/// <summary>Which request headers are kept with an object, and the checks S3 applies to them.</summary>
+internal static class ObjectHeaders
+{
+    /// <summary>Standard headers S3 stores with an object and returns on GET and HEAD.</summary>
+    public static readonly string[] Kept = ["content-type", "cache-control", "content-encoding", "content-disposition", "content-language", "expires"];
+
+    private static readonly string[] StorageClasses =
+    [
+        "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE",
+        "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE",
+    ];
+
+    private const int MaxUserMetadataBytes = 2048;
+    private const int MaxKeyBytes = 1024;
+
+    /// <summary>The headers to store for a new object written by this request.</summary>
+    public static Dictionary<string, string> FromRequest(S3Context ctx)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in Kept)
+        {
+            var value = ctx.Header(name);
+            if (name == "content-encoding" && value is not null)
+            {
+                // aws-chunked describes the transfer, not the object: S3 strips it from what it stores.
+                value = string.Join(",", value.Split(',').Select(v => v.Trim()).Where(v => v.Length > 0 && !v.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)));
+                if (value.Length == 0)
+                {
+                    value = null;
+                }
+            }
+
+            if (value is not null)
+            {
+                headers[name] = value;
+            }
+        }
+
+        headers.TryAdd("content-type", "binary/octet-stream");
+        var metaBytes = 0;
+        foreach (var (name, values) in ctx.Request.Headers)
+        {
+            if (name.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase))
+            {
+                var key = name.ToLowerInvariant();
+                var value = values.ToString();
+                metaBytes += Encoding.UTF8.GetByteCount(key[11..]) + Encoding.UTF8.GetByteCount(value);
+                headers[key] = value;
+            }
+        }
+
+        if (metaBytes > MaxUserMetadataBytes)
+        {
+            throw new S3Exception(S3ErrorCode.MetadataTooLarge).With("Size", metaBytes.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .With("MaxSizeAllowed", MaxUserMetadataBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var storageClass = ctx.Header("x-amz-storage-class");
+        if (storageClass is not null)
+        {
+            if (!StorageClasses.Contains(storageClass))
+            {
+                throw new S3Exception(S3ErrorCode.InvalidStorageClass).With("StorageClassRequested", storageClass);
+            }
+
+            if (storageClass != "STANDARD")
+            {
+                headers["x-amz-storage-class"] = storageClass;
+            }
+        }
+
+        return headers;
+    }
+
+    /// <summary>Headers that ask for features this gateway does not have: refused before the body is read.</summary>
+    public static void RejectUnsupported(S3Context ctx)
+    {
+        AclHandlers.RequireOwnerOnlyAclHeaders(ctx);
+        foreach (var name in new[] { "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm", "x-amz-tagging",
+                     "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold", "x-amz-website-redirect-location" })
+        {
+            if (ctx.Header(name) is not null)
+            {
+                throw new S3Exception(S3ErrorCode.NotImplemented, $"The {name} header is not implemented by this gateway.");
+            }
+        }
+    }
+
+    public static void CheckKey(string key)
+    {
+        if (Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)
+        {
+            throw new S3Exception(S3ErrorCode.KeyTooLongError).With("MaxSizeAllowed", "1024");
+        }
+    }
+}

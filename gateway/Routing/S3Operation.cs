@@ -1,0 +1,36 @@
+namespace Gateway.Routing;
+
+/// <summary>Every request the router can name. Closed: the dispatcher switches over it without a default arm.</summary>
+internal enum S3Operation
+{
+    ListBuckets,
+    CreateBucket,
+    HeadBucket,
+    DeleteBucket,
+    GetBucketLocation,
+    GetBucketVersioning,
+    GetBucketAcl,
+    PutBucketAcl,
+    ListObjects,
+    ListObjectsV2,
+    ListObjectVersions,
+    DeleteObjects,
+    PutObject,
+    CopyObject,
+    GetObject,
+    HeadObject,
+    DeleteObject,
+    GetObjectAcl,
+    PutObjectAcl,
+    CreateMultipartUpload,
+    UploadPart,
+    UploadPartCopy,
+    ListParts,
+    ListMultipartUploads,
+    CompleteMultipartUpload,
+    AbortMultipartUpload,
+    GetObjectAttributes,
+
+    /// <summary>A request S3 knows but this gateway does not implement: answered 501 NotImplemented.</summary>
+    NotImplemented,
+}

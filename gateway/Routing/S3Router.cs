@@ -1,0 +1,181 @@
+namespace Gateway.Routing;
+
+/// <summary>
+/// Maps a request to an <see cref="S3Route"/>. A pure function of method, host, raw target and whether an
+/// x-amz-copy-source header is present: no I/O, no state, tested against a table of literal requests.
+/// </summary>
+internal static class S3Router
+{
+    // Subresources S3 defines that this gateway does not implement. Their presence decides the route,
+    // so a PUT ?tagging never falls through to PutObject and overwrites data.
+    private static readonly string[] UnimplementedBucketSubresources =
+    [
+        "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "logging", "metrics",
+        "notification", "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
+        "replication", "requestPayment", "tagging", "website", "lifecycle", "versioning", "session",
+    ];
+
+    private static readonly string[] UnimplementedObjectSubresources =
+    [
+        "legal-hold", "retention", "restore", "select", "tagging", "torrent", "renameObject",
+    ];
+
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="host">The Host header (with or without port).</param>
+    /// <param name="rawTarget">The request target exactly as sent: "/bucket/key?query".</param>
+    /// <param name="hasCopySource">Whether an x-amz-copy-source header is present.</param>
+    /// <param name="virtualHostDomains">Domains under which "bucket.domain" addresses a bucket.</param>
+    public static S3Route Route(string method, string host, string rawTarget, bool hasCopySource, IReadOnlyList<string> virtualHostDomains)
+    {
+        var q = rawTarget.IndexOf('?');
+        var rawPath = q < 0 ? rawTarget : rawTarget[..q];
+        var rawQuery = q < 0 ? "" : rawTarget[(q + 1)..];
+        if (rawPath.Length == 0 || rawPath[0] != '/')
+        {
+            // Absolute-form targets ("http://host/path") are legal HTTP; S3 clients do not send them.
+            var scheme = rawPath.IndexOf("://", StringComparison.Ordinal);
+            var slash = scheme < 0 ? -1 : rawPath.IndexOf('/', scheme + 3);
+            rawPath = slash < 0 ? "/" : rawPath[slash..];
+        }
+
+        var query = QueryString.Parse(rawQuery);
+        var path = QueryString.PercentDecode(rawPath, plusIsSpace: false);
+        var vhostBucket = VirtualHostBucket(host, virtualHostDomains);
+        string? bucket;
+        string? key;
+        if (vhostBucket is not null)
+        {
+            bucket = vhostBucket;
+            key = path.Length > 1 ? path[1..] : null;
+        }
+        else
+        {
+            var rest = path[1..];
+            var slash = rest.IndexOf('/');
+            bucket = rest.Length == 0 ? null : slash < 0 ? rest : rest[..slash];
+            key = slash < 0 || slash == rest.Length - 1 ? null : rest[(slash + 1)..];
+        }
+
+        var op = bucket is null ? ServiceOperation(method, out var detail)
+            : key is null ? BucketOperation(method, query, out detail)
+            : ObjectOperation(method, query, hasCopySource, out detail);
+        return new S3Route(op, bucket, key, query, rawPath, rawQuery, vhostBucket is not null, detail);
+    }
+
+    private static string? VirtualHostBucket(string host, IReadOnlyList<string> domains)
+    {
+        var h = host;
+        var colon = h.LastIndexOf(':');
+        if (colon > 0 && h.IndexOf(']') < colon)
+        {
+            h = h[..colon];
+        }
+
+        foreach (var domain in domains)
+        {
+            if (h.Length > domain.Length + 1 && h.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase))
+            {
+                return h[..^(domain.Length + 1)];
+            }
+        }
+
+        return null;
+    }
+
+    private static S3Operation ServiceOperation(string method, out string? detail)
+    {
+        detail = null;
+        if (method is "GET")
+        {
+            return S3Operation.ListBuckets;
+        }
+
+        detail = method + " on the service";
+        return S3Operation.NotImplemented;
+    }
+
+    private static S3Operation BucketOperation(string method, QueryString q, out string? detail)
+    {
+        detail = null;
+        switch (method)
+        {
+            case "GET":
+                if (q.Has("location")) return S3Operation.GetBucketLocation;
+                if (q.Has("acl")) return S3Operation.GetBucketAcl;
+                if (q.Has("versioning")) return S3Operation.GetBucketVersioning;
+                if (q.Has("versions")) return S3Operation.ListObjectVersions;
+                if (q.Has("uploads")) return S3Operation.ListMultipartUploads;
+                if (Unimplemented(q, UnimplementedBucketSubresources, out detail)) return S3Operation.NotImplemented;
+                return q.Get("list-type") == "2" ? S3Operation.ListObjectsV2 : S3Operation.ListObjects;
+            case "HEAD":
+                return S3Operation.HeadBucket;
+            case "PUT":
+                if (q.Has("acl")) return S3Operation.PutBucketAcl;
+                if (Unimplemented(q, UnimplementedBucketSubresources, out detail)) return S3Operation.NotImplemented;
+                return S3Operation.CreateBucket;
+            case "DELETE":
+                if (Unimplemented(q, UnimplementedBucketSubresources, out detail)) return S3Operation.NotImplemented;
+                return S3Operation.DeleteBucket;
+            case "POST":
+                if (q.Has("delete")) return S3Operation.DeleteObjects;
+                detail = "POST on a bucket";
+                return S3Operation.NotImplemented;
+            default:
+                detail = method;
+                return S3Operation.NotImplemented;
+        }
+    }
+
+    private static S3Operation ObjectOperation(string method, QueryString q, bool hasCopySource, out string? detail)
+    {
+        detail = null;
+        switch (method)
+        {
+            case "GET":
+                if (q.Has("acl")) return S3Operation.GetObjectAcl;
+                if (q.Has("attributes")) return S3Operation.GetObjectAttributes;
+                if (q.Has("uploadId")) return S3Operation.ListParts;
+                if (Unimplemented(q, UnimplementedObjectSubresources, out detail)) return S3Operation.NotImplemented;
+                return S3Operation.GetObject;
+            case "HEAD":
+                return S3Operation.HeadObject;
+            case "PUT":
+                if (q.Has("acl")) return S3Operation.PutObjectAcl;
+                if (Unimplemented(q, UnimplementedObjectSubresources, out detail)) return S3Operation.NotImplemented;
+                if (q.Has("uploadId") || q.Has("partNumber"))
+                {
+                    return hasCopySource ? S3Operation.UploadPartCopy : S3Operation.UploadPart;
+                }
+
+                return hasCopySource ? S3Operation.CopyObject : S3Operation.PutObject;
+            case "POST":
+                if (q.Has("uploads")) return S3Operation.CreateMultipartUpload;
+                if (q.Has("uploadId")) return S3Operation.CompleteMultipartUpload;
+                if (Unimplemented(q, UnimplementedObjectSubresources, out detail)) return S3Operation.NotImplemented;
+                detail = "POST on an object";
+                return S3Operation.NotImplemented;
+            case "DELETE":
+                if (q.Has("uploadId")) return S3Operation.AbortMultipartUpload;
+                if (Unimplemented(q, UnimplementedObjectSubresources, out detail)) return S3Operation.NotImplemented;
+                return S3Operation.DeleteObject;
+            default:
+                detail = method;
+                return S3Operation.NotImplemented;
+        }
+    }
+
+    private static bool Unimplemented(QueryString q, string[] names, out string? detail)
+    {
+        foreach (var name in names)
+        {
+            if (q.Has(name))
+            {
+                detail = "?" + name;
+                return true;
+            }
+        }
+
+        detail = null;
+        return false;
+    }
+}

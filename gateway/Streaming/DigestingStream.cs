@@ -1,0 +1,89 @@
+namespace Gateway.Streaming;
+
+/// <summary>
+/// Passes a body through while feeding every byte to a digest. When the inner stream ends, the digest is
+/// finished and handed to <c>verify</c>, which may throw: the Read that would return 0 throws instead, so a
+/// reader that commits only on end-of-body never commits a body that failed verification.
+/// </summary>
+internal sealed class DigestingStream(Stream inner, Action<ReadOnlySpan<byte>> append, Func<byte[]> finish, Action<byte[]> verify) : Stream
+{
+    private byte[]? _digest;
+
+    /// <summary>The finished digest, once the body has been read to its end.</summary>
+    public byte[]? Digest => _digest;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        var n = inner.Read(buffer);
+        return Account(buffer[..n], n);
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return Account(buffer.Span[..n], n);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    private int Account(ReadOnlySpan<byte> data, int n)
+    {
+        if (n > 0)
+        {
+            append(data);
+            return n;
+        }
+
+        // A zero-length read request was answered above; here 0 means the body really ended.
+        if (_digest is null)
+        {
+            _digest = finish();
+            verify(_digest);
+        }
+
+        return 0;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
