@@ -64,7 +64,8 @@ internal sealed class MetadataStore
     {
         using var cmd = Command(connection, tx, sql, args);
         var value = cmd.ExecuteScalar();
-        return value is null or DBNull ? default : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        return value is null or DBNull ? default : (T)Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)

@@ -87,7 +87,8 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
 
         var streaming = style is PayloadStyle.StreamingSigned or PayloadStyle.StreamingSignedTrailer or PayloadStyle.StreamingUnsignedTrailer;
         var trailer = style is PayloadStyle.StreamingSignedTrailer or PayloadStyle.StreamingUnsignedTrailer;
-        signedHeaders["x-amz-content-sha256"] = style switch
+        // A caller-supplied x-amz-content-sha256 wins, so a test can declare a hash that the body will not match.
+        signedHeaders["x-amz-content-sha256"] = headers is not null && headers.TryGetValue("x-amz-content-sha256", out var declared) ? declared : style switch
         {
             PayloadStyle.SignedHex => SigV4.Sha256Hex(body),
             PayloadStyle.Unsigned => SigV4.UnsignedPayload,

@@ -1,0 +1,123 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Gateway;
+using Microsoft.AspNetCore.Builder;
+
+namespace EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A real gateway (Kestrel) on 127.0.0.1 with an ephemeral port and its own temp data folder. The shared
+/// instance serves most tests (each owns its bucket); tests that restart or configure the host start their own.
+/// </summary>
+internal sealed class GatewayInstance : IAsyncDisposable
+{
+    public const string AccessKey = "test";
+    public const string SecretKey = "test";
+    public const string OtherAccessKey = "other";
+    public const string OtherSecretKey = "other-secret";
+    public const long TestSegmentSize = 256 * 1024;
+
+    private readonly Action<GatewayOptions>? _configure;
+    private WebApplication? _app;
+
+    private GatewayInstance(string dataDir, Action<GatewayOptions>? configure)
+    {
+        DataDir = dataDir;
+        _configure = configure;
+    }
+
+    public string DataDir { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string Endpoint => BaseAddress.ToString().TrimEnd('/');
+
+    public static async Task<GatewayInstance> StartAsync(Action<GatewayOptions>? configure = null, string? dataDir = null)
+    {
+        var instance = new GatewayInstance(dataDir ?? TempDir.Create("gw-data"), configure);
+        await instance.StartAppAsync().ConfigureAwait(false);
+        return instance;
+    }
+
+    private async Task StartAppAsync()
+    {
+        _app = GatewayHost.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], o =>
+        {
+            o.DataDir = DataDir;
+            o.SegmentSize = TestSegmentSize;
+            o.Credentials = [new CredentialOptions { AccessKey = OtherAccessKey, SecretKey = OtherSecretKey }];
+            _configure?.Invoke(o);
+        });
+        await _app.StartAsync().ConfigureAwait(false);
+        BaseAddress = GatewayHost.BoundAddress(_app);
+    }
+
+    /// <summary>Stops the host and starts a new one on the same data folder (a new port).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await StartAppAsync().ConfigureAwait(false);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _app = null;
+        }
+    }
+
+    /// <summary>An AWSSDK.S3 client with default settings but for endpoint, path style and credentials.</summary>
+    public AmazonS3Client Client(string accessKey = AccessKey, string secretKey = SecretKey, Action<AmazonS3Config>? configure = null)
+    {
+        var config = new AmazonS3Config
+        {
+            ServiceURL = Endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            MaxErrorRetry = 0,
+        };
+        configure?.Invoke(config);
+        return new AmazonS3Client(new BasicAWSCredentials(accessKey, secretKey), config);
+    }
+
+    public HttpClient Http() => new() { BaseAddress = BaseAddress };
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        TempDir.TryDelete(DataDir);
+    }
+}
+
+internal static class TempDir
+{
+    public static string Create(string prefix)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "s3gw-tests", prefix + "-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public static void TryDelete(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>Unique, valid bucket names so every test owns its bucket.</summary>
+internal static class Names
+{
+    private static int _counter;
+
+    public static string Bucket(string hint = "b") =>
+        $"{hint.ToLowerInvariant()}-{Interlocked.Increment(ref _counter)}-{Guid.NewGuid().ToString("N")[..8]}";
+}
