@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Bench;
+
+/// <summary>A Release build of the gateway started as its own process on a free loopback port and a temp folder.</summary>
+internal sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private long _peakSampled;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sampler;
+
+    private GatewayProcess(Process process, Uri endpoint, string dataDir)
+    {
+        _process = process;
+        Endpoint = endpoint;
+        DataDir = dataDir;
+        _sampler = Task.Run(SampleAsync);
+    }
+
+    public Uri Endpoint { get; }
+
+    public string DataDir { get; }
+
+    public static async Task<GatewayProcess> StartAsync(long segmentSize)
+    {
+        var root = RepoRoot();
+        Run("dotnet", $"build -c Release -v q --nologo \"{Path.Combine(root, "gateway", "Gateway.csproj")}\"");
+        var dll = Path.Combine(root, "gateway", "bin", "Release", "net10.0", "Gateway.dll");
+        var port = FreePort();
+        var dataDir = Path.Combine(Path.GetTempPath(), "s3gw-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}", $"--Gateway:DataDir={dataDir}",
+                $"--Gateway:SegmentSize={segmentSize.ToString(CultureInfo.InvariantCulture)}", "--Logging:LogLevel:Default=Warning" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(psi)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var endpoint = new Uri($"http://127.0.0.1:{port}");
+        using var http = new HttpClient();
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var r = await http.GetAsync(new Uri(endpoint, "/_gateway/health"));
+                if (r.StatusCode == HttpStatusCode.OK)
+                {
+                    return new GatewayProcess(process, endpoint, dataDir);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        process.Kill();
+        throw new InvalidOperationException("The gateway did not become healthy.");
+    }
+
+    /// <summary>Peak resident set of the gateway process: the kernel's high-water mark (VmHWM).</summary>
+    public long PeakRssBytes => Math.Max(ReadStatus("VmHWM:"), _peakSampled);
+
+    public long RssBytes => ReadStatus("VmRSS:");
+
+    private long ReadStatus(string field)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith(field, StringComparison.Ordinal))
+                {
+                    return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+
+    private async Task SampleAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            _peakSampled = Math.Max(_peakSampled, RssBytes);
+            try
+            {
+                await Task.Delay(50, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _sampler;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Run Bench from inside the repository.");
+    }
+
+    private static void Run(string file, string arguments)
+    {
+        using var p = Process.Start(new ProcessStartInfo(file, arguments))!;
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} failed with {p.ExitCode}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The README's test command. Installs the real clients the end-to-end tests drive when they are missing
+# (the AWS CLI and boto3 from Debian), then builds and runs every test project of the solution.
+# Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~ListTests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+  sudo_if_needed apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq "$@"
+}
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "tools/test.sh: the .NET 10 SDK (dotnet) is required: https://dotnet.microsoft.com/download" >&2
+  exit 2
+fi
+
+if ! command -v aws >/dev/null 2>&1; then
+  echo "tools/test.sh: installing the AWS CLI (Debian package awscli)"
+  apt_install awscli
+fi
+
+# The boto3 test runs the first python that can import boto3.
+if [ -z "${BOTO3_PYTHON:-}" ]; then
+  for py in python3 /usr/bin/python3; do
+    if command -v "$py" >/dev/null 2>&1 && "$py" -c "import boto3" 2>/dev/null; then
+      export BOTO3_PYTHON="$(command -v "$py")"
+      break
+    fi
+  done
+  if [ -z "${BOTO3_PYTHON:-}" ]; then
+    echo "tools/test.sh: installing boto3 (Debian package python3-boto3)"
+    apt_install python3-boto3
+    export BOTO3_PYTHON=/usr/bin/python3
+  fi
+fi
+
+exec dotnet test Gateway.sln "$@"
