@@ -395,6 +395,27 @@ internal sealed class ObjectServiceTests
         }
     }
 
+    [Test]
+    public async Task AnyMarkerReturnsExactlyTheEntriesAfterIt()
+    {
+        var keys = GenerateKeys(150);
+        await PutKeys(keys);
+        var rng = new Random(5);
+        string[] extra = ["", "a", "a/", "a0", "ab/", "b", "\U0001F600", "\ufffd/", "zzz", "a/b/c/d"];
+        foreach (var delimiter in new[] { null, "/" })
+        {
+            var expected = Expected(keys, "", delimiter);
+            var markers = extra.Concat(Enumerable.Range(0, 60).Select(_ => expected[rng.Next(expected.Count)][2..]))
+                .Concat(Enumerable.Range(0, 30).Select(_ => keys[rng.Next(keys.Count)]));
+            foreach (var marker in markers)
+            {
+                var page = _engine.Objects.List(Bucket, Account, "", delimiter, marker, 100000);
+                Assert.That(Entries(page), Is.EqualTo(expected.Where(e => KeyOrder.Compare(e[2..], marker) > 0).ToList()),
+                    $"marker '{marker}' delimiter '{delimiter}'");
+            }
+        }
+    }
+
     // ---- Buckets ----
 
     [Test]
