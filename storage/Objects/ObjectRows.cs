@@ -49,13 +49,12 @@ internal static class ObjectRows
     public static (ObjectInfo Info, List<string> Orphans) Replace(
         SqliteConnection c, SqliteTransaction tx, ObjectInfo info, IReadOnlyList<SegmentRef> segments, IReadOnlyList<int>? partNumbers)
     {
-        var orphans = new List<string>();
+        IReadOnlyList<SegmentRef> oldSegs = [];
         var old = Find(c, tx, info.Bucket, info.Key);
         if (old is not null)
         {
-            var (oldSegs, _) = Segments(c, tx, old.Id);
+            oldSegs = Segments(c, tx, old.Id).Segments;
             MetadataStore.Execute(c, tx, "DELETE FROM objects WHERE id = $id;", ("$id", old.Id));
-            orphans.AddRange(Unreferenced(c, tx, oldSegs.Select(s => s.SegmentId)));
         }
 
         var id = MetadataStore.Scalar<long>(c, tx,
@@ -77,6 +76,9 @@ internal static class ObjectRows
             insert.ExecuteNonQuery();
         }
 
+        // Orphans are judged after the new rows exist: a copy onto itself (or any replace that reuses a segment)
+        // references the old segments again, and they must not be deleted.
+        var orphans = Unreferenced(c, tx, oldSegs.Select(s => s.SegmentId));
         return (info with { Id = id }, orphans);
     }
 

@@ -44,7 +44,10 @@ internal sealed class SegmentReadStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        var file = Current(out var want);
+        // A zero-byte read asks "is data available", not "give me data": it must return 0 and consume nothing
+        // (Stream contract), not be mistaken for a segment file that ended early.
+        long want = 0;
+        var file = buffer.IsEmpty ? null : Current(out want);
         if (file is null)
         {
             return 0;
@@ -56,7 +59,8 @@ internal sealed class SegmentReadStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var file = Current(out var want);
+        long want = 0;
+        var file = buffer.IsEmpty ? null : Current(out want);
         if (file is null)
         {
             return 0;
