@@ -88,21 +88,17 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.DeleteObject => ObjectHandlers.Delete(ctx),
         S3Operation.GetObjectAcl => AclHandlers.GetObjectAcl(ctx),
         S3Operation.PutObjectAcl => AclHandlers.PutObjectAcl(ctx),
-        S3Operation.CreateMultipartUpload => NotYet(ctx),
-        S3Operation.UploadPart => NotYet(ctx),
-        S3Operation.UploadPartCopy => NotYet(ctx),
-        S3Operation.ListParts => NotYet(ctx),
-        S3Operation.ListMultipartUploads => NotYet(ctx),
-        S3Operation.CompleteMultipartUpload => NotYet(ctx),
-        S3Operation.AbortMultipartUpload => NotYet(ctx),
-        S3Operation.GetObjectAttributes => NotYet(ctx),
+        S3Operation.CreateMultipartUpload => MultipartHandlers.Create(ctx),
+        S3Operation.UploadPart => MultipartHandlers.UploadPart(ctx),
+        S3Operation.UploadPartCopy => MultipartHandlers.UploadPartCopy(ctx),
+        S3Operation.ListParts => MultipartListHandlers.ListParts(ctx),
+        S3Operation.ListMultipartUploads => MultipartListHandlers.ListMultipartUploads(ctx),
+        S3Operation.CompleteMultipartUpload => MultipartHandlers.Complete(ctx),
+        S3Operation.AbortMultipartUpload => MultipartHandlers.Abort(ctx),
+        S3Operation.GetObjectAttributes => AttributesHandlers.GetObjectAttributes(ctx),
         S3Operation.NotImplemented => throw new S3Exception(S3ErrorCode.NotImplemented,
             $"A header or query you provided implies functionality that is not implemented ({ctx.Route.Detail})."),
     };
-
-    // Multipart upload is the next piece of work (issue 3); until it lands these answer 501 honestly.
-    private static Task NotYet(S3Context ctx) =>
-        throw new S3Exception(S3ErrorCode.NotImplemented, $"{ctx.Route.Operation} is not implemented yet.");
 
     internal static S3Exception FromFault(StorageException e, string resource)
     {

@@ -42,7 +42,7 @@ internal static class GatewayHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var theClock = clock ?? SystemClock.Instance;
-        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize), theClock);
+        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits()), theClock);
         var verifier = new SigV4Verifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => theClock.UtcNow);
         var services = new GatewayServices(options, storage, verifier, theClock);
         builder.Services.AddSingleton(services);

@@ -1,4 +1,5 @@
 using Storage.Metadata;
+using Storage.Multipart;
 using Storage.Objects;
 using Storage.Segments;
 
@@ -15,6 +16,7 @@ internal sealed class StorageEngine
         Segments = new SegmentStore(options.DataDir, options.SegmentSize);
         Buckets = new BucketService(Metadata, clock);
         Objects = new ObjectService(Metadata, Segments, clock);
+        Multipart = new MultipartService(Metadata, Segments, clock, options.Limits ?? MultipartLimits.S3);
         SweptAtStart = Sweep();
     }
 
@@ -27,6 +29,8 @@ internal sealed class StorageEngine
     public BucketService Buckets { get; }
 
     public ObjectService Objects { get; }
+
+    public MultipartService Multipart { get; }
 
     public int SweptAtStart { get; }
 

@@ -1,7 +1,7 @@
 namespace Storage;
 
 /// <summary>Where and how the storage engine keeps its data.</summary>
-internal sealed record StorageOptions(string DataDir, long SegmentSize)
+internal sealed record StorageOptions(string DataDir, long SegmentSize, Multipart.MultipartLimits? Limits = null)
 {
     public const long DefaultSegmentSize = 64L * 1024 * 1024;
 }

@@ -25,6 +25,7 @@ internal enum S3ErrorCode
     InvalidEncryptionAlgorithmError,
     InvalidLocationConstraint,
     InvalidPart,
+    InvalidPartNumber,
     InvalidPartOrder,
     InvalidRange,
     InvalidRequest,

@@ -38,7 +38,7 @@ internal static class ObjectHandlers
         await ctx.Empty(200).ConfigureAwait(false);
     }
 
-    private static WriteConditions WriteConditionsFrom(S3Context ctx)
+    internal static WriteConditions WriteConditionsFrom(S3Context ctx)
     {
         var ifNoneMatch = ctx.Header("If-None-Match");
         if (ifNoneMatch is not null && ifNoneMatch.Trim() != "*")
@@ -51,9 +51,20 @@ internal static class ObjectHandlers
 
     public static async Task Get(S3Context ctx, bool headOnly)
     {
+        var checksumMode = ctx.Header("x-amz-checksum-mode");
+        if (checksumMode is not null && !checksumMode.Equals("ENABLED", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "Value for x-amz-checksum-mode header is invalid.");
+        }
+
+        int? partNumber = null;
         if (ctx.Route.Query.Has("partNumber"))
         {
-            throw new S3Exception(S3ErrorCode.NotImplemented, "partNumber reads are part of multipart upload, which is not implemented yet.");
+            partNumber = MultipartHandlers.PartNumber(ctx);
+            if (ctx.Header("Range") is not null)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest, "Cannot specify both Range header and partNumber query parameter");
+            }
         }
 
         var (obj, lease) = ctx.Storage.Objects.Acquire(ctx.Bucket, ctx.Key, ctx.Account);
@@ -62,12 +73,12 @@ internal static class ObjectHandlers
         {
             var info = obj.Info;
             HttpConditions.CheckRead(info, ctx.Header("If-Match"), ctx.Header("If-None-Match"), ctx.Header("If-Modified-Since"), ctx.Header("If-Unmodified-Since"));
-            var range = ByteRange.Parse(ctx.Header("Range"), info.Size);
+            var (range, part) = partNumber is { } n ? PartRange(ctx, info, n) : (ByteRange.Parse(ctx.Header("Range"), info.Size), null);
             var start = range?.Start ?? 0;
             var length = range?.Length ?? info.Size;
             body = ctx.Storage.Objects.OpenRange(obj, lease, start, length);
             lease = null;
-            WriteObjectHeaders(ctx, info, range is null);
+            WriteObjectHeaders(ctx, info, wholeObject: start == 0 && length == info.Size, part);
             ctx.Response.ContentLength = length;
             if (range is { } r)
             {
@@ -90,7 +101,37 @@ internal static class ObjectHandlers
         }
     }
 
-    private static void WriteObjectHeaders(S3Context ctx, ObjectInfo info, bool wholeObject)
+    /// <summary>
+    /// ?partNumber=N reads one part of a multipart object as a ranged read (S3 answers 206 even when the range
+    /// is the whole object). An object written whole has exactly one part.
+    /// </summary>
+    private static (ByteRange? Range, ObjectPart? Part) PartRange(S3Context ctx, ObjectInfo info, int partNumber)
+    {
+        var parts = info.PartsCount == 0 ? [] : ctx.Storage.Objects.Parts(info.Id);
+        if (parts.Count == 0)
+        {
+            return partNumber == 1 ? (new ByteRange(0, info.Size), null) : throw NoSuchPart(partNumber, 1);
+        }
+
+        long start = 0;
+        foreach (var p in parts)
+        {
+            if (p.PartNumber == partNumber)
+            {
+                return (new ByteRange(start, p.Size), p);
+            }
+
+            start += p.Size;
+        }
+
+        throw NoSuchPart(partNumber, parts.Count);
+    }
+
+    private static S3Exception NoSuchPart(int requested, int actual) => new S3Exception(S3ErrorCode.InvalidPartNumber)
+        .With("PartNumberRequested", requested.ToString(CultureInfo.InvariantCulture))
+        .With("ActualPartCount", actual.ToString(CultureInfo.InvariantCulture));
+
+    private static void WriteObjectHeaders(S3Context ctx, ObjectInfo info, bool wholeObject, ObjectPart? part)
     {
         var h = ctx.Response.Headers;
         foreach (var (name, value) in info.Headers)
@@ -101,16 +142,21 @@ internal static class ObjectHandlers
         h.ETag = Responses.Quote(info.ETag);
         h.LastModified = Responses.HttpDate(info.LastModified);
         h.AcceptRanges = "bytes";
-        if (info.PartsCount > 0)
+        if (info.PartsCount > 0 && ctx.Route.Query.Has("partNumber"))
         {
             h["x-amz-mp-parts-count"] = info.PartsCount.ToString(CultureInfo.InvariantCulture);
         }
 
-        // The stored checksum covers the whole object; S3 does not return it for a range.
-        if (wholeObject && info.Checksum is { } c && string.Equals(ctx.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
+        // The stored checksum covers the whole object: S3 returns it for a read of the whole object, and a part
+        // read returns that part's own checksum; a partial range returns none.
+        if (info.Checksum is { } c && string.Equals(ctx.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
         {
-            h["x-amz-checksum-" + c.Algorithm.ToLowerInvariant()] = c.Value;
-            h["x-amz-checksum-type"] = c.Type;
+            var value = part is not null ? part.Checksum : wholeObject ? c.Value : null;
+            if (value is not null)
+            {
+                h["x-amz-checksum-" + c.Algorithm.ToLowerInvariant()] = value;
+                h["x-amz-checksum-type"] = c.Type;
+            }
         }
 
         foreach (var (param, header) in new[]

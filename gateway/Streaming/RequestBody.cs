@@ -38,9 +38,16 @@ internal sealed class RequestBody
     /// <summary>The checksum to store, valid once the body has been read to its end.</summary>
     public Func<StoredChecksum?> ChecksumAtEnd { get; }
 
+    private readonly Dictionary<ChecksumAlgorithm, string> _computed = [];
+
+    /// <summary>The base64 checksum computed over the body for <paramref name="algorithm"/>, once the body has been read to its end.</summary>
+    public string Computed(ChecksumAlgorithm algorithm) =>
+        _computed.TryGetValue(algorithm, out var v) ? v : throw new InvalidOperationException($"{algorithm} was not computed or the body was not read to its end.");
+
     /// <param name="ctx">The request.</param>
     /// <param name="defaultChecksum">Computed and stored when the client sends none (S3 stores CRC64NVME).</param>
-    public static RequestBody Open(S3Context ctx, ChecksumAlgorithm? defaultChecksum)
+    /// <param name="alsoCompute">Computed as well, whatever the client sends (a multipart upload's tracked algorithm).</param>
+    public static RequestBody Open(S3Context ctx, ChecksumAlgorithm? defaultChecksum, ChecksumAlgorithm? alsoCompute = null)
     {
         var auth = ctx.Auth;
         var streaming = auth.Payload is PayloadMode.StreamingSigned or PayloadMode.StreamingSignedTrailer or PayloadMode.StreamingUnsignedTrailer;
@@ -129,9 +136,16 @@ internal sealed class RequestBody
         }
 
         var algorithm = headerAlgorithm ?? trailerAlgorithm ?? defaultChecksum;
+        RequestBody? result = null;
+        if (alsoCompute is { } extra && extra != algorithm)
+        {
+            var extraChecksum = IncrementalChecksum.Create(extra);
+            stream = new DigestingStream(stream, extraChecksum.Append, extraChecksum.Finish, digest => result!._computed[extra] = Convert.ToBase64String(digest));
+        }
+
         if (algorithm is not { } alg)
         {
-            return new RequestBody(stream, length, md5, null, () => null);
+            return result = new RequestBody(stream, length, md5, null, () => null);
         }
 
         var checksum = IncrementalChecksum.Create(alg);
@@ -139,6 +153,7 @@ internal sealed class RequestBody
         var verifying = new DigestingStream(stream, checksum.Append, checksum.Finish, digest =>
         {
             computed = Convert.ToBase64String(digest);
+            result!._computed[alg] = computed;
             var expected = headerValue;
             if (trailerAlgorithm is not null)
             {
@@ -156,7 +171,7 @@ internal sealed class RequestBody
             }
         });
         var clientAlgorithm = headerAlgorithm ?? trailerAlgorithm;
-        return new RequestBody(verifying, length, md5, clientAlgorithm,
+        return result = new RequestBody(verifying, length, md5, clientAlgorithm,
             () => new StoredChecksum(ChecksumAlgorithms.WireName(alg), computed ?? throw new InvalidOperationException("Body not read to its end."), "FULL_OBJECT"));
     }
 

@@ -44,6 +44,59 @@ internal static class Migrations
         ) WITHOUT ROWID;
         CREATE INDEX object_segments_by_segment ON object_segments(segment_id);
         """,
+
+        // 2: multipart uploads. Upload ids sort by initiation time, so (bucket, key, upload_id) is S3's listing
+        // order. Parts own their segment ranges until Complete moves them into object_segments; object_parts
+        // keeps each part's size and checksum for partNumber reads and GetObjectAttributes; completed_uploads
+        // lets a retried Complete return the result it already returned.
+        """
+        CREATE TABLE uploads(
+            upload_id TEXT PRIMARY KEY,
+            bucket TEXT NOT NULL REFERENCES buckets(name),
+            key TEXT NOT NULL,
+            initiated INTEGER NOT NULL,
+            headers TEXT NOT NULL,
+            checksum_algorithm TEXT,
+            checksum_type TEXT,
+            owner TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX uploads_by_key ON uploads(bucket, key, upload_id);
+        CREATE TABLE parts(
+            upload_id TEXT NOT NULL REFERENCES uploads(upload_id) ON DELETE CASCADE,
+            part_number INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            checksum_value TEXT,
+            last_modified INTEGER NOT NULL,
+            PRIMARY KEY(upload_id, part_number)
+        ) WITHOUT ROWID;
+        CREATE TABLE part_segments(
+            upload_id TEXT NOT NULL,
+            part_number INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            segment_id TEXT NOT NULL,
+            seg_offset INTEGER NOT NULL,
+            length INTEGER NOT NULL,
+            PRIMARY KEY(upload_id, part_number, seq),
+            FOREIGN KEY(upload_id, part_number) REFERENCES parts(upload_id, part_number) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        CREATE INDEX part_segments_by_segment ON part_segments(segment_id);
+        CREATE TABLE object_parts(
+            object_id INTEGER NOT NULL REFERENCES objects(id) ON DELETE CASCADE,
+            part_number INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            checksum_value TEXT,
+            PRIMARY KEY(object_id, part_number)
+        ) WITHOUT ROWID;
+        CREATE TABLE completed_uploads(
+            upload_id TEXT PRIMARY KEY,
+            bucket TEXT NOT NULL,
+            key TEXT NOT NULL,
+            etag TEXT NOT NULL,
+            completed INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -24,3 +24,20 @@ internal sealed record ObjectInfo(
     string Owner);
 
 internal sealed record ObjectWithSegments(ObjectInfo Info, IReadOnlyList<SegmentRef> Segments, IReadOnlyList<int> PartNumbers);
+
+/// <summary>One part of a completed multipart object: its number, size, ETag and checksum (base64, if any).</summary>
+internal sealed record ObjectPart(int PartNumber, long Size, string ETag, string? Checksum);
+
+/// <summary>An incomplete multipart upload.</summary>
+internal sealed record UploadInfo(
+    string UploadId,
+    string Bucket,
+    string Key,
+    DateTimeOffset Initiated,
+    IReadOnlyDictionary<string, string> Headers,
+    string? ChecksumAlgorithm,
+    string? ChecksumType,
+    string Owner);
+
+/// <summary>One uploaded part of an incomplete upload.</summary>
+internal sealed record PartInfo(int PartNumber, long Size, string ETag, DateTimeOffset LastModified, string? Checksum);

@@ -43,6 +43,13 @@ internal sealed class BucketService(MetadataStore db, IClock clock)
             throw new StorageException(StorageFault.BucketNotEmpty);
         }
 
+        // Incomplete uploads hold data (and are billed) until aborted: the bucket is not empty while any remain.
+        if (MetadataStore.Scalar<long>(c, tx, "SELECT EXISTS(SELECT 1 FROM uploads WHERE bucket = $b);", ("$b", name)) != 0)
+        {
+            throw new StorageException(StorageFault.BucketNotEmpty,
+                "The bucket you tried to delete is not empty: it has incomplete multipart uploads. Abort them first.");
+        }
+
         MetadataStore.Execute(c, tx, "DELETE FROM buckets WHERE name = $b;", ("$b", name));
         return 0;
     });

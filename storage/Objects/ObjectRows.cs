@@ -47,7 +47,8 @@ internal static class ObjectRows
     /// used that no row references any more: the caller deletes those files after the transaction commits.
     /// </summary>
     public static (ObjectInfo Info, List<string> Orphans) Replace(
-        SqliteConnection c, SqliteTransaction tx, ObjectInfo info, IReadOnlyList<SegmentRef> segments, IReadOnlyList<int>? partNumbers)
+        SqliteConnection c, SqliteTransaction tx, ObjectInfo info, IReadOnlyList<SegmentRef> segments, IReadOnlyList<int>? partNumbers,
+        IReadOnlyList<ObjectPart>? parts = null)
     {
         IReadOnlyList<SegmentRef> oldSegs = [];
         var old = Find(c, tx, info.Bucket, info.Key);
@@ -76,10 +77,39 @@ internal static class ObjectRows
             insert.ExecuteNonQuery();
         }
 
+        if (parts is not null)
+        {
+            using var insertPart = MetadataStore.Command(c, tx,
+                "INSERT INTO object_parts(object_id, part_number, size, etag, checksum_value) VALUES ($id, $pn, $size, $etag, $cv);",
+                ("$id", id), ("$pn", 0), ("$size", 0L), ("$etag", ""), ("$cv", null));
+            foreach (var p in parts)
+            {
+                insertPart.Parameters["$pn"].Value = p.PartNumber;
+                insertPart.Parameters["$size"].Value = p.Size;
+                insertPart.Parameters["$etag"].Value = p.ETag;
+                insertPart.Parameters["$cv"].Value = (object?)p.Checksum ?? DBNull.Value;
+                insertPart.ExecuteNonQuery();
+            }
+        }
+
         // Orphans are judged after the new rows exist: a copy onto itself (or any replace that reuses a segment)
         // references the old segments again, and they must not be deleted.
         var orphans = Unreferenced(c, tx, oldSegs.Select(s => s.SegmentId));
         return (info with { Id = id }, orphans);
+    }
+
+    /// <summary>The parts a multipart object was completed from, in part-number order (empty for other objects).</summary>
+    public static IReadOnlyList<ObjectPart> Parts(SqliteConnection c, SqliteTransaction? tx, long objectId)
+    {
+        using var cmd = MetadataStore.Command(c, tx, "SELECT part_number, size, etag, checksum_value FROM object_parts WHERE object_id = $id ORDER BY part_number;", ("$id", objectId));
+        using var r = cmd.ExecuteReader();
+        var list = new List<ObjectPart>();
+        while (r.Read())
+        {
+            list.Add(new ObjectPart(r.GetInt32(0), r.GetInt64(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3)));
+        }
+
+        return list;
     }
 
     /// <summary>Deletes the object row; returns the segment ids no row references any more.</summary>
@@ -105,6 +135,9 @@ internal static class ObjectRows
         return result;
     }
 
+    /// <summary>Whether any object or any part of an incomplete upload references the segment.</summary>
     public static bool IsReferenced(SqliteConnection c, SqliteTransaction? tx, string segmentId) =>
-        MetadataStore.Scalar<long>(c, tx, "SELECT EXISTS(SELECT 1 FROM object_segments WHERE segment_id = $s);", ("$s", segmentId)) != 0;
+        MetadataStore.Scalar<long>(c, tx,
+            "SELECT EXISTS(SELECT 1 FROM object_segments WHERE segment_id = $s) OR EXISTS(SELECT 1 FROM part_segments WHERE segment_id = $s);",
+            ("$s", segmentId)) != 0;
 }

@@ -166,6 +166,7 @@ internal sealed class ObjectService(MetadataStore db, SegmentStore segments, ICl
             BucketService.Require(c, tx, dstBucket, account);
             conditions.Check(ObjectRows.Find(c, tx, dstBucket, dstKey));
             var (segs, parts) = ObjectRows.Segments(c, tx, src.Id);
+            var objectParts = ObjectRows.Parts(c, tx, src.Id);
             var info = src with
             {
                 Bucket = dstBucket,
@@ -174,7 +175,7 @@ internal sealed class ObjectService(MetadataStore db, SegmentStore segments, ICl
                 Headers = headers ?? src.Headers,
                 Owner = account,
             };
-            return ObjectRows.Replace(c, tx, info, segs, parts);
+            return ObjectRows.Replace(c, tx, info, segs, parts, objectParts);
         });
         segments.DeleteUnreferenced(result.Orphans);
         return result.Info;
@@ -276,6 +277,9 @@ internal sealed class ObjectService(MetadataStore db, SegmentStore segments, ICl
 
         return new ObjectListing(objects, prefixes, truncated, last);
     });
+
+    /// <summary>The parts a multipart object was completed from (empty for objects written whole).</summary>
+    public IReadOnlyList<ObjectPart> Parts(long objectId) => db.Read(c => ObjectRows.Parts(c, null, objectId));
 
     /// <summary>True when the bucket has at least one object (for DeleteBucket and ListObjectVersions callers).</summary>
     public bool Any(string bucket) => db.Read(c => MetadataStore.Scalar<long>(c, null, "SELECT EXISTS(SELECT 1 FROM objects WHERE bucket = $b);", ("$b", bucket)) != 0);

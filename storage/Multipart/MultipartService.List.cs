@@ -1,0 +1,99 @@
+using Storage.Metadata;
+using Storage.Objects;
+
+namespace Storage.Multipart;
+
+internal sealed partial class MultipartService
+{
+    /// <summary>
+    /// One page of incomplete uploads in (key, initiation) order. After the marker pair means: keys greater than
+    /// <paramref name="keyMarker"/>, plus uploads of that very key whose id is greater than
+    /// <paramref name="uploadIdMarker"/> (the id marker counts only with a key marker). Keys containing the
+    /// delimiter past the prefix roll up into common prefixes; uploads and prefixes together number at most
+    /// <paramref name="max"/>.
+    /// </summary>
+    public UploadListing ListUploads(string bucket, string account, string prefix, string? delimiter, string? keyMarker, string? uploadIdMarker, int max) => db.Read(c =>
+    {
+        BucketService.Require(c, null, bucket, account);
+        var uploads = new List<UploadInfo>();
+        var prefixes = new List<string>();
+        if (max <= 0)
+        {
+            return new UploadListing(uploads, prefixes, false, null, null);
+        }
+
+        var upper = prefix.Length == 0 ? null : KeyOrder.UpperBound(prefix);
+        // Position: strictly after (afterKey, afterId); an empty afterId with a key means "after every upload of afterKey".
+        var afterKey = keyMarker ?? "";
+        var afterId = keyMarker is null ? "" : uploadIdMarker ?? "\uffff";
+        var from = prefix;
+        var truncated = false;
+        string? lastKey = null;
+        string? lastId = null;
+        const int batch = 1000;
+        while (true)
+        {
+            var sql = "SELECT upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner FROM uploads " +
+                "WHERE bucket = $b AND key >= $from AND (key > $ak OR (key = $ak AND upload_id > $ai))" +
+                (upper is null ? "" : " AND key < $upper") + " ORDER BY key, upload_id LIMIT $n;";
+            using var cmd = MetadataStore.Command(c, null, sql, ("$b", bucket), ("$from", from), ("$ak", afterKey), ("$ai", afterId), ("$upper", upper), ("$n", batch));
+            using var r = cmd.ExecuteReader();
+            var rows = 0;
+            string? jumpTo = null;
+            var done = false;
+            while (r.Read())
+            {
+                rows++;
+                var u = MapUpload(r);
+                afterKey = u.Key;
+                afterId = u.UploadId;
+                string? rolled = null;
+                if (!string.IsNullOrEmpty(delimiter))
+                {
+                    var idx = u.Key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
+                    if (idx >= 0)
+                    {
+                        rolled = u.Key[..(idx + delimiter.Length)];
+                    }
+                }
+
+                if (uploads.Count + prefixes.Count == max)
+                {
+                    truncated = true;
+                    done = true;
+                    break;
+                }
+
+                if (rolled is not null)
+                {
+                    jumpTo = KeyOrder.UpperBound(rolled);
+                    if (keyMarker is null || KeyOrder.Compare(rolled, keyMarker) > 0)
+                    {
+                        prefixes.Add(rolled);
+                        lastKey = rolled;
+                        lastId = null;
+                    }
+
+                    break;
+                }
+
+                uploads.Add(u);
+                lastKey = u.Key;
+                lastId = u.UploadId;
+            }
+
+            if (done || (jumpTo is null && rows < batch))
+            {
+                break;
+            }
+
+            if (jumpTo is not null)
+            {
+                from = jumpTo;
+                afterId = "";
+            }
+        }
+
+        return new UploadListing(uploads, prefixes, truncated, truncated ? lastKey : null, truncated ? lastId : null);
+    });
+}
