@@ -32,6 +32,13 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
                 return;
             }
 
+            Cors.Decorate(http, services.Options.Cors);
+            if (Cors.IsPreflight(http.Request))
+            {
+                await Cors.Preflight(http, services.Options.Cors).ConfigureAwait(false);
+                return;
+            }
+
             var route = S3Router.Route(http.Request.Method, http.Request.Host.Value ?? "", rawTarget,
                 http.Request.Headers.ContainsKey("x-amz-copy-source"), services.Options.VirtualHostDomains);
             resource = route.Resource;
@@ -130,7 +137,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         return list;
     }
 
-    internal static async Task WriteError(HttpContext http, S3Exception error, string resource, string requestId, string hostId)
+    private async Task WriteError(HttpContext http, S3Exception error, string resource, string requestId, string hostId)
     {
         if (http.Response.HasStarted)
         {
@@ -145,6 +152,8 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         http.Response.Headers["x-amz-request-id"] = requestId;
         http.Response.Headers["x-amz-id-2"] = hostId;
         http.Response.StatusCode = entry.Status;
+        // Response.Clear() dropped the CORS headers; a browser must be able to read the error too.
+        Cors.Decorate(http, services.Options.Cors);
         foreach (var (name, value) in error.ResponseHeaders)
         {
             http.Response.Headers[name] = value;

@@ -7,6 +7,7 @@ namespace Gateway.Errors;
 internal enum S3ErrorCode
 {
     AccessDenied,
+    AccessForbidden,
     AuthorizationHeaderMalformed,
     AuthorizationQueryParametersError,
     BadDigest,

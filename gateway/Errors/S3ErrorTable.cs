@@ -8,6 +8,7 @@ internal static class S3ErrorTable
     public static Entry Lookup(S3ErrorCode code) => code switch
     {
         S3ErrorCode.AccessDenied => new("AccessDenied", 403, "Access Denied"),
+        S3ErrorCode.AccessForbidden => new("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed."),
         S3ErrorCode.AuthorizationHeaderMalformed => new("AuthorizationHeaderMalformed", 400, "The authorization header is malformed."),
         S3ErrorCode.AuthorizationQueryParametersError => new("AuthorizationQueryParametersError", 400, "Query-string authentication requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."),
         S3ErrorCode.BadDigest => new("BadDigest", 400, "The Content-MD5 you specified did not match what we received."),
