@@ -97,6 +97,110 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task Aws_s3_cp_of_a_50_MB_file_goes_multipart_and_round_trips()
+    {
+        var bucket = Names.Bucket("clim");
+        var file = Path.Combine(_home, "fifty.bin");
+        var data = RandomNumberGenerator.GetBytes(50 * 1024 * 1024);
+        await File.WriteAllBytesAsync(file, data);
+        Ok(await Aws("s3", "mb", $"s3://{bucket}"));
+        Ok(await Aws("s3", "cp", file, $"s3://{bucket}/fifty.bin"));
+        var head = await Aws("s3api", "head-object", "--bucket", bucket, "--key", "fifty.bin", "--checksum-mode", "ENABLED");
+        Ok(head);
+        // The CLI uploads 8 MiB parts with CRC32: seven parts, a COMPOSITE checksum ending in -7.
+        Assert.That(head.Stdout, Does.Contain("-7\\\"\"").And.Contain("\"ChecksumType\": \"COMPOSITE\"").And.Contain("\"ContentLength\": 52428800"));
+        var back = Path.Combine(_home, "fifty.back");
+        Ok(await Aws("s3", "cp", $"s3://{bucket}/fifty.bin", back));
+        Assert.That(await File.ReadAllBytesAsync(back), Is.EqualTo(data));
+        var uploads = await Aws("s3api", "list-multipart-uploads", "--bucket", bucket);
+        Ok(uploads);
+        Assert.That(uploads.Stdout, Does.Not.Contain("UploadId"));
+    }
+
+    [Test]
+    public async Task Aws_s3api_multipart_commands()
+    {
+        var bucket = Names.Bucket("clia");
+        Ok(await Aws("s3api", "create-bucket", "--bucket", bucket));
+        var create = await Aws("s3api", "create-multipart-upload", "--bucket", bucket, "--key", "k", "--output", "text", "--query", "UploadId");
+        Ok(create);
+        var uploadId = create.Stdout.Trim();
+        var part1 = Path.Combine(_home, "p1");
+        var part2 = Path.Combine(_home, "p2");
+        var d1 = RandomNumberGenerator.GetBytes(5 * 1024 * 1024);
+        var d2 = RandomNumberGenerator.GetBytes(1234);
+        await File.WriteAllBytesAsync(part1, d1);
+        await File.WriteAllBytesAsync(part2, d2);
+        var e1 = await Aws("s3api", "upload-part", "--bucket", bucket, "--key", "k", "--upload-id", uploadId, "--part-number", "1", "--body", part1, "--output", "text", "--query", "ETag");
+        var e2 = await Aws("s3api", "upload-part", "--bucket", bucket, "--key", "k", "--upload-id", uploadId, "--part-number", "2", "--body", part2, "--output", "text", "--query", "ETag");
+        Ok(e1);
+        Ok(e2);
+        var listed = await Aws("s3api", "list-multipart-uploads", "--bucket", bucket);
+        Assert.That(listed.Stdout, Does.Contain(uploadId));
+        var parts = await Aws("s3api", "list-parts", "--bucket", bucket, "--key", "k", "--upload-id", uploadId);
+        Ok(parts);
+        Assert.That(parts.Stdout, Does.Contain("\"PartNumber\": 2").And.Contain("\"Size\": 1234"));
+        var spec = Path.Combine(_home, "parts.json");
+        await File.WriteAllTextAsync(spec, $$"""{"Parts":[{"PartNumber":1,"ETag":{{e1.Stdout.Trim()}}},{"PartNumber":2,"ETag":{{e2.Stdout.Trim()}}}]}""");
+        var complete = await Aws("s3api", "complete-multipart-upload", "--bucket", bucket, "--key", "k", "--upload-id", uploadId, "--multipart-upload", "file://" + spec);
+        Ok(complete);
+        Assert.That(complete.Stdout, Does.Contain("-2"));
+        var outFile = Path.Combine(_home, "out");
+        Ok(await Aws("s3api", "get-object", "--bucket", bucket, "--key", "k", outFile));
+        Assert.That(await File.ReadAllBytesAsync(outFile), Is.EqualTo(d1.Concat(d2).ToArray()));
+
+        var second = (await Aws("s3api", "create-multipart-upload", "--bucket", bucket, "--key", "gone", "--output", "text", "--query", "UploadId")).Stdout.Trim();
+        Ok(await Aws("s3api", "abort-multipart-upload", "--bucket", bucket, "--key", "gone", "--upload-id", second));
+        var afterAbort = await Aws("s3api", "list-parts", "--bucket", bucket, "--key", "gone", "--upload-id", second);
+        Assert.That(afterAbort.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(afterAbort.Stderr, Does.Contain("NoSuchUpload"));
+    }
+
+    [Test]
+    public async Task Boto3_multipart_with_default_settings()
+    {
+        var python = Environment.GetEnvironmentVariable("BOTO3_PYTHON") ?? Processes.Which("python3");
+        Assert.That(python, Is.Not.Null, "python3 with boto3 is required: run tools/test.sh, which installs it");
+        var bucket = Names.Bucket("botm");
+        const string script = """
+            import base64, boto3, hashlib, os, sys
+            s3 = boto3.client("s3")
+            b = sys.argv[1]
+            s3.create_bucket(Bucket=b)
+            # boto3's defaults: Create names no checksum algorithm, every part carries a CRC32.
+            up = s3.create_multipart_upload(Bucket=b, Key="m")["UploadId"]
+            p1, p2 = os.urandom(5 * 1024 * 1024), os.urandom(4321)
+            r1 = s3.upload_part(Bucket=b, Key="m", UploadId=up, PartNumber=1, Body=p1)
+            r2 = s3.upload_part(Bucket=b, Key="m", UploadId=up, PartNumber=2, Body=p2)
+            assert "ChecksumCRC32" in r1, r1
+            parts = s3.list_parts(Bucket=b, Key="m", UploadId=up)["Parts"]
+            assert [p["PartNumber"] for p in parts] == [1, 2]
+            ups = s3.list_multipart_uploads(Bucket=b)["Uploads"]
+            assert [u["UploadId"] for u in ups] == [up]
+            done = s3.complete_multipart_upload(Bucket=b, Key="m", UploadId=up, MultipartUpload={"Parts": [
+                {"PartNumber": 1, "ETag": r1["ETag"]}, {"PartNumber": 2, "ETag": r2["ETag"]}]})
+            md5s = hashlib.md5(hashlib.md5(p1).digest() + hashlib.md5(p2).digest()).hexdigest()
+            assert done["ETag"] == '"%s-2"' % md5s, done["ETag"]
+            got = s3.get_object(Bucket=b, Key="m", ChecksumMode="ENABLED")
+            assert got["Body"].read() == p1 + p2
+            assert got["ChecksumType"] == "FULL_OBJECT" and "ChecksumCRC64NVME" in got, got
+            part2 = s3.get_object(Bucket=b, Key="m", PartNumber=2)
+            assert part2["PartsCount"] == 2 and part2["Body"].read() == p2
+            try:
+                s3.upload_part(Bucket=b, Key="m", UploadId=up, PartNumber=3, Body=b"late")
+                raise SystemExit("upload to a completed upload must fail")
+            except s3.exceptions.NoSuchUpload:
+                pass
+            print("boto3-multipart-ok")
+            """;
+        var scriptFile = Path.Combine(_home, "botom.py");
+        await File.WriteAllTextAsync(scriptFile, script);
+        var r = await Processes.RunAsync(python!, [scriptFile, bucket], Processes.AwsEnv(Gw, _home));
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
+        Assert.That(r.Stdout, Does.Contain("boto3-multipart-ok"));
+    }
+
+    [Test]
     public async Task Boto3_with_default_settings()
     {
         // tools/test.sh exports BOTO3_PYTHON: the first python that can import boto3.
