@@ -4,7 +4,7 @@ namespace Bench;
 /// A seekable stream of deterministic pseudo-random bytes: the same (seed, position) always gives the same
 /// byte, so a benchmark can upload gigabytes and verify the download without holding either in memory.
 /// </summary>
-internal sealed class GeneratedStream(long length, ulong seed) : Stream
+internal sealed class GeneratedStream(long length, ulong seed, long offset = 0) : Stream
 {
     private const int Block = 4096;
     private readonly byte[] _block = new byte[Block];
@@ -27,9 +27,11 @@ internal sealed class GeneratedStream(long length, ulong seed) : Stream
         var n = (int)Math.Min(buffer.Length, length - Position);
         for (var done = 0; done < n;)
         {
-            var index = Position / Block;
+            // Offset lets a stream stand for a slice of a larger generated object (one part of it).
+            var absolute = offset + Position;
+            var index = absolute / Block;
             Fill(index);
-            var within = (int)(Position % Block);
+            var within = (int)(absolute % Block);
             var take = Math.Min(n - done, Block - within);
             _block.AsSpan(within, take).CopyTo(buffer[done..]);
             done += take;
