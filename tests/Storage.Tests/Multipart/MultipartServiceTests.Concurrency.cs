@@ -91,6 +91,23 @@ internal sealed partial class MultipartServiceTests
         Assert.That(Read("src"), Is.EqualTo(plain));
     }
 
+    [Test]
+    public async Task CompleteOntoTheCopySourceKeepsCopiedRangesAndFreesTheRest()
+    {
+        var old = Body(40, 1);
+        await PutObject("k", old);
+        var u = Create("k");
+        var listed = await CopyPart(u, 1, "k", (0, 32));
+        var unlisted = await CopyPart(u, 2, "k", (32, 8));
+        var tail = await Part(u, 3, Body(5, 2));
+        CompleteParts(u, listed, tail);
+        Assert.That(Read("k"), Is.EqualTo(Concat(old[..32], Body(5, 2))));
+        Assert.That(SegmentFiles(), Is.EquivalentTo(ObjectFiles("k")), $"the old object's last segment (only in unlisted part {unlisted.PartNumber}) is freed");
+        Assert.That(SegmentFiles(), Has.Count.EqualTo(3));
+        _engine.Objects.Delete(Bucket, "k", Account);
+        Assert.That(SegmentFiles(), Is.Empty);
+    }
+
     // ---- Races ----
 
     [Test]
