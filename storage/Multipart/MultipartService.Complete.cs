@@ -97,7 +97,8 @@ internal sealed partial class MultipartService
             }
 
             previous = requested.PartNumber;
-            if (!stored.TryGetValue(requested.PartNumber, out var s) || !ETags.Match(requested.ETag, s.Part.ETag))
+            // One ETag, quoted or not. ETags.Match is for If-Match lists, where "*" and "a, b" match; here they must not.
+            if (!stored.TryGetValue(requested.PartNumber, out var s) || ETags.Unquote(requested.ETag) != s.Part.ETag)
             {
                 throw new StorageException(StorageFault.InvalidPart,
                     $"One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag. (part {requested.PartNumber})");
