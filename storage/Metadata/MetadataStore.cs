@@ -36,10 +36,25 @@ internal sealed class MetadataStore
         return connection;
     }
 
+    /// <summary>
+    /// Runs <paramref name="read"/> inside one read transaction, so every statement in it sees the same snapshot
+    /// (WAL). Without it, an object row and its segment list read by two statements could straddle a commit that
+    /// replaced the object, and a reader would get the old row with no segments.
+    /// </summary>
     public T Read<T>(Func<SqliteConnection, T> read)
     {
         using var connection = Open();
-        return read(connection);
+        // Raw BEGIN rather than BeginTransaction: the readers' commands carry no transaction object, and a
+        // deferred read transaction never blocks writers.
+        Execute(connection, null, "BEGIN DEFERRED;");
+        try
+        {
+            return read(connection);
+        }
+        finally
+        {
+            Execute(connection, null, "COMMIT;");
+        }
     }
 
     public T Write<T>(Func<SqliteConnection, SqliteTransaction, T> write)
