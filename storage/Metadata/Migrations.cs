@@ -97,6 +97,69 @@ internal static class Migrations
             completed INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // 3: the usage meter. usage_gauges holds each bucket's current totals and the time they were last
+        // integrated to; usage_periods holds, per calendar month, the time integrals (byte-milliseconds and
+        // segment-milliseconds), the traffic, and the totals last seen in that month. Uploads carry their own
+        // integral so each incomplete upload's cost can be shown. Existing rows are counted in.
+        """
+        CREATE TABLE usage_gauges(
+            bucket TEXT PRIMARY KEY,
+            account TEXT NOT NULL,
+            objects INTEGER NOT NULL DEFAULT 0,
+            object_bytes INTEGER NOT NULL DEFAULT 0,
+            object_segments INTEGER NOT NULL DEFAULT 0,
+            uploads INTEGER NOT NULL DEFAULT 0,
+            parts INTEGER NOT NULL DEFAULT 0,
+            part_bytes INTEGER NOT NULL DEFAULT 0,
+            part_segments INTEGER NOT NULL DEFAULT 0,
+            accrued_to INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE usage_periods(
+            period TEXT NOT NULL,
+            bucket TEXT NOT NULL,
+            account TEXT NOT NULL,
+            objects INTEGER NOT NULL DEFAULT 0,
+            object_bytes INTEGER NOT NULL DEFAULT 0,
+            object_segments INTEGER NOT NULL DEFAULT 0,
+            uploads INTEGER NOT NULL DEFAULT 0,
+            parts INTEGER NOT NULL DEFAULT 0,
+            part_bytes INTEGER NOT NULL DEFAULT 0,
+            part_segments INTEGER NOT NULL DEFAULT 0,
+            object_byte_ms REAL NOT NULL DEFAULT 0,
+            object_segment_ms REAL NOT NULL DEFAULT 0,
+            part_byte_ms REAL NOT NULL DEFAULT 0,
+            part_segment_ms REAL NOT NULL DEFAULT 0,
+            bytes_in INTEGER NOT NULL DEFAULT 0,
+            bytes_out INTEGER NOT NULL DEFAULT 0,
+            write_requests INTEGER NOT NULL DEFAULT 0,
+            read_requests INTEGER NOT NULL DEFAULT 0,
+            other_requests INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY(period, bucket, account)
+        ) WITHOUT ROWID;
+        ALTER TABLE uploads ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE uploads ADD COLUMN segments INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE uploads ADD COLUMN byte_ms REAL NOT NULL DEFAULT 0;
+        ALTER TABLE uploads ADD COLUMN segment_ms REAL NOT NULL DEFAULT 0;
+        ALTER TABLE uploads ADD COLUMN accrued_to INTEGER NOT NULL DEFAULT 0;
+        UPDATE uploads SET
+            bytes = (SELECT COALESCE(SUM(size), 0) FROM parts WHERE parts.upload_id = uploads.upload_id),
+            segments = (SELECT COUNT(*) FROM part_segments WHERE part_segments.upload_id = uploads.upload_id),
+            accrued_to = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+        INSERT INTO usage_gauges(bucket, account, objects, object_bytes, object_segments, uploads, parts, part_bytes, part_segments, accrued_to)
+        SELECT b.name, b.owner,
+            (SELECT COUNT(*) FROM objects o WHERE o.bucket = b.name),
+            (SELECT COALESCE(SUM(size), 0) FROM objects o WHERE o.bucket = b.name),
+            (SELECT COUNT(*) FROM object_segments s JOIN objects o ON o.id = s.object_id WHERE o.bucket = b.name),
+            (SELECT COUNT(*) FROM uploads u WHERE u.bucket = b.name),
+            (SELECT COUNT(*) FROM parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE u.bucket = b.name),
+            (SELECT COALESCE(SUM(p.size), 0) FROM parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE u.bucket = b.name),
+            (SELECT COUNT(*) FROM part_segments s JOIN uploads u ON u.upload_id = s.upload_id WHERE u.bucket = b.name),
+            CAST(strftime('%s', 'now') AS INTEGER) * 1000
+        FROM buckets b;
+        CREATE TABLE clock(id INTEGER PRIMARY KEY CHECK (id = 1), now INTEGER NOT NULL);
+        CREATE TABLE lifecycle(bucket TEXT PRIMARY KEY REFERENCES buckets(name), rules TEXT NOT NULL) WITHOUT ROWID;
+        """,
     ];
 
     public static int Latest => Steps.Length;

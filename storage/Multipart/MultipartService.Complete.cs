@@ -54,7 +54,7 @@ internal sealed partial class MultipartService
             cmd.Verify?.Invoke(upload, info);
             var objectParts = chosen.Select(p => new ObjectPart(p.PartNumber, p.Size, p.ETag, p.Checksum)).ToList();
             var (created, replacedOrphans) = ObjectRows.Replace(c, tx, info, segs, partNumbers, objectParts);
-            var unlisted = DeleteUpload(c, tx, cmd.UploadId);
+            var unlisted = DeleteUpload(c, tx, cmd.UploadId, created.LastModified);
             MetadataStore.Execute(c, tx, "INSERT OR REPLACE INTO completed_uploads(upload_id, bucket, key, etag, completed) VALUES ($u, $b, $k, $e, $t);",
                 ("$u", cmd.UploadId), ("$b", cmd.Bucket), ("$k", cmd.Key), ("$e", created.ETag), ("$t", created.LastModified.ToUnixTimeMilliseconds()));
             return (new CompleteResult(created, Retried: false), replacedOrphans.Concat(unlisted).ToList());

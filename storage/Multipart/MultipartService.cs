@@ -6,6 +6,7 @@ using Storage.Faults;
 using Storage.Metadata;
 using Storage.Objects;
 using Storage.Segments;
+using Storage.Usage;
 
 namespace Storage.Multipart;
 
@@ -52,9 +53,10 @@ internal sealed partial class MultipartService(MetadataStore db, SegmentStore se
             var now = BucketService.Truncate(clock.UtcNow);
             var info = new UploadInfo(_ids.Next(now), bucket, key, now, headers, checksumAlgorithm, checksumType, account);
             MetadataStore.Execute(c, tx,
-                "INSERT INTO uploads(upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner) VALUES ($u, $b, $k, $t, $h, $ca, $ct, $o);",
+                "INSERT INTO uploads(upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, accrued_to) VALUES ($u, $b, $k, $t, $h, $ca, $ct, $o, $t);",
                 ("$u", info.UploadId), ("$b", bucket), ("$k", key), ("$t", now.ToUnixTimeMilliseconds()), ("$h", JsonSerializer.Serialize(headers)),
                 ("$ca", checksumAlgorithm), ("$ct", checksumType), ("$o", account));
+            UsageMeter.Apply(c, tx, bucket, now, UsageDelta.Upload(1));
             return info;
         });
 
@@ -124,6 +126,17 @@ internal sealed partial class MultipartService(MetadataStore db, SegmentStore se
     private static List<string> PutPart(SqliteConnection c, SqliteTransaction tx, string uploadId, PartInfo part, IReadOnlyList<SegmentRef> segs)
     {
         var old = PartSegments(c, tx, uploadId, part.PartNumber);
+        var oldSize = MetadataStore.Scalar<long?>(c, tx, "SELECT size FROM parts WHERE upload_id = $u AND part_number = $p;", ("$u", uploadId), ("$p", part.PartNumber));
+        var delta = UsageDelta.Part(1, part.Size, segs.Count);
+        if (oldSize is { } size)
+        {
+            delta += UsageDelta.Part(-1, size, old.Count);
+        }
+
+        // The bucket's meter and the upload's own integral change with the part row, in this transaction.
+        var bucket = MetadataStore.Scalar<string>(c, tx, "SELECT bucket FROM uploads WHERE upload_id = $u;", ("$u", uploadId))!;
+        UsageMeter.Apply(c, tx, bucket, part.LastModified, delta);
+        AccrueUpload(c, tx, uploadId, part.LastModified, delta.PartBytes, delta.PartSegments);
         MetadataStore.Execute(c, tx, "DELETE FROM parts WHERE upload_id = $u AND part_number = $p;", ("$u", uploadId), ("$p", part.PartNumber));
         MetadataStore.Execute(c, tx,
             "INSERT INTO parts(upload_id, part_number, size, etag, checksum_value, last_modified) VALUES ($u, $p, $s, $e, $cv, $t);",
@@ -274,14 +287,38 @@ internal sealed partial class MultipartService(MetadataStore db, SegmentStore se
         var orphans = db.Write((c, tx) =>
         {
             Require(c, tx, bucket, key, uploadId, account);
-            return DeleteUpload(c, tx, uploadId);
+            return DeleteUpload(c, tx, uploadId, clock.UtcNow);
         });
         segments.DeleteUnreferenced(orphans);
     }
 
+    /// <summary>
+    /// Integrates an upload's bytes and segments over time up to <paramref name="now"/>, then changes them: the
+    /// per-upload figure behind each incomplete upload's accrued byte-hours and cost.
+    /// </summary>
+    private static void AccrueUpload(SqliteConnection c, SqliteTransaction tx, string uploadId, DateTimeOffset now, long bytes, long segments) =>
+        MetadataStore.Execute(c, tx,
+            "UPDATE uploads SET byte_ms = byte_ms + bytes * MAX(0, $t - accrued_to), segment_ms = segment_ms + segments * MAX(0, $t - accrued_to), " +
+            "accrued_to = MAX(accrued_to, $t), bytes = bytes + $db, segments = segments + $ds WHERE upload_id = $u;",
+            ("$t", now.ToUnixTimeMilliseconds()), ("$db", bytes), ("$ds", segments), ("$u", uploadId));
+
     /// <summary>Deletes the upload with its parts; returns the segments nothing references any more.</summary>
-    private static List<string> DeleteUpload(SqliteConnection c, SqliteTransaction tx, string uploadId)
+    private static List<string> DeleteUpload(SqliteConnection c, SqliteTransaction tx, string uploadId, DateTimeOffset now)
     {
+        using (var totals = MetadataStore.Command(c, tx,
+            "SELECT u.bucket, (SELECT COUNT(*) FROM parts p WHERE p.upload_id = u.upload_id), (SELECT COALESCE(SUM(size), 0) FROM parts p WHERE p.upload_id = u.upload_id), " +
+            "(SELECT COUNT(*) FROM part_segments s WHERE s.upload_id = u.upload_id) FROM uploads u WHERE u.upload_id = $u;", ("$u", uploadId)))
+        using (var r = totals.ExecuteReader())
+        {
+            if (r.Read())
+            {
+                var bucket = r.GetString(0);
+                var delta = UsageDelta.Upload(-1) + new UsageDelta(0, 0, 0, 0, -r.GetInt64(1), -r.GetInt64(2), -r.GetInt64(3));
+                r.Close();
+                UsageMeter.Apply(c, tx, bucket, now, delta);
+            }
+        }
+
         var ids = new List<string>();
         using (var cmd = MetadataStore.Command(c, tx, "SELECT segment_id FROM part_segments WHERE upload_id = $u;", ("$u", uploadId)))
         using (var r = cmd.ExecuteReader())

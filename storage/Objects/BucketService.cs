@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Storage.Faults;
 using Storage.Metadata;
+using Storage.Usage;
 
 namespace Storage.Objects;
 
@@ -18,6 +19,7 @@ internal sealed class BucketService(MetadataStore db, IClock clock)
         var info = new BucketInfo(name, owner, Truncate(clock.UtcNow));
         MetadataStore.Execute(c, tx, "INSERT INTO buckets(name, owner, created) VALUES ($n, $o, $t);",
             ("$n", name), ("$o", owner), ("$t", info.Created.ToUnixTimeMilliseconds()));
+        UsageMeter.Open(c, tx, name, owner, info.Created);
         return info;
     });
 
@@ -50,6 +52,8 @@ internal sealed class BucketService(MetadataStore db, IClock clock)
                 "The bucket you tried to delete is not empty: it has incomplete multipart uploads. Abort them first.");
         }
 
+        UsageMeter.Close(c, tx, name, clock.UtcNow);
+        MetadataStore.Execute(c, tx, "DELETE FROM lifecycle WHERE bucket = $b;", ("$b", name));
         MetadataStore.Execute(c, tx, "DELETE FROM buckets WHERE name = $b;", ("$b", name));
         return 0;
     });

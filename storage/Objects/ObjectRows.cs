@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Storage.Metadata;
 using Storage.Segments;
+using Storage.Usage;
 
 namespace Storage.Objects;
 
@@ -92,6 +93,15 @@ internal static class ObjectRows
             }
         }
 
+        // The meter changes in this same transaction: the old object leaves the bucket's totals, the new one enters.
+        var delta = UsageDelta.Object(1, info.Size, segments.Count);
+        if (old is not null)
+        {
+            delta += UsageDelta.Object(-1, old.Size, oldSegs.Count);
+        }
+
+        UsageMeter.Apply(c, tx, info.Bucket, info.LastModified, delta);
+
         // Orphans are judged after the new rows exist: a copy onto itself (or any replace that reuses a segment)
         // references the old segments again, and they must not be deleted.
         var orphans = Unreferenced(c, tx, oldSegs.Select(s => s.SegmentId));
@@ -113,10 +123,11 @@ internal static class ObjectRows
     }
 
     /// <summary>Deletes the object row; returns the segment ids no row references any more.</summary>
-    public static List<string> Delete(SqliteConnection c, SqliteTransaction tx, ObjectInfo old)
+    public static List<string> Delete(SqliteConnection c, SqliteTransaction tx, ObjectInfo old, DateTimeOffset now)
     {
         var (oldSegs, _) = Segments(c, tx, old.Id);
         MetadataStore.Execute(c, tx, "DELETE FROM objects WHERE id = $id;", ("$id", old.Id));
+        UsageMeter.Apply(c, tx, old.Bucket, now, UsageDelta.Object(-1, old.Size, oldSegs.Count));
         return Unreferenced(c, tx, oldSegs.Select(s => s.SegmentId));
     }
 

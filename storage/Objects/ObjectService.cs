@@ -135,6 +135,13 @@ internal sealed class ObjectService(MetadataStore db, SegmentStore segments, ICl
             throw new StorageException(StorageFault.InvalidRange);
         }
 
+        if (obj.Segments.Sum(s => s.Length) != obj.Info.Size)
+        {
+            // Never serve a short body under a full Content-Length: this would be a metadata bug, so say so.
+            lease.Dispose();
+            throw new InvalidOperationException($"Object {obj.Info.Bucket}/{obj.Info.Key} has {obj.Info.Size} bytes but its segments hold {obj.Segments.Sum(s => s.Length)}.");
+        }
+
         return new SegmentReadStream(segments, obj.Segments, start, length, lease);
     }
 
@@ -145,7 +152,7 @@ internal sealed class ObjectService(MetadataStore db, SegmentStore segments, ICl
         {
             BucketService.Require(c, tx, bucket, account);
             var old = ObjectRows.Find(c, tx, bucket, key);
-            return old is null ? [] : ObjectRows.Delete(c, tx, old);
+            return old is null ? [] : ObjectRows.Delete(c, tx, old, clock.UtcNow);
         });
         segments.DeleteUnreferenced(orphans);
     }
