@@ -4,6 +4,8 @@ using Gateway.Auth;
 using Gateway.Errors;
 using Gateway.Handlers;
 using Gateway.Routing;
+using Gateway.Streaming;
+using Storage.Usage;
 using Microsoft.AspNetCore.Http.Features;
 using Storage.Faults;
 
@@ -22,8 +24,15 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         http.Response.Headers["x-amz-request-id"] = requestId;
         http.Response.Headers["x-amz-id-2"] = hostId;
         http.Response.Headers.Server = "S3Gateway";
+        var bodyIn = new CountingStream(http.Request.Body);
+        var bodyOut = new CountingStream(http.Response.Body);
+        http.Request.Body = bodyIn;
+        http.Response.Body = bodyOut;
         var rawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (http.Request.Path + http.Request.QueryString).ToString();
         var resource = "/";
+        S3Route? route = null;
+        AuthResult? auth = null;
+        string? errorCode = null;
         try
         {
             if (rawTarget.StartsWith("/_gateway/", StringComparison.Ordinal))
@@ -39,20 +48,23 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
                 return;
             }
 
-            var route = S3Router.Route(http.Request.Method, http.Request.Host.Value ?? "", rawTarget,
+            route = S3Router.Route(http.Request.Method, http.Request.Host.Value ?? "", rawTarget,
                 http.Request.Headers.ContainsKey("x-amz-copy-source"), services.Options.VirtualHostDomains);
             resource = route.Resource;
-            var auth = services.Verifier.Verify(new SigV4Request(http.Request.Method, rawTarget, Headers(http.Request)));
+            auth = services.Verifier.Verify(new SigV4Request(http.Request.Method, rawTarget, Headers(http.Request)));
             var ctx = new S3Context(http, route, auth, services);
             await Dispatch(ctx).ConfigureAwait(false);
         }
         catch (S3Exception e)
         {
+            errorCode = S3ErrorTable.Lookup(e.Code).Code;
             await WriteError(http, e, resource, requestId, hostId).ConfigureAwait(false);
         }
         catch (StorageException e)
         {
-            await WriteError(http, FromFault(e, resource), resource, requestId, hostId).ConfigureAwait(false);
+            var error = FromFault(e, resource);
+            errorCode = S3ErrorTable.Lookup(error.Code).Code;
+            await WriteError(http, error, resource, requestId, hostId).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -65,14 +77,47 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         catch (BadHttpRequestException e)
         {
             log.LogInformation("Bad request body for {Target}: {Message}", rawTarget, e.Message);
+            errorCode = "IncompleteBody";
             await WriteError(http, new S3Exception(S3ErrorCode.IncompleteBody), resource, requestId, hostId).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             log.LogError(e, "Unhandled error in {Method} {Target} (request {RequestId})", http.Request.Method, rawTarget, requestId);
+            errorCode = "InternalError";
             await WriteError(http, new S3Exception(S3ErrorCode.InternalError), resource, requestId, hostId).ConfigureAwait(false);
         }
+        finally
+        {
+            Account(http, route, auth, errorCode, bodyIn.Count, bodyOut.Count);
+        }
     }
+
+    /// <summary>
+    /// Counts the request for metrics and, when it reached a bucket its signer owns, for that bucket's traffic.
+    /// Requests refused before they reached a bucket (bad signature, someone else's bucket, no such bucket) are
+    /// not billed to anyone.
+    /// </summary>
+    private void Account(HttpContext http, S3Route? route, AuthResult? auth, string? errorCode, long bytesIn, long bytesOut)
+    {
+        services.Metrics.Record(route?.Operation.ToString() ?? "Gateway", http.Response.StatusCode, bytesIn, bytesOut);
+        if (route?.Bucket is { } bucket && auth is not null && errorCode is not ("AccessDenied" or "NoSuchBucket" or "InvalidBucketName"))
+        {
+            services.Storage.Traffic.Record(bucket, auth.AccessKey, services.Clock.UtcNow, Classify(route.Operation), bytesIn, bytesOut);
+        }
+    }
+
+    /// <summary>The billing class of an operation: S3 prices PUT, COPY, POST and LIST together, GET and the rest below them, and DELETE not at all.</summary>
+    internal static RequestClass Classify(S3Operation op) => op switch
+    {
+        S3Operation.ListBuckets or S3Operation.CreateBucket or S3Operation.PutBucketAcl or S3Operation.ListObjects or S3Operation.ListObjectsV2
+            or S3Operation.ListObjectVersions or S3Operation.DeleteObjects or S3Operation.PutObject or S3Operation.CopyObject or S3Operation.PutObjectAcl
+            or S3Operation.CreateMultipartUpload or S3Operation.UploadPart or S3Operation.UploadPartCopy or S3Operation.ListParts
+            or S3Operation.ListMultipartUploads or S3Operation.CompleteMultipartUpload or S3Operation.PutBucketLifecycle => RequestClass.WriteOrList,
+        S3Operation.HeadBucket or S3Operation.GetBucketLocation or S3Operation.GetBucketVersioning or S3Operation.GetBucketAcl or S3Operation.GetObject
+            or S3Operation.HeadObject or S3Operation.GetObjectAcl or S3Operation.GetObjectAttributes or S3Operation.GetBucketLifecycle => RequestClass.Read,
+        S3Operation.DeleteBucket or S3Operation.DeleteObject or S3Operation.AbortMultipartUpload or S3Operation.DeleteBucketLifecycle
+            or S3Operation.NotImplemented => RequestClass.Other,
+    };
 
     private static Task Dispatch(S3Context ctx) => ctx.Route.Operation switch
     {
@@ -103,6 +148,9 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.CompleteMultipartUpload => MultipartHandlers.Complete(ctx),
         S3Operation.AbortMultipartUpload => MultipartHandlers.Abort(ctx),
         S3Operation.GetObjectAttributes => AttributesHandlers.GetObjectAttributes(ctx),
+        S3Operation.GetBucketLifecycle => LifecycleHandlers.Get(ctx),
+        S3Operation.PutBucketLifecycle => LifecycleHandlers.Put(ctx),
+        S3Operation.DeleteBucketLifecycle => LifecycleHandlers.Delete(ctx),
         S3Operation.NotImplemented => throw new S3Exception(S3ErrorCode.NotImplemented,
             $"A header or query you provided implies functionality that is not implemented ({ctx.Route.Detail})."),
     };
@@ -123,7 +171,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         return error;
     }
 
-    private static List<KeyValuePair<string, string>> Headers(HttpRequest request)
+    internal static List<KeyValuePair<string, string>> Headers(HttpRequest request)
     {
         var list = new List<KeyValuePair<string, string>>();
         foreach (var (name, values) in request.Headers)

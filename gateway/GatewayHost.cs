@@ -41,12 +41,15 @@ internal static class GatewayHost
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-        var theClock = clock ?? SystemClock.Instance;
-        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits()), theClock);
-        var verifier = new SigV4Verifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => theClock.UtcNow);
-        var services = new GatewayServices(options, storage, verifier, theClock);
+        var realClock = clock ?? SystemClock.Instance;
+        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits(), options.Clock == "virtual"), realClock);
+        // Header signatures are checked against real time (clients sign with it); presigned expiry, upload ages,
+        // lifecycle and the meter all read the gateway's clock, which may be virtual.
+        var verifier = new SigV4Verifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => realClock.UtcNow, () => storage.Clock.UtcNow);
+        var services = new GatewayServices(options, storage, verifier, storage.Clock);
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton<Dispatcher>();
+        builder.Services.AddHostedService<BackgroundWork>();
 
         var app = builder.Build();
         var dispatcher = app.Services.GetRequiredService<Dispatcher>();
@@ -63,6 +66,11 @@ internal static class GatewayHost
 
     private static void Validate(GatewayOptions o)
     {
+        if (o.Clock is not ("system" or "virtual"))
+        {
+            throw new InvalidOperationException("Gateway:Clock must be \"system\" or \"virtual\".");
+        }
+
         if (o.SegmentSize < 1)
         {
             throw new InvalidOperationException("Gateway:SegmentSize must be a positive number of bytes.");

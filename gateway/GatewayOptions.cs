@@ -39,6 +39,23 @@ internal sealed class GatewayOptions
     /// <summary>Largest object a multipart upload may complete into (S3: 5 TiB).</summary>
     public long MaxObjectSize { get; set; } = 5L * 1024 * 1024 * 1024 * 1024;
 
+    /// <summary>"system" (real time) or "virtual" (moves only through POST /_gateway/clock/advance).</summary>
+    public string Clock { get; set; } = "system";
+
+    /// <summary>Access keys that see every account's usage and may advance the clock; empty means the default AccessKey.</summary>
+    public List<string> Admins { get; set; } = [];
+
+    /// <summary>The price table behind the usage report's cost estimates.</summary>
+    public BillingOptions Billing { get; set; } = new();
+
+    /// <summary>How often the lifecycle sweeper runs (it also runs right after every clock advance).</summary>
+    public TimeSpan LifecycleInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often request traffic gathered in memory is written to the meter.</summary>
+    public TimeSpan TrafficFlushInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public bool IsAdmin(string accessKey) => Admins.Count == 0 ? accessKey == AccessKey : Admins.Contains(accessKey);
+
     /// <summary>Cross-origin access for browsers (presigned part uploads); see the README.</summary>
     public CorsOptions Cors { get; set; } = new();
 
@@ -65,4 +82,33 @@ internal sealed class CredentialOptions
     public string AccessKey { get; set; } = "";
 
     public string SecretKey { get; set; } = "";
+}
+
+/// <summary>
+/// Example prices for the usage report's estimates (shaped like a per-GB, per-segment, per-request price list;
+/// they are examples, not any provider's prices). A month is 730 hours.
+/// </summary>
+internal sealed class BillingOptions
+{
+    public string Currency { get; set; } = "USD";
+
+    public double StorageGbMonth { get; set; } = 0.004;
+
+    public double SegmentMonth { get; set; } = 0.0000088;
+
+    public double EgressGb { get; set; } = 0.007;
+
+    public double WriteRequestsPer1000 { get; set; } = 0.005;
+
+    public double ReadRequestsPer1000 { get; set; } = 0.0004;
+
+    public double HoursPerMonth { get; set; } = 730;
+
+    /// <summary>Estimated cost of stored byte-hours and segment-hours plus egress and requests.</summary>
+    public double Cost(double byteHours, double segmentHours, long bytesOut, long writes, long reads) =>
+        byteHours / 1e9 / HoursPerMonth * StorageGbMonth
+        + segmentHours / HoursPerMonth * SegmentMonth
+        + bytesOut / 1e9 * EgressGb
+        + writes / 1000.0 * WriteRequestsPer1000
+        + reads / 1000.0 * ReadRequestsPer1000;
 }

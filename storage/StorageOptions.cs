@@ -1,7 +1,8 @@
 namespace Storage;
 
 /// <summary>Where and how the storage engine keeps its data.</summary>
-internal sealed record StorageOptions(string DataDir, long SegmentSize, Multipart.MultipartLimits? Limits = null)
+/// <param name="VirtualClock">Use a clock kept in the metadata database that moves only when advanced.</param>
+internal sealed record StorageOptions(string DataDir, long SegmentSize, Multipart.MultipartLimits? Limits = null, bool VirtualClock = false)
 {
     public const long DefaultSegmentSize = 64L * 1024 * 1024;
 }

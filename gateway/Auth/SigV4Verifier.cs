@@ -25,8 +25,16 @@ internal sealed class SigV4Verifier
     private readonly Func<DateTimeOffset> _clock;
     private readonly ConcurrentDictionary<(string Secret, string Date, string Region), byte[]> _keys = new();
 
-    public SigV4Verifier(ICredentialStore credentials, string region, TimeSpan maxClockSkew, Func<DateTimeOffset> clock)
+    private readonly Func<DateTimeOffset> _expiryClock;
+
+    /// <param name="clock">Real time: header-signed requests must be within <paramref name="maxClockSkew"/> of it.</param>
+    /// <param name="expiryClock">
+    /// The gateway's clock for presigned-URL expiry (default: <paramref name="clock"/>). With a virtual clock,
+    /// advancing it expires presigned URLs, while clients signing with real time keep working.
+    /// </param>
+    public SigV4Verifier(ICredentialStore credentials, string region, TimeSpan maxClockSkew, Func<DateTimeOffset> clock, Func<DateTimeOffset>? expiryClock = null)
     {
+        _expiryClock = expiryClock ?? clock;
         _credentials = credentials;
         _region = region;
         _maxClockSkew = maxClockSkew;
@@ -217,12 +225,12 @@ internal sealed class SigV4Verifier
 
         var now = _clock();
         var expiresAt = signedAt.AddSeconds(expires);
-        if (now > expiresAt)
+        if (_expiryClock() > expiresAt)
         {
             throw new S3Exception(S3ErrorCode.AccessDenied, "Request has expired")
                 .With("X-Amz-Expires", expiresText)
                 .With("Expires", FormatIso(expiresAt))
-                .With("ServerTime", FormatIso(now));
+                .With("ServerTime", FormatIso(_expiryClock()));
         }
 
         if (signedAt - now > _maxClockSkew)

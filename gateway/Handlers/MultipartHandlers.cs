@@ -18,6 +18,7 @@ internal static class MultipartHandlers
         var headers = ObjectHeaders.FromRequest(ctx);
         var (algorithm, type) = ChecksumDeclaration(ctx);
         var upload = ctx.Storage.Multipart.Create(ctx.Bucket, ctx.Key, ctx.Account, headers, algorithm, type);
+        LifecycleHandlers.AbortHeaders(ctx, ctx.Key, upload.Initiated);
         if (algorithm is not null)
         {
             ctx.Response.Headers["x-amz-checksum-algorithm"] = algorithm;

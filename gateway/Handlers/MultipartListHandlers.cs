@@ -16,6 +16,7 @@ internal static class MultipartListHandlers
         var encode = EncodingType(ctx);
         var page = ctx.Storage.Multipart.ListParts(ctx.Bucket, ctx.Key, uploadId, ctx.Account, marker, Math.Min(maxParts, 1000));
         var upload = page.Upload;
+        LifecycleHandlers.AbortHeaders(ctx, upload.Key, upload.Initiated);
         var xml = new XmlBuilder().Root("ListPartsResult")
             .Element("Bucket", ctx.Bucket)
             .Element("Key", encode ? ListHandlers.UrlEncode(ctx.Key) : ctx.Key)

@@ -51,4 +51,9 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
     public IClock Clock { get; } = clock;
 
     public DateTimeOffset StartedAt { get; } = clock.UtcNow;
+
+    /// <summary>Real start time, for uptime (the gateway clock may be virtual).</summary>
+    public DateTimeOffset StartedAtReal { get; } = DateTimeOffset.UtcNow;
+
+    public GatewayMetrics Metrics { get; } = new();
 }

@@ -30,6 +30,9 @@ internal enum S3Operation
     CompleteMultipartUpload,
     AbortMultipartUpload,
     GetObjectAttributes,
+    GetBucketLifecycle,
+    PutBucketLifecycle,
+    DeleteBucketLifecycle,
 
     /// <summary>A request S3 knows but this gateway does not implement: answered 501 NotImplemented.</summary>
     NotImplemented,

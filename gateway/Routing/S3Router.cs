@@ -12,7 +12,7 @@ internal static class S3Router
     [
         "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "logging", "metrics",
         "notification", "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
-        "replication", "requestPayment", "tagging", "website", "lifecycle", "versioning", "session",
+        "replication", "requestPayment", "tagging", "website", "versioning", "session",
     ];
 
     private static readonly string[] UnimplementedObjectSubresources =
@@ -105,15 +105,18 @@ internal static class S3Router
                 if (q.Has("versioning")) return S3Operation.GetBucketVersioning;
                 if (q.Has("versions")) return S3Operation.ListObjectVersions;
                 if (q.Has("uploads")) return S3Operation.ListMultipartUploads;
+                if (q.Has("lifecycle")) return S3Operation.GetBucketLifecycle;
                 if (Unimplemented(q, UnimplementedBucketSubresources, out detail)) return S3Operation.NotImplemented;
                 return q.Get("list-type") == "2" ? S3Operation.ListObjectsV2 : S3Operation.ListObjects;
             case "HEAD":
                 return S3Operation.HeadBucket;
             case "PUT":
                 if (q.Has("acl")) return S3Operation.PutBucketAcl;
+                if (q.Has("lifecycle")) return S3Operation.PutBucketLifecycle;
                 if (Unimplemented(q, UnimplementedBucketSubresources, out detail)) return S3Operation.NotImplemented;
                 return S3Operation.CreateBucket;
             case "DELETE":
+                if (q.Has("lifecycle")) return S3Operation.DeleteBucketLifecycle;
                 if (Unimplemented(q, UnimplementedBucketSubresources, out detail)) return S3Operation.NotImplemented;
                 return S3Operation.DeleteBucket;
             case "POST":
