@@ -1,0 +1,178 @@
+using System.Text.Json.Nodes;
+
+namespace GatewayCtl;
+
+/// <summary>The whole tool as one call, so tests can run it in-process against a fake handler.</summary>
+internal static class Cli
+{
+    public const int Ok = 0;
+    public const int ServerError = 1;
+    public const int Unreachable = 2;
+    public const int BadUsage = 64;
+
+    /// <summary>Admin calls such as a bulk abort can take a while on a large gateway.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromMinutes(5);
+
+    internal static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, HttpMessageHandler? handler = null) =>
+        RunAsync(args, stdout, stderr, handler, Environment.GetEnvironmentVariable, () => DateTimeOffset.UtcNow);
+
+    /// <summary>As above with the environment and clock injected, so tests do not depend on the machine's.</summary>
+    internal static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, HttpMessageHandler? handler,
+        Func<string, string?> environment, Func<DateTimeOffset> clock)
+    {
+        if (CliArguments.WantsHelp(args))
+        {
+            stdout.WriteLine(HelpText.Text);
+            return Ok;
+        }
+
+        ParsedCommand command;
+        try
+        {
+            command = CliArguments.Parse(args, environment);
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"gatewayctl: {e.Message}");
+            stderr.WriteLine();
+            stderr.WriteLine(HelpText.Text);
+            return BadUsage;
+        }
+
+        using var http = handler is null
+            ? new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) })
+            : new HttpClient(handler, disposeHandler: false);
+        http.Timeout = RequestTimeout;
+        var client = new AdminClient(http, command.Connection, clock);
+        try
+        {
+            await ExecuteAsync(command, client, stdout);
+            return Ok;
+        }
+        catch (AdminApiException e)
+        {
+            stderr.WriteLine($"gatewayctl: {e.Code}: {e.Message}");
+            return ServerError;
+        }
+        catch (ConnectionException e)
+        {
+            stderr.WriteLine($"gatewayctl: {e.Message}");
+            return Unreachable;
+        }
+    }
+
+    private static async Task ExecuteAsync(ParsedCommand command, AdminClient client, TextWriter stdout)
+    {
+        if (command.Kind == CommandKind.Uploads)
+        {
+            await UploadsAsync(command, client, stdout);
+            return;
+        }
+
+        var body = await client.SendAsync(command.Request);
+        if (command.Kind == CommandKind.Metrics)
+        {
+            stdout.Write(body.EndsWith('\n') ? body : body + "\n");
+            return;
+        }
+
+        if (command.Json)
+        {
+            stdout.WriteLine(Json.PrettyPrint(body));
+            return;
+        }
+
+        switch (command.Kind)
+        {
+            case CommandKind.Usage:
+                Renderers.Usage(Json.Read<UsageReport>(body), stdout);
+                break;
+            case CommandKind.AbortStale:
+                Renderers.Abort(Json.Read<AbortResult>(body), stdout);
+                break;
+            case CommandKind.Clock:
+            case CommandKind.ClockAdvance:
+                Renderers.Clock(Json.Read<ClockState>(body), stdout);
+                break;
+            case CommandKind.Uploads:
+            case CommandKind.Metrics:
+                break;
+        }
+    }
+
+    /// <summary>
+    /// One page, or with --all every page (following nextMarker). --json --all prints a single document: the
+    /// first page with every page's uploads, isTruncated false and totals summed over the uploads listed.
+    /// </summary>
+    private static async Task UploadsAsync(ParsedCommand command, AdminClient client, TextWriter stdout)
+    {
+        var bodies = new List<string>();
+        var uploads = new List<UploadInfo>();
+        var seenMarkers = new HashSet<string>(StringComparer.Ordinal);
+        UploadsPage page;
+        var request = command.Request;
+        while (true)
+        {
+            var body = await client.SendAsync(request);
+            page = Json.Read<UploadsPage>(body);
+            bodies.Add(body);
+            uploads.AddRange(page.Uploads);
+            if (!command.All || !page.IsTruncated || string.IsNullOrEmpty(page.NextMarker))
+            {
+                break;
+            }
+
+            if (!seenMarkers.Add(page.NextMarker))
+            {
+                throw new AdminApiException("InvalidResponse", $"the server repeated nextMarker {page.NextMarker}; stopping");
+            }
+
+            var query = request.Query.Where(p => p.Key != "marker").Append(new("marker", page.NextMarker)).ToList();
+            request = request with { Query = query };
+        }
+
+        if (command.Json)
+        {
+            stdout.WriteLine(bodies.Count == 1 ? Json.PrettyPrint(bodies[0]) : Json.PrettyPrint(MergePages(bodies)));
+            return;
+        }
+
+        Renderers.Uploads(Json.Read<UploadsPage>(bodies[0]).AsOf, uploads, page.IsTruncated && !command.All, stdout);
+    }
+
+    private static JsonNode MergePages(List<string> bodies)
+    {
+        var merged = JsonNode.Parse(bodies[0])!.AsObject();
+        var all = new JsonArray();
+        double parts = 0, bytes = 0, segments = 0, byteHours = 0, cost = 0;
+        foreach (var body in bodies)
+        {
+            foreach (var upload in JsonNode.Parse(body)?["uploads"]?.AsArray() ?? [])
+            {
+                var u = upload!.DeepClone();
+                parts += Number(u, "parts");
+                bytes += Number(u, "bytes");
+                segments += Number(u, "segments");
+                byteHours += Number(u, "byteHours");
+                cost += Number(u, "estimatedCost");
+                all.Add(u);
+            }
+        }
+
+        merged["uploads"] = all;
+        merged["isTruncated"] = false;
+        merged["nextMarker"] = null;
+        merged["totals"] = new JsonObject
+        {
+            ["uploads"] = all.Count,
+            ["parts"] = (long)parts,
+            ["bytes"] = (long)bytes,
+            ["segments"] = (long)segments,
+            ["byteHours"] = byteHours,
+            ["estimatedCost"] = cost,
+        };
+        return merged;
+    }
+
+    private static double Number(JsonNode upload, string name) => upload[name]?.GetValue<double>() ?? 0;
+}

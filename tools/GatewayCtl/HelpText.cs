@@ -1,0 +1,41 @@
+namespace GatewayCtl;
+
+internal static class HelpText
+{
+    public const string Text = """
+        gatewayctl: admin client for the S3 gateway's /_gateway API (usage, incomplete uploads, clock, metrics)
+
+        usage: gatewayctl [global options] <command> [command options]
+
+        global options (anywhere on the line):
+          --endpoint URL      gateway address (env GATEWAY_ENDPOINT, default http://localhost:9000)
+          --access-key K      access key (env AWS_ACCESS_KEY_ID, default test)
+          --secret-key S      secret key (env AWS_SECRET_ACCESS_KEY, default test)
+          --region R          signing region (env AWS_DEFAULT_REGION, default us-east-1)
+          --json              print the server's JSON (pretty-printed) instead of a table
+          --help, -h          this text
+
+        commands:
+          usage [--bucket B] [--account A] [--period YYYY-MM]
+              storage, incomplete uploads, traffic and estimated cost per bucket for a month
+              (default: the current month), with a TOTAL row
+          uploads [--bucket B] [--account A] [--older-than DURATION] [--sort initiated|age|bytes|cost]
+                  [--limit N] [--all]
+              incomplete multipart uploads, oldest first (bytes/cost: largest first); --limit is the page
+              size, --all follows every page
+          abort-stale --older-than DURATION [--bucket B] [--account A] [--dry-run]
+              abort every incomplete upload older than DURATION; --dry-run only lists what would go
+          clock
+              the gateway's clock mode (system or virtual) and its current time
+          clock advance --seconds N | --hours N | --days N
+              move a virtual clock forward and run lifecycle rules (admin credentials only)
+          metrics
+              the Prometheus metrics text
+
+        DURATION is 90s, 15m, 36h, 7d, 2w or a plain number of seconds.
+        Requests are signed with AWS Signature Version 4 (service s3), like any S3 client.
+
+        exit status: 0 success, 1 the server refused (its error code and message go to stderr),
+                     2 the gateway could not be reached, 64 bad arguments
+        """;
+}

@@ -1,0 +1,96 @@
+namespace GatewayCtl;
+
+/// <summary>The default (non --json) output of each command.</summary>
+internal static class Renderers
+{
+    public static void Usage(UsageReport report, TextWriter output)
+    {
+        output.WriteLine($"usage for {report.Period} ({report.PeriodStart} to {report.PeriodEnd}), as of {report.AsOf}");
+        if (report.Buckets.Count == 0)
+        {
+            output.WriteLine("no buckets");
+        }
+        else
+        {
+            var table = new TextTable(("BUCKET", false), ("ACCOUNT", false), ("OBJECTS", true), ("OBJECT BYTES", true),
+                ("INCOMPLETE UPLOADS", true), ("PARTS", true), ("INCOMPLETE BYTES", true),
+                ("BYTE-HOURS (OBJECTS / INCOMPLETE)", true), ("EGRESS", true), ("REQUESTS (W/R/O)", true), ("EST. COST", true));
+            foreach (var b in report.Buckets)
+            {
+                table.AddRow(UsageRow(b.Bucket, b.Account, b.Objects, b.Incomplete, b.Traffic, b.EstimatedCost));
+            }
+
+            var t = report.Totals;
+            table.AddRow(UsageRow("TOTAL", "", t.Objects, t.Incomplete, t.Traffic, t.EstimatedCost));
+            table.Write(output);
+        }
+
+        if (report.Prices is { } p)
+        {
+            output.WriteLine($"prices: storage ${Formats.Price(p.StorageGbMonth)}/GB-month, segments ${Formats.Price(p.SegmentMonth)}/segment-month, "
+                             + $"egress ${Formats.Price(p.EgressGb)}/GB, writes ${Formats.Price(p.WriteRequestsPer1000)}/1000, "
+                             + $"reads ${Formats.Price(p.ReadRequestsPer1000)}/1000, {Formats.Price(p.HoursPerMonth)} hours/month");
+        }
+    }
+
+    private static string[] UsageRow(string bucket, string account, ObjectUsage o, IncompleteUsage i, TrafficUsage t, double cost) =>
+    [
+        bucket, account, Formats.Count(o.Count), Formats.Bytes(o.Bytes), Formats.Count(i.Uploads), Formats.Count(i.Parts),
+        Formats.Bytes(i.Bytes), $"{Formats.ByteHours(o.ByteHours)} / {Formats.ByteHours(i.ByteHours)}", Formats.Bytes(t.BytesOut),
+        $"{Formats.Count(t.WriteRequests)}/{Formats.Count(t.ReadRequests)}/{Formats.Count(t.OtherRequests)}", Formats.Cost(cost),
+    ];
+
+    /// <summary>The uploads of every page fetched; the total row is summed here so it always matches the rows shown.</summary>
+    public static void Uploads(string asOf, IReadOnlyList<UploadInfo> uploads, bool truncated, TextWriter output)
+    {
+        output.WriteLine($"incomplete uploads as of {asOf}");
+        if (uploads.Count == 0)
+        {
+            output.WriteLine("no incomplete uploads");
+        }
+        else
+        {
+            var table = new TextTable(("BUCKET", false), ("KEY", false), ("UPLOAD-ID", false), ("AGE", true), ("PARTS", true),
+                ("BYTES", true), ("BYTE-HOURS", true), ("EST. COST", true));
+            foreach (var u in uploads)
+            {
+                table.AddRow(u.Bucket, u.Key, u.UploadId, Formats.Age(u.AgeSeconds), Formats.Count(u.Parts), Formats.Bytes(u.Bytes),
+                    Formats.ByteHours(u.ByteHours), Formats.Cost(u.EstimatedCost));
+            }
+
+            table.AddRow("TOTAL", Formats.Plural(uploads.Count, "upload"), "", "", Formats.Count(uploads.Sum(u => u.Parts)),
+                Formats.Bytes(uploads.Sum(u => u.Bytes)), Formats.ByteHours(uploads.Sum(u => u.ByteHours)),
+                Formats.Cost(uploads.Sum(u => u.EstimatedCost)));
+            table.Write(output);
+        }
+
+        if (truncated)
+        {
+            output.WriteLine("more uploads match: use --all to list every page");
+        }
+    }
+
+    public static void Abort(AbortResult result, TextWriter output)
+    {
+        var verb = result.DryRun ? "would abort" : "aborted";
+        foreach (var u in result.Aborted)
+        {
+            output.WriteLine($"{verb} {u.Bucket}/{u.Key} (upload {u.UploadId}, age {Formats.Age(u.AgeSeconds)}, "
+                             + $"{Formats.Plural(u.Parts, "part")}, {Formats.Bytes(u.Bytes)})");
+        }
+
+        var freed = result.DryRun ? "freeing" : "freed";
+        output.WriteLine($"{verb} {Formats.Plural(result.Count, "upload")}, {freed} {Formats.Bytes(result.FreedBytes)} in "
+                         + $"{Formats.Plural(result.FreedParts, "part")} ({Formats.Plural(result.FreedSegments, "segment")})");
+    }
+
+    public static void Clock(ClockState clock, TextWriter output)
+    {
+        output.WriteLine($"mode: {clock.Mode}");
+        output.WriteLine($"now:  {clock.Now}");
+        if (clock.Lifecycle is { } l)
+        {
+            output.WriteLine($"lifecycle: aborted {Formats.Plural(l.AbortedUploads, "upload")}, expired {Formats.Plural(l.ExpiredObjects, "object")}");
+        }
+    }
+}
