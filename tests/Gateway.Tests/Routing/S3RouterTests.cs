@@ -51,7 +51,7 @@ internal sealed class S3RouterTests
             C("GET", "/b?uploads", S3Operation.ListMultipartUploads, "b", null),
             C("GET", "/b?policy", S3Operation.NotImplemented, "b", null, "?policy"),
             C("GET", "/b?tagging", S3Operation.NotImplemented, "b", null, "?tagging"),
-            C("GET", "/b?lifecycle", S3Operation.NotImplemented, "b", null, "?lifecycle"),
+            C("GET", "/b?lifecycle", S3Operation.GetBucketLifecycle, "b", null),
             C("GET", "/b?cors", S3Operation.NotImplemented, "b", null, "?cors"),
             C("GET", "/b/?policy", S3Operation.NotImplemented, "b", null, "?policy"),
 
@@ -64,7 +64,8 @@ internal sealed class S3RouterTests
             C("PUT", "/b?policy", S3Operation.NotImplemented, "b", null, "?policy"),
             C("PUT", "/b?tagging", S3Operation.NotImplemented, "b", null, "?tagging"),
             C("PUT", "/b?versioning", S3Operation.NotImplemented, "b", null, "?versioning"),
-            C("PUT", "/b?lifecycle", S3Operation.NotImplemented, "b", null, "?lifecycle"),
+            C("PUT", "/b?lifecycle", S3Operation.PutBucketLifecycle, "b", null),
+            C("DELETE", "/b?lifecycle", S3Operation.DeleteBucketLifecycle, "b", null),
             C("DELETE", "/b", S3Operation.DeleteBucket, "b", null),
             C("DELETE", "/b?policy", S3Operation.NotImplemented, "b", null, "?policy"),
             C("DELETE", "/b?tagging", S3Operation.NotImplemented, "b", null, "?tagging"),
