@@ -5,9 +5,9 @@ using Gateway.Errors;
 using Gateway.Handlers;
 using Gateway.Routing;
 using Gateway.Streaming;
-using Storage.Usage;
 using Microsoft.AspNetCore.Http.Features;
 using Storage.Faults;
+using Storage.Usage;
 
 namespace Gateway;
 

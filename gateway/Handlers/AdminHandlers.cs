@@ -133,8 +133,12 @@ internal static class AdminHandlers
             ["totals"] = Figures(objects, incomplete, traffic, prices),
             ["prices"] = new JsonObject
             {
-                ["storageGbMonth"] = prices.StorageGbMonth, ["segmentMonth"] = prices.SegmentMonth, ["egressGb"] = prices.EgressGb,
-                ["writeRequestsPer1000"] = prices.WriteRequestsPer1000, ["readRequestsPer1000"] = prices.ReadRequestsPer1000, ["hoursPerMonth"] = prices.HoursPerMonth,
+                ["storageGbMonth"] = prices.StorageGbMonth,
+                ["segmentMonth"] = prices.SegmentMonth,
+                ["egressGb"] = prices.EgressGb,
+                ["writeRequestsPer1000"] = prices.WriteRequestsPer1000,
+                ["readRequestsPer1000"] = prices.ReadRequestsPer1000,
+                ["hoursPerMonth"] = prices.HoursPerMonth,
             },
         };
     }
@@ -144,11 +148,20 @@ internal static class AdminHandlers
         ["objects"] = new JsonObject { ["count"] = o.Count, ["bytes"] = o.Bytes, ["segments"] = o.Segments, ["byteHours"] = o.ByteHours, ["segmentHours"] = o.SegmentHours },
         ["incomplete"] = new JsonObject
         {
-            ["uploads"] = i.Uploads, ["parts"] = i.Parts, ["bytes"] = i.Bytes, ["segments"] = i.Segments, ["byteHours"] = i.ByteHours, ["segmentHours"] = i.SegmentHours,
+            ["uploads"] = i.Uploads,
+            ["parts"] = i.Parts,
+            ["bytes"] = i.Bytes,
+            ["segments"] = i.Segments,
+            ["byteHours"] = i.ByteHours,
+            ["segmentHours"] = i.SegmentHours,
         },
         ["traffic"] = new JsonObject
         {
-            ["bytesIn"] = t.BytesIn, ["bytesOut"] = t.BytesOut, ["writeRequests"] = t.WriteRequests, ["readRequests"] = t.ReadRequests, ["otherRequests"] = t.OtherRequests,
+            ["bytesIn"] = t.BytesIn,
+            ["bytesOut"] = t.BytesOut,
+            ["writeRequests"] = t.WriteRequests,
+            ["readRequests"] = t.ReadRequests,
+            ["otherRequests"] = t.OtherRequests,
         },
         ["estimatedCost"] = prices.Cost(o.ByteHours + i.ByteHours, o.SegmentHours + i.SegmentHours, t.BytesOut, t.WriteRequests, t.ReadRequests),
     };
@@ -187,9 +200,17 @@ internal static class AdminHandlers
         {
             uploads.Add(new JsonObject
             {
-                ["bucket"] = u.Bucket, ["account"] = u.Account, ["key"] = u.Key, ["uploadId"] = u.UploadId, ["initiated"] = Time(u.Initiated),
-                ["ageSeconds"] = (now - u.Initiated).TotalSeconds, ["parts"] = u.Parts, ["bytes"] = u.Bytes, ["segments"] = u.Segments,
-                ["byteHours"] = u.ByteHours, ["estimatedCost"] = Cost(u),
+                ["bucket"] = u.Bucket,
+                ["account"] = u.Account,
+                ["key"] = u.Key,
+                ["uploadId"] = u.UploadId,
+                ["initiated"] = Time(u.Initiated),
+                ["ageSeconds"] = (now - u.Initiated).TotalSeconds,
+                ["parts"] = u.Parts,
+                ["bytes"] = u.Bytes,
+                ["segments"] = u.Segments,
+                ["byteHours"] = u.ByteHours,
+                ["estimatedCost"] = Cost(u),
             });
         }
 
@@ -201,8 +222,12 @@ internal static class AdminHandlers
             ["nextMarker"] = truncated ? (offset + page.Count).ToString(CultureInfo.InvariantCulture) : null,
             ["totals"] = new JsonObject
             {
-                ["uploads"] = list.Count, ["parts"] = list.Sum(u => u.Parts), ["bytes"] = list.Sum(u => u.Bytes), ["segments"] = list.Sum(u => u.Segments),
-                ["byteHours"] = list.Sum(u => u.ByteHours), ["estimatedCost"] = list.Sum(Cost),
+                ["uploads"] = list.Count,
+                ["parts"] = list.Sum(u => u.Parts),
+                ["bytes"] = list.Sum(u => u.Bytes),
+                ["segments"] = list.Sum(u => u.Segments),
+                ["byteHours"] = list.Sum(u => u.ByteHours),
+                ["estimatedCost"] = list.Sum(Cost),
             },
         };
     }
@@ -234,14 +259,26 @@ internal static class AdminHandlers
             segments += u.Segments;
             aborted.Add(new JsonObject
             {
-                ["bucket"] = u.Bucket, ["account"] = u.Account, ["key"] = u.Key, ["uploadId"] = u.UploadId, ["initiated"] = Time(u.Initiated),
-                ["ageSeconds"] = (now - u.Initiated).TotalSeconds, ["parts"] = u.Parts, ["bytes"] = u.Bytes, ["segments"] = u.Segments,
+                ["bucket"] = u.Bucket,
+                ["account"] = u.Account,
+                ["key"] = u.Key,
+                ["uploadId"] = u.UploadId,
+                ["initiated"] = Time(u.Initiated),
+                ["ageSeconds"] = (now - u.Initiated).TotalSeconds,
+                ["parts"] = u.Parts,
+                ["bytes"] = u.Bytes,
+                ["segments"] = u.Segments,
             });
         }
 
         return new JsonObject
         {
-            ["dryRun"] = dryRun, ["count"] = aborted.Count, ["freedBytes"] = bytes, ["freedParts"] = parts, ["freedSegments"] = segments, ["aborted"] = aborted,
+            ["dryRun"] = dryRun,
+            ["count"] = aborted.Count,
+            ["freedBytes"] = bytes,
+            ["freedParts"] = parts,
+            ["freedSegments"] = segments,
+            ["aborted"] = aborted,
         };
     }
 

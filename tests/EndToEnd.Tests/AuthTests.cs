@@ -58,7 +58,11 @@ public sealed class AuthTests
         await s3.PutBucketAsync(bucket);
         var putUrl = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
-            BucketName = bucket, Key = "via url", Verb = HttpVerb.PUT, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP,
+            BucketName = bucket,
+            Key = "via url",
+            Verb = HttpVerb.PUT,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Protocol = Protocol.HTTP,
         });
         using var http = new HttpClient();
         using (var put = await http.PutAsync(putUrl, new ByteArrayContent(Encoding.UTF8.GetBytes("presigned body"))))
@@ -68,7 +72,11 @@ public sealed class AuthTests
 
         var getUrl = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
-            BucketName = bucket, Key = "via url", Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP,
+            BucketName = bucket,
+            Key = "via url",
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Protocol = Protocol.HTTP,
         });
         Assert.That(await http.GetStringAsync(getUrl), Is.EqualTo("presigned body"));
 
@@ -96,7 +104,11 @@ public sealed class AuthTests
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "a", ContentBody = "a" });
         var url = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
-            BucketName = bucket, Key = "a", Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP,
+            BucketName = bucket,
+            Key = "a",
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Protocol = Protocol.HTTP,
         });
         using var http = new HttpClient();
         using var response = await http.GetAsync(url.Replace($"/{bucket}/a?", $"/{bucket}/b?", StringComparison.Ordinal));

@@ -43,64 +43,73 @@ public sealed class MeterConsistencyTests
                         uploads.Add((bucket, key, (await s3.InitiateMultipartUploadAsync(bucket, key)).UploadId, []));
                         break;
                     case 1 or 2 when uploads.Count > 0:
-                    {
-                        // Upload or re-upload a part (part numbers collide on purpose).
-                        var u = uploads[rng.Next(uploads.Count)];
-                        var n = rng.Next(1, 5);
-                        var r = await s3.UploadPartAsync(new UploadPartRequest
                         {
-                            BucketName = u.Bucket, Key = u.Key, UploadId = u.Id, PartNumber = n,
-                            InputStream = new MemoryStream(ObjectTests.RandomBytes(rng.Next(0, (int)GatewayInstance.TestSegmentSize * 3), step)),
-                        });
-                        u.Parts[n] = r.ETag;
-                        break;
-                    }
-
-                    case 3 when uploads.Count > 0:
-                    {
-                        // UploadPartCopy of a range of an existing object.
-                        var u = uploads[rng.Next(uploads.Count)];
-                        var objects = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = u.Bucket })).S3Objects ?? [];
-                        var source = objects.FirstOrDefault(o => o.Size > 0);
-                        if (source is null)
-                        {
+                            // Upload or re-upload a part (part numbers collide on purpose).
+                            var u = uploads[rng.Next(uploads.Count)];
+                            var n = rng.Next(1, 5);
+                            var r = await s3.UploadPartAsync(new UploadPartRequest
+                            {
+                                BucketName = u.Bucket,
+                                Key = u.Key,
+                                UploadId = u.Id,
+                                PartNumber = n,
+                                InputStream = new MemoryStream(ObjectTests.RandomBytes(rng.Next(0, (int)GatewayInstance.TestSegmentSize * 3), step)),
+                            });
+                            u.Parts[n] = r.ETag;
                             break;
                         }
 
-                        var first = rng.NextInt64(0, source.Size!.Value);
-                        var n = rng.Next(1, 5);
-                        var r = await s3.CopyPartAsync(new CopyPartRequest
+                    case 3 when uploads.Count > 0:
                         {
-                            SourceBucket = u.Bucket, SourceKey = source.Key, DestinationBucket = u.Bucket, DestinationKey = u.Key, UploadId = u.Id, PartNumber = n,
-                            FirstByte = first, LastByte = rng.NextInt64(first, source.Size!.Value),
-                        });
-                        u.Parts[n] = r.ETag;
-                        break;
-                    }
+                            // UploadPartCopy of a range of an existing object.
+                            var u = uploads[rng.Next(uploads.Count)];
+                            var objects = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = u.Bucket })).S3Objects ?? [];
+                            var source = objects.FirstOrDefault(o => o.Size > 0);
+                            if (source is null)
+                            {
+                                break;
+                            }
+
+                            var first = rng.NextInt64(0, source.Size!.Value);
+                            var n = rng.Next(1, 5);
+                            var r = await s3.CopyPartAsync(new CopyPartRequest
+                            {
+                                SourceBucket = u.Bucket,
+                                SourceKey = source.Key,
+                                DestinationBucket = u.Bucket,
+                                DestinationKey = u.Key,
+                                UploadId = u.Id,
+                                PartNumber = n,
+                                FirstByte = first,
+                                LastByte = rng.NextInt64(first, source.Size!.Value),
+                            });
+                            u.Parts[n] = r.ETag;
+                            break;
+                        }
 
                     case 4 when uploads.Count > 0:
-                    {
-                        // Complete with a random non-empty subset of the parts; the rest are discarded.
-                        var u = uploads[rng.Next(uploads.Count)];
-                        uploads.Remove(u);
-                        var chosen = u.Parts.OrderBy(p => p.Key).Where(_ => rng.Next(4) > 0).Select(p => new PartETag(p.Key, p.Value)).ToList();
-                        if (chosen.Count == 0)
                         {
+                            // Complete with a random non-empty subset of the parts; the rest are discarded.
+                            var u = uploads[rng.Next(uploads.Count)];
+                            uploads.Remove(u);
+                            var chosen = u.Parts.OrderBy(p => p.Key).Where(_ => rng.Next(4) > 0).Select(p => new PartETag(p.Key, p.Value)).ToList();
+                            if (chosen.Count == 0)
+                            {
+                                await s3.AbortMultipartUploadAsync(u.Bucket, u.Key, u.Id);
+                                break;
+                            }
+
+                            await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = u.Bucket, Key = u.Key, UploadId = u.Id, PartETags = chosen });
+                            break;
+                        }
+
+                    case 5 when uploads.Count > 0:
+                        {
+                            var u = uploads[rng.Next(uploads.Count)];
+                            uploads.Remove(u);
                             await s3.AbortMultipartUploadAsync(u.Bucket, u.Key, u.Id);
                             break;
                         }
-
-                        await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = u.Bucket, Key = u.Key, UploadId = u.Id, PartETags = chosen });
-                        break;
-                    }
-
-                    case 5 when uploads.Count > 0:
-                    {
-                        var u = uploads[rng.Next(uploads.Count)];
-                        uploads.Remove(u);
-                        await s3.AbortMultipartUploadAsync(u.Bucket, u.Key, u.Id);
-                        break;
-                    }
 
                     case 6:
                         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(ObjectTests.RandomBytes(rng.Next(0, (int)GatewayInstance.TestSegmentSize * 2), step)) });

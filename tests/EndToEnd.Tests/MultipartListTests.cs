@@ -126,7 +126,12 @@ public sealed class MultipartListTests
         {
             var page = await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest
             {
-                BucketName = bucket, MaxUploads = maxUploads, Prefix = prefix, Delimiter = delimiter, KeyMarker = keyMarker, UploadIdMarker = idMarker,
+                BucketName = bucket,
+                MaxUploads = maxUploads,
+                Prefix = prefix,
+                Delimiter = delimiter,
+                KeyMarker = keyMarker,
+                UploadIdMarker = idMarker,
             });
             pages++;
             Assert.That((page.MultipartUploads?.Count ?? 0) + (page.CommonPrefixes?.Count ?? 0), Is.LessThanOrEqualTo(maxUploads));

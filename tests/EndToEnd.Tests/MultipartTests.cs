@@ -56,7 +56,10 @@ public sealed class MultipartTests
 
         var complete = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "big object", UploadId = create.UploadId, PartETags = [new(1, r1.ETag), new(2, r2.ETag), new(3, r3.ETag)],
+            BucketName = bucket,
+            Key = "big object",
+            UploadId = create.UploadId,
+            PartETags = [new(1, r1.ETag), new(2, r2.ETag), new(3, r3.ETag)],
         });
         Assert.That(complete.ETag, Is.EqualTo(MultipartETag(p1, p2, p3)));
         var whole = p1.Concat(p2).Concat(p3).ToArray();
@@ -125,7 +128,9 @@ public sealed class MultipartTests
         Assert.That(r1.ChecksumSHA256, Is.EqualTo(Convert.ToBase64String(SHA256.HashData(p1))));
         var complete = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "c", UploadId = create.UploadId,
+            BucketName = bucket,
+            Key = "c",
+            UploadId = create.UploadId,
             PartETags = [new PartETag { PartNumber = 1, ETag = r1.ETag, ChecksumSHA256 = r1.ChecksumSHA256 }, new PartETag { PartNumber = 2, ETag = r2.ETag, ChecksumSHA256 = r2.ChecksumSHA256 }],
         });
         var composite = Convert.ToBase64String(SHA256.HashData(SHA256.HashData(p1).Concat(SHA256.HashData(p2)).ToArray())) + "-2";
@@ -145,7 +150,9 @@ public sealed class MultipartTests
 
         var attributes = await s3.GetObjectAttributesAsync(new GetObjectAttributesRequest
         {
-            BucketName = bucket, Key = "c", MaxParts = 1,
+            BucketName = bucket,
+            Key = "c",
+            MaxParts = 1,
             ObjectAttributes = [ObjectAttributes.ETag, ObjectAttributes.Checksum, ObjectAttributes.ObjectParts, ObjectAttributes.ObjectSize, ObjectAttributes.StorageClass],
         });
         Assert.That(attributes.ETag, Is.EqualTo(complete.ETag.Trim('"')));
@@ -333,7 +340,11 @@ public sealed class MultipartTests
         var r1 = await Part(s3, bucket, "exists", create.UploadId, 1, [1, 2, 3]);
         var ex = Assert.CatchAsync<AmazonS3Exception>(() => s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "exists", UploadId = create.UploadId, PartETags = [new(1, r1.ETag)], IfNoneMatch = "*",
+            BucketName = bucket,
+            Key = "exists",
+            UploadId = create.UploadId,
+            PartETags = [new(1, r1.ETag)],
+            IfNoneMatch = "*",
         }));
         Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.PreconditionFailed));
         using var get = await s3.GetObjectAsync(bucket, "exists");
@@ -350,13 +361,24 @@ public sealed class MultipartTests
         var create = await s3.InitiateMultipartUploadAsync(bucket, "copied");
         var c1 = await s3.CopyPartAsync(new CopyPartRequest
         {
-            SourceBucket = bucket, SourceKey = "plain src", DestinationBucket = bucket, DestinationKey = "copied", UploadId = create.UploadId, PartNumber = 1,
-            FirstByte = 0, LastByte = 5 * MiB,
+            SourceBucket = bucket,
+            SourceKey = "plain src",
+            DestinationBucket = bucket,
+            DestinationKey = "copied",
+            UploadId = create.UploadId,
+            PartNumber = 1,
+            FirstByte = 0,
+            LastByte = 5 * MiB,
         });
         Assert.That(c1.ETag, Is.EqualTo($"\"{Md5Hex(plain[..(5 * MiB + 1)])}\""));
         var c2 = await s3.CopyPartAsync(new CopyPartRequest
         {
-            SourceBucket = bucket, SourceKey = "plain src", DestinationBucket = bucket, DestinationKey = "copied", UploadId = create.UploadId, PartNumber = 2,
+            SourceBucket = bucket,
+            SourceKey = "plain src",
+            DestinationBucket = bucket,
+            DestinationKey = "copied",
+            UploadId = create.UploadId,
+            PartNumber = 2,
         });
         await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "copied", UploadId = create.UploadId, PartETags = [new(1, c1.ETag), new(2, c2.ETag)] });
         var expected = plain[..(5 * MiB + 1)].Concat(plain).ToArray();
@@ -369,8 +391,14 @@ public sealed class MultipartTests
         var create2 = await s3.InitiateMultipartUploadAsync(bucket, "second");
         var c3 = await s3.CopyPartAsync(new CopyPartRequest
         {
-            SourceBucket = bucket, SourceKey = "copied", DestinationBucket = bucket, DestinationKey = "second", UploadId = create2.UploadId, PartNumber = 1,
-            FirstByte = 5 * MiB - 100, LastByte = 5 * MiB + 100,
+            SourceBucket = bucket,
+            SourceKey = "copied",
+            DestinationBucket = bucket,
+            DestinationKey = "second",
+            UploadId = create2.UploadId,
+            PartNumber = 1,
+            FirstByte = 5 * MiB - 100,
+            LastByte = 5 * MiB + 100,
         });
         await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "second", UploadId = create2.UploadId, PartETags = [new(1, c3.ETag)] });
         await s3.DeleteObjectAsync(bucket, "copied");
@@ -399,7 +427,13 @@ public sealed class MultipartTests
 
         var cond = Assert.CatchAsync<AmazonS3Exception>(() => s3.CopyPartAsync(new CopyPartRequest
         {
-            SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "dst", UploadId = create.UploadId, PartNumber = 1, ETagToMatch = ["\"nope\""],
+            SourceBucket = bucket,
+            SourceKey = "src",
+            DestinationBucket = bucket,
+            DestinationKey = "dst",
+            UploadId = create.UploadId,
+            PartNumber = 1,
+            ETagToMatch = ["\"nope\""],
         }));
         Assert.That(cond!.StatusCode, Is.EqualTo(HttpStatusCode.PreconditionFailed));
         var parts = await s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "dst", UploadId = create.UploadId });

@@ -259,8 +259,12 @@ public sealed class ObjectTests
 
         var replace = new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "src key", DestinationBucket = bucket, DestinationKey = "src key",
-            MetadataDirective = S3MetadataDirective.REPLACE, ContentType = "text/b",
+            SourceBucket = bucket,
+            SourceKey = "src key",
+            DestinationBucket = bucket,
+            DestinationKey = "src key",
+            MetadataDirective = S3MetadataDirective.REPLACE,
+            ContentType = "text/b",
         };
         replace.Metadata["m"] = "2";
         await s3.CopyObjectAsync(replace);
@@ -274,8 +278,12 @@ public sealed class ObjectTests
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "alone", InputStream = new MemoryStream(alone) });
         await s3.CopyObjectAsync(new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "alone", DestinationBucket = bucket, DestinationKey = "alone",
-            MetadataDirective = S3MetadataDirective.REPLACE, ContentType = "text/c",
+            SourceBucket = bucket,
+            SourceKey = "alone",
+            DestinationBucket = bucket,
+            DestinationKey = "alone",
+            MetadataDirective = S3MetadataDirective.REPLACE,
+            ContentType = "text/c",
         });
         using (var selfCopied = await s3.GetObjectAsync(bucket, "alone"))
         {
@@ -288,7 +296,11 @@ public sealed class ObjectTests
 
         var cond = Assert.CatchAsync<AmazonS3Exception>(() => s3.CopyObjectAsync(new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "copy", DestinationBucket = bucket, DestinationKey = "c2", ETagToMatch = "\"nope\"",
+            SourceBucket = bucket,
+            SourceKey = "copy",
+            DestinationBucket = bucket,
+            DestinationKey = "c2",
+            ETagToMatch = "\"nope\"",
         }));
         Assert.That(cond!.StatusCode, Is.EqualTo(HttpStatusCode.PreconditionFailed));
         var missing = Assert.CatchAsync<AmazonS3Exception>(() =>
@@ -442,7 +454,9 @@ public sealed class ObjectTests
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "t", ContentBody = "x" });
         var tagging = Assert.CatchAsync<AmazonS3Exception>(() => s3.PutObjectTaggingAsync(new PutObjectTaggingRequest
         {
-            BucketName = bucket, Key = "t", Tagging = new Tagging { TagSet = [new Tag { Key = "a", Value = "b" }] },
+            BucketName = bucket,
+            Key = "t",
+            Tagging = new Tagging { TagSet = [new Tag { Key = "a", Value = "b" }] },
         }));
         Assert.That(tagging!.ErrorCode, Is.EqualTo("NotImplemented"));
         using var get = await s3.GetObjectAsync(bucket, "t");

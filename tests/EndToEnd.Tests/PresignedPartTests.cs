@@ -22,8 +22,13 @@ public sealed class PresignedPartTests
         {
             var url = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
             {
-                BucketName = bucket, Key = "browser upload", Verb = HttpVerb.PUT, UploadId = create.UploadId, PartNumber = i + 1,
-                Expires = DateTime.UtcNow.AddMinutes(10), Protocol = Protocol.HTTP,
+                BucketName = bucket,
+                Key = "browser upload",
+                Verb = HttpVerb.PUT,
+                UploadId = create.UploadId,
+                PartNumber = i + 1,
+                Expires = DateTime.UtcNow.AddMinutes(10),
+                Protocol = Protocol.HTTP,
             });
             using var put = await http.PutAsync(url, new ByteArrayContent(bodies[i]));
             Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK), await put.Content.ReadAsStringAsync());
@@ -32,7 +37,10 @@ public sealed class PresignedPartTests
 
         await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "browser upload", UploadId = create.UploadId, PartETags = [new(1, etags[0]), new(2, etags[1])],
+            BucketName = bucket,
+            Key = "browser upload",
+            UploadId = create.UploadId,
+            PartETags = [new(1, etags[0]), new(2, etags[1])],
         });
         using var get = await s3.GetObjectAsync(bucket, "browser upload");
         Assert.That(await ObjectTests.ReadAll(get), Is.EqualTo(bodies[0].Concat(bodies[1]).ToArray()));
@@ -78,7 +86,13 @@ public sealed class PresignedPartTests
         // The actual (presigned) request from the allowed origin carries the CORS headers with the ETag exposed.
         var url = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
-            BucketName = bucket, Key = "k", Verb = HttpVerb.PUT, UploadId = create.UploadId, PartNumber = 1, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP,
+            BucketName = bucket,
+            Key = "k",
+            Verb = HttpVerb.PUT,
+            UploadId = create.UploadId,
+            PartNumber = 1,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Protocol = Protocol.HTTP,
         });
         using var put = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent([1, 2, 3]) };
         put.Headers.Add("Origin", Origin);

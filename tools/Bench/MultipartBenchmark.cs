@@ -44,8 +44,12 @@ internal static class MultipartBenchmark
                 var length = Math.Min(partSize, size - offset);
                 var r = await s3.UploadPartAsync(new UploadPartRequest
                 {
-                    BucketName = "bench", Key = "mp", UploadId = create.UploadId, PartNumber = i + 1,
-                    InputStream = new GeneratedStream(length, 7, offset), PartSize = length,
+                    BucketName = "bench",
+                    Key = "mp",
+                    UploadId = create.UploadId,
+                    PartNumber = i + 1,
+                    InputStream = new GeneratedStream(length, 7, offset),
+                    PartSize = length,
                 });
                 etags[i] = new PartETag(i + 1, r.ETag);
             }

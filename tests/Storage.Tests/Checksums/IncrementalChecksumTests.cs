@@ -1,5 +1,5 @@
-using NUnit.Framework;
 using System.Text;
+using NUnit.Framework;
 using Storage.Checksums;
 
 namespace Storage.Tests.Checksums;
