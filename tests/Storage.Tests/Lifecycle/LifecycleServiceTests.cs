@@ -97,6 +97,35 @@ internal sealed class LifecycleServiceTests
         Assert.That(result.Offset, Is.EqualTo(TimeSpan.Zero));
     }
 
+    [TestCase(int.MaxValue)]
+    [TestCase(3_000_000)]
+    public void DueBeyondTheCalendarIsNever(int days)
+    {
+        // The XML accepts any positive int; a due date past year 9999 must mean "never", not an exception.
+        Assert.That(LifecycleService.Due(T0, days), Is.EqualTo(DateTimeOffset.MaxValue));
+        Assert.That(LifecycleService.Due(DateTimeOffset.MaxValue.AddHours(-1), 1), Is.EqualTo(DateTimeOffset.MaxValue));
+        Assert.That(LifecycleService.AbortRule([new("far", true, "", null, days)], "k", T0)?.AbortDate, Is.EqualTo(DateTimeOffset.MaxValue));
+    }
+
+    [Test]
+    public async Task SweepWithRulesBeyondTheCalendarStillAppliesTheOthers()
+    {
+        _engine.Buckets.Create("bkt-far", Account);
+        _engine.Lifecycle.Put("bkt-far", Account, [new("far-expire", true, "", int.MaxValue, null), new("far-abort", true, "", null, int.MaxValue)]);
+        _engine.Lifecycle.Put(Bucket, Account, [new("soon", true, "", 1, 1)]);
+        await Put("k");
+        await Upload("u");
+        await _engine.Objects.PutAsync(
+            new PutObjectCommand("bkt-far", "k", Account, new Dictionary<string, string>(), WriteConditions.None, 3, long.MaxValue),
+            new MemoryStream(new byte[3]), () => null, CancellationToken.None);
+        _engine.Multipart.Create("bkt-far", "u", Account, new Dictionary<string, string>(), null, null);
+        _clock.UtcNow = T0.AddYears(50);
+
+        Assert.That(_engine.Lifecycle.Sweep(), Is.EqualTo(new SweepResult(1, 1)));
+        Assert.That(_engine.Objects.List("bkt-far", Account, "", null, null, 10).Objects.Select(o => o.Key), Is.EqualTo(new[] { "k" }));
+        AssertConsistent();
+    }
+
     [Test]
     public void AbortRulePicksTheEarliestEnabledMatchingRule()
     {
