@@ -40,9 +40,17 @@ internal sealed class LifecycleService(MetadataStore db, ObjectService objects, 
         return MetadataStore.Execute(c, tx, "DELETE FROM lifecycle WHERE bucket = $b;", ("$b", bucket));
     });
 
-    /// <summary>S3's due date: <paramref name="from"/> plus <paramref name="days"/>, rounded up to midnight UTC.</summary>
+    /// <summary>
+    /// S3's due date: <paramref name="from"/> plus <paramref name="days"/>, rounded up to midnight UTC. A date past
+    /// the calendar's end (any positive int of days is valid XML) is never: <see cref="DateTimeOffset.MaxValue"/>.
+    /// </summary>
     public static DateTimeOffset Due(DateTimeOffset from, int days)
     {
+        if (days >= (DateTime.MaxValue.Date - from.UtcDateTime).TotalDays)
+        {
+            return DateTimeOffset.MaxValue;
+        }
+
         var t = from.UtcDateTime.AddDays(days);
         var midnight = t.Date;
         return new DateTimeOffset(midnight == t ? midnight : midnight.AddDays(1), TimeSpan.Zero);
@@ -123,10 +131,11 @@ internal sealed class LifecycleService(MetadataStore db, ObjectService objects, 
     private List<string> DueObjects(string bucket, LifecycleRule rule, DateTimeOffset now) => db.Read(c =>
     {
         // Objects last modified before the latest instant whose due date has passed; refined per object below.
-        var cutoff = now.AddDays(-rule.ExpirationDays!.Value);
+        // In milliseconds: now minus a huge number of days is before year 1, which DateTimeOffset cannot hold.
+        var cutoff = now.ToUnixTimeMilliseconds() - rule.ExpirationDays!.Value * 86_400_000L;
         using var cmd = MetadataStore.Command(c, null,
             "SELECT key, last_modified FROM objects WHERE bucket = $b AND substr(key, 1, length($p)) = $p AND last_modified <= $cut;",
-            ("$b", bucket), ("$p", rule.Prefix), ("$cut", cutoff.ToUnixTimeMilliseconds()));
+            ("$b", bucket), ("$p", rule.Prefix), ("$cut", cutoff));
         using var r = cmd.ExecuteReader();
         var keys = new List<string>();
         while (r.Read())

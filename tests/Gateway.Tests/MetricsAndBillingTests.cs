@@ -1,0 +1,129 @@
+using Gateway.Routing;
+using Storage.Usage;
+
+namespace Gateway.Tests;
+
+/// <summary>GatewayMetrics.Render, BillingOptions.Cost, Dispatcher.Classify and GatewayOptions.IsAdmin.</summary>
+[TestFixture]
+internal sealed class MetricsAndBillingTests
+{
+    private static UsageGauges G(string bucket, long objects, long bytes, long segments, long uploads, long parts, long partBytes, long partSegments) =>
+        new(bucket, "acct", objects, bytes, segments, uploads, parts, partBytes, partSegments, DateTimeOffset.UnixEpoch);
+
+    [Test]
+    public void RenderIsPrometheusTextWithRequestsSortedAndGaugesSummed()
+    {
+        var m = new GatewayMetrics();
+        m.Record("PutObject", 200, 100, 0);
+        m.Record("GetObject", 404, 0, 300);
+        m.Record("PutObject", 200, 50, 0);
+        m.Record("GetObject", 200, 0, 40);
+        m.Record("Gateway", 403, 0, 200);
+
+        var text = m.Render([G("a", 2, 100, 3, 1, 2, 30, 2), G("b", 1, 7, 1, 0, 0, 0, 0)]);
+
+        Assert.That(text, Is.EqualTo(
+            "# HELP s3gw_requests_total Requests handled, by S3 operation and HTTP status.\n" +
+            "# TYPE s3gw_requests_total counter\n" +
+            "s3gw_requests_total{operation=\"Gateway\",status=\"403\"} 1\n" +
+            "s3gw_requests_total{operation=\"GetObject\",status=\"200\"} 1\n" +
+            "s3gw_requests_total{operation=\"GetObject\",status=\"404\"} 1\n" +
+            "s3gw_requests_total{operation=\"PutObject\",status=\"200\"} 2\n" +
+            "# HELP s3gw_bytes_in_total Request body bytes received.\n# TYPE s3gw_bytes_in_total counter\ns3gw_bytes_in_total 150\n" +
+            "# HELP s3gw_bytes_out_total Response body bytes sent.\n# TYPE s3gw_bytes_out_total counter\ns3gw_bytes_out_total 540\n" +
+            "# HELP s3gw_stored_bytes Bytes of completed objects.\n# TYPE s3gw_stored_bytes gauge\ns3gw_stored_bytes 107\n" +
+            "# HELP s3gw_stored_objects Completed objects.\n# TYPE s3gw_stored_objects gauge\ns3gw_stored_objects 3\n" +
+            "# HELP s3gw_incomplete_bytes Bytes held by parts of incomplete multipart uploads.\n# TYPE s3gw_incomplete_bytes gauge\ns3gw_incomplete_bytes 30\n" +
+            "# HELP s3gw_incomplete_parts Parts of incomplete multipart uploads.\n# TYPE s3gw_incomplete_parts gauge\ns3gw_incomplete_parts 2\n" +
+            "# HELP s3gw_open_uploads Incomplete multipart uploads.\n# TYPE s3gw_open_uploads gauge\ns3gw_open_uploads 1\n" +
+            "# HELP s3gw_segments Segments referenced by objects and parts.\n# TYPE s3gw_segments gauge\ns3gw_segments 6\n" +
+            "# HELP s3gw_buckets Buckets.\n# TYPE s3gw_buckets gauge\ns3gw_buckets 2\n"));
+    }
+
+    [Test]
+    public void RenderWithNothingRecordedHasZeroes()
+    {
+        var text = new GatewayMetrics().Render([]);
+        Assert.That(text, Does.StartWith(
+            "# HELP s3gw_requests_total Requests handled, by S3 operation and HTTP status.\n# TYPE s3gw_requests_total counter\n# HELP s3gw_bytes_in_total"));
+        Assert.That(text, Does.Contain("\ns3gw_bytes_in_total 0\n").And.Contain("\ns3gw_stored_bytes 0\n").And.EndWith("\ns3gw_buckets 0\n"));
+    }
+
+    [Test]
+    public void ConcurrentRecordsAreAllCounted()
+    {
+        var m = new GatewayMetrics();
+        Parallel.For(0, 4000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => m.Record("GetObject", 200, 1, 2));
+        var text = m.Render([]);
+        Assert.That(text, Does.Contain("s3gw_requests_total{operation=\"GetObject\",status=\"200\"} 4000\n")
+            .And.Contain("\ns3gw_bytes_in_total 4000\n").And.Contain("\ns3gw_bytes_out_total 8000\n"));
+    }
+
+    [Test]
+    public void CostOfOneGbMonthIsTheStoragePrice()
+    {
+        var prices = new BillingOptions();
+        Assert.That(prices.Cost(1e9 * 730, 0, 0, 0, 0), Is.EqualTo(prices.StorageGbMonth));
+        Assert.That(prices.Cost(1e9 * 730, 0, 0, 0, 0), Is.EqualTo(0.004));
+        Assert.That(prices.Cost(0, 730, 0, 0, 0), Is.EqualTo(0.0000088));
+        Assert.That(prices.Cost(0, 0, 0, 0, 0), Is.Zero);
+    }
+
+    [Test]
+    public void CostAddsEveryComponent()
+    {
+        var prices = new BillingOptions
+        {
+            StorageGbMonth = 2,
+            SegmentMonth = 0.5,
+            EgressGb = 3,
+            WriteRequestsPer1000 = 4,
+            ReadRequestsPer1000 = 8,
+            HoursPerMonth = 100,
+        };
+        // 3 GB-months * 2 + 20 segment-months * 0.5 + 2 GB * 3 + 1.5 thousand writes * 4 + 0.25 thousand reads * 8
+        Assert.That(prices.Cost(3e9 * 100, 20 * 100, 2_000_000_000, 1500, 250), Is.EqualTo(6 + 10 + 6 + 6 + 2).Within(1e-9));
+        Assert.That(prices.Cost(0, 0, 500_000_000, 0, 0), Is.EqualTo(1.5).Within(1e-12), "egress is per decimal GB");
+        Assert.That(prices.Cost(0, 0, 0, 1, 0), Is.EqualTo(0.004).Within(1e-15));
+    }
+
+    [Test]
+    public void EveryOperationHasABillingClass()
+    {
+        foreach (var op in Enum.GetValues<S3Operation>())
+        {
+            Assert.That(Enum.IsDefined(Dispatcher.Classify(op)), Is.True, op.ToString());
+        }
+    }
+
+    [TestCase(S3Operation.PutObject, RequestClass.WriteOrList)]
+    [TestCase(S3Operation.CopyObject, RequestClass.WriteOrList)]
+    [TestCase(S3Operation.UploadPart, RequestClass.WriteOrList)]
+    [TestCase(S3Operation.CompleteMultipartUpload, RequestClass.WriteOrList)]
+    [TestCase(S3Operation.ListObjectsV2, RequestClass.WriteOrList)]
+    [TestCase(S3Operation.ListBuckets, RequestClass.WriteOrList)]
+    [TestCase(S3Operation.GetObject, RequestClass.Read)]
+    [TestCase(S3Operation.HeadObject, RequestClass.Read)]
+    [TestCase(S3Operation.HeadBucket, RequestClass.Read)]
+    [TestCase(S3Operation.GetBucketLifecycle, RequestClass.Read)]
+    [TestCase(S3Operation.DeleteObject, RequestClass.Other)]
+    [TestCase(S3Operation.DeleteBucket, RequestClass.Other)]
+    [TestCase(S3Operation.AbortMultipartUpload, RequestClass.Other)]
+    [TestCase(S3Operation.NotImplemented, RequestClass.Other)]
+    public void ClassifySpotChecks(S3Operation op, RequestClass expected) => Assert.That(Dispatcher.Classify(op), Is.EqualTo(expected));
+
+    [Test]
+    public void WithoutAdminsOnlyTheDefaultAccessKeyIsAdmin()
+    {
+        var o = new GatewayOptions { AccessKey = "root" };
+        o.Credentials.Add(new CredentialOptions { AccessKey = "alice", SecretKey = "s" });
+        Assert.That((o.IsAdmin("root"), o.IsAdmin("alice"), o.IsAdmin(""), o.IsAdmin("ROOT")), Is.EqualTo((true, false, false, false)));
+    }
+
+    [Test]
+    public void AnExplicitAdminListReplacesTheDefault()
+    {
+        var o = new GatewayOptions { AccessKey = "root", Admins = ["alice", "ops"] };
+        Assert.That((o.IsAdmin("alice"), o.IsAdmin("ops"), o.IsAdmin("root"), o.IsAdmin("bob")), Is.EqualTo((true, true, false, false)));
+    }
+}
