@@ -97,9 +97,9 @@ internal static class AdminHandlers
     private static JsonObject Usage(GatewayServices services, Routing.QueryString query, string? account)
     {
         var period = query.Get("period") is { Length: > 0 } p ? p : null;
-        if (period is not null && !DateTime.TryParseExact(period, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        if (period is not null && (!DateTime.TryParseExact(period, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month) || month.Year is < 1970 or > 9000))
         {
-            throw new AdminException(400, "InvalidArgument", "period must look like 2026-11.");
+            throw new AdminException(400, "InvalidArgument", "period must be a month like 2026-11, from 1970 to 9000.");
         }
 
         var report = services.Storage.Usage.Report(period, query.Get("bucket") is { Length: > 0 } b ? b : null, account);
@@ -298,9 +298,10 @@ internal static class AdminHandlers
         }
 
         var seconds = Seconds(query, "seconds", required: true)!.Value;
-        if (seconds <= 0)
+        // The clock keeps milliseconds, and a century is more than any test needs (and than dates can hold).
+        if (seconds < 0.001 || seconds > MaxAdvanceSeconds)
         {
-            throw new AdminException(400, "InvalidArgument", "seconds must be positive: the clock only moves forward.");
+            throw new AdminException(400, "InvalidArgument", $"seconds must be from 0.001 to {MaxAdvanceSeconds}: the clock only moves forward, in milliseconds, by at most a century at a time.");
         }
 
         clock.Advance(TimeSpan.FromSeconds(seconds));
@@ -310,6 +311,8 @@ internal static class AdminHandlers
         state["lifecycle"] = new JsonObject { ["abortedUploads"] = swept.AbortedUploads, ["expiredObjects"] = swept.ExpiredObjects };
         return state;
     }
+
+    private const double MaxAdvanceSeconds = 100 * 365.25 * 86400;
 
     private static double? Seconds(Routing.QueryString query, string name, bool required)
     {

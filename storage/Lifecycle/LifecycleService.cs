@@ -102,10 +102,13 @@ internal sealed class LifecycleService(MetadataStore db, ObjectService objects, 
 
                 foreach (var rule in rules.Where(r => r.Enabled && r.ExpirationDays is not null))
                 {
-                    foreach (var key in DueObjects(bucket, rule, now))
+                    foreach (var (key, id) in DueObjects(bucket, rule, now))
                     {
-                        objects.Delete(bucket, key, owner);
-                        expired++;
+                        // Only the object the listing saw: a client may have written a new one under the key since.
+                        if (objects.DeleteIfUnchanged(bucket, key, id))
+                        {
+                            expired++;
+                        }
                     }
                 }
             }
@@ -128,21 +131,21 @@ internal sealed class LifecycleService(MetadataStore db, ObjectService objects, 
         }
     }
 
-    private List<string> DueObjects(string bucket, LifecycleRule rule, DateTimeOffset now) => db.Read(c =>
+    private List<(string Key, long Id)> DueObjects(string bucket, LifecycleRule rule, DateTimeOffset now) => db.Read(c =>
     {
         // Objects last modified before the latest instant whose due date has passed; refined per object below.
         // In milliseconds: now minus a huge number of days is before year 1, which DateTimeOffset cannot hold.
         var cutoff = now.ToUnixTimeMilliseconds() - rule.ExpirationDays!.Value * 86_400_000L;
         using var cmd = MetadataStore.Command(c, null,
-            "SELECT key, last_modified FROM objects WHERE bucket = $b AND substr(key, 1, length($p)) = $p AND last_modified <= $cut;",
+            "SELECT key, last_modified, id FROM objects WHERE bucket = $b AND substr(key, 1, length($p)) = $p AND last_modified <= $cut;",
             ("$b", bucket), ("$p", rule.Prefix), ("$cut", cutoff));
         using var r = cmd.ExecuteReader();
-        var keys = new List<string>();
+        var keys = new List<(string, long)>();
         while (r.Read())
         {
             if (Due(DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), rule.ExpirationDays.Value) <= now)
             {
-                keys.Add(r.GetString(0));
+                keys.Add((r.GetString(0), r.GetInt64(2)));
             }
         }
 

@@ -158,6 +158,21 @@ internal sealed class ObjectService(MetadataStore db, SegmentStore segments, ICl
     }
 
     /// <summary>
+    /// Deletes (bucket, key) only if it is still the object with row id <paramref name="expectedId"/>: the lifecycle
+    /// sweep decides from a listing, and a client may have written a new object under the key since.
+    /// </summary>
+    public bool DeleteIfUnchanged(string bucket, string key, long expectedId)
+    {
+        var (deleted, orphans) = db.Write((c, tx) =>
+        {
+            var current = ObjectRows.Find(c, tx, bucket, key);
+            return current is null || current.Id != expectedId ? (false, new List<string>()) : (true, ObjectRows.Delete(c, tx, current, clock.UtcNow));
+        });
+        segments.DeleteUnreferenced(orphans);
+        return deleted;
+    }
+
+    /// <summary>
     /// Copies an object by sharing its immutable segments: no byte is read or written. <paramref name="checkSource"/>
     /// runs inside the commit transaction against the source row as it is then (copy-source conditions).
     /// <paramref name="headers"/> null keeps the source's headers (metadata directive COPY).

@@ -246,6 +246,15 @@ public sealed class UsageTests
         Assert.That(asOther.GetProperty("buckets").EnumerateArray().Select(x => x.GetProperty("bucket").GetString()), Is.EqualTo(new[] { b }));
         await Admin(gw, HttpMethod.Get, "/_gateway/usage?account=test", GatewayInstance.OtherAccessKey, GatewayInstance.OtherSecretKey, HttpStatusCode.Forbidden);
         await Admin(gw, HttpMethod.Post, "/_gateway/clock/advance?seconds=60", GatewayInstance.OtherAccessKey, GatewayInstance.OtherSecretKey, HttpStatusCode.Forbidden);
+        foreach (var bad in new[] { "seconds=0", "seconds=0.0001", "seconds=1e15", "seconds=-5", "seconds=abc", "" })
+        {
+            await Admin(gw, HttpMethod.Post, "/_gateway/clock/advance?" + bad, expect: HttpStatusCode.BadRequest);
+        }
+
+        foreach (var bad in new[] { "period=9999-12", "period=2026-13", "period=nov" })
+        {
+            await Admin(gw, HttpMethod.Get, "/_gateway/usage?" + bad, expect: HttpStatusCode.BadRequest);
+        }
 
         // The default credential is the admin and sees both accounts.
         var asAdmin = await Admin(gw, HttpMethod.Get, "/_gateway/usage");

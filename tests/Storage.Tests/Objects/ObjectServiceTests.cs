@@ -532,4 +532,16 @@ internal sealed class ObjectServiceTests
         await Put("k2", Body(3), engine: reopened);
         Assert.That(reopened.Objects.List(Bucket, Account, "", null, null, 10).Objects.Select(o => o.Key), Is.EqualTo(new[] { "k", "k2" }));
     }
+
+    [Test]
+    public async Task DeleteIfUnchangedDeletesOnlyTheObjectItWasToldAbout()
+    {
+        var first = await Put("k", Body(40, 1));
+        var second = await Put("k", Body(20, 2));
+        Assert.That(_engine.Objects.DeleteIfUnchanged(Bucket, "k", first.Id), Is.False, "a newer object under the key is left alone");
+        Assert.That(Read("k"), Is.EqualTo(Body(20, 2)));
+        Assert.That(_engine.Objects.DeleteIfUnchanged(Bucket, "k", second.Id), Is.True);
+        Assert.Throws<StorageException>(() => _engine.Objects.Head(Bucket, "k", Account));
+        Assert.That(_engine.Objects.DeleteIfUnchanged(Bucket, "k", second.Id), Is.False, "already gone");
+    }
 }
