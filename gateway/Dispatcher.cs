@@ -100,7 +100,10 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
     private void Account(HttpContext http, S3Route? route, AuthResult? auth, string? errorCode, long bytesIn, long bytesOut)
     {
         services.Metrics.Record(route?.Operation.ToString() ?? "Gateway", http.Response.StatusCode, bytesIn, bytesOut);
-        if (route?.Bucket is { } bucket && auth is not null && errorCode is not ("AccessDenied" or "NoSuchBucket" or "InvalidBucketName"))
+        // Billed to the bucket's owner only, and only when the signer is that owner: a request refused for a
+        // bucket someone else owns (or that does not exist) must not put phantom usage on anyone's bill.
+        if (route?.Bucket is { } bucket && auth is not null && errorCode is not ("AccessDenied" or "NoSuchBucket" or "InvalidBucketName")
+            && services.Storage.Buckets.OwnerOf(bucket) == auth.AccessKey)
         {
             services.Storage.Traffic.Record(bucket, auth.AccessKey, services.Clock.UtcNow, Classify(route.Operation), bytesIn, bytesOut);
         }

@@ -224,7 +224,8 @@ internal sealed class SigV4Verifier
         var secret = FindSecret(scope.AccessKey);
 
         var now = _clock();
-        var expiresAt = signedAt.AddSeconds(expires);
+        // A signing time at the end of the calendar must be refused, not overflow into a 500.
+        var expiresAt = signedAt <= DateTimeOffset.MaxValue.AddSeconds(-expires) ? signedAt.AddSeconds(expires) : DateTimeOffset.MaxValue;
         if (_expiryClock() > expiresAt)
         {
             throw new S3Exception(S3ErrorCode.AccessDenied, "Request has expired")

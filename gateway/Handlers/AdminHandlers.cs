@@ -80,6 +80,12 @@ internal static class AdminHandlers
                     await Json(http, 200, Advance(services, query, admin)).ConfigureAwait(false);
                     return;
                 case ("GET", "/_gateway/metrics"):
+                    if (!admin)
+                    {
+                        // Metrics are gateway-wide: every account's stored bytes and request volume.
+                        throw new AdminException(403, "AccessDenied", "Only an admin may read the gateway-wide metrics.");
+                    }
+
                     var text = services.Metrics.Render(services.Storage.Usage.Gauges());
                     http.Response.ContentType = "text/plain; version=0.0.4";
                     await http.Response.WriteAsync(text, http.RequestAborted).ConfigureAwait(false);
@@ -304,7 +310,15 @@ internal static class AdminHandlers
             throw new AdminException(400, "InvalidArgument", $"seconds must be from 0.001 to {MaxAdvanceSeconds}: the clock only moves forward, in milliseconds, by at most a century at a time.");
         }
 
-        clock.Advance(TimeSpan.FromSeconds(seconds));
+        try
+        {
+            clock.Advance(TimeSpan.FromSeconds(seconds));
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new AdminException(400, "InvalidArgument", e.Message);
+        }
+
         // Rules that came due act now, before the answer: a test sees the effect as soon as the call returns.
         var swept = services.Storage.Lifecycle.Sweep();
         var state = ClockState(services);
@@ -322,9 +336,10 @@ internal static class AdminHandlers
             return required ? throw new AdminException(400, "InvalidArgument", $"{name} is required.") : null;
         }
 
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 && double.IsFinite(v)
+        // Bounded so that "now minus the value" stays a date: ten thousand years is beyond any age here.
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 && v <= 315_576_000_000
             ? v
-            : throw new AdminException(400, "InvalidArgument", $"{name} must be a non-negative number of seconds.");
+            : throw new AdminException(400, "InvalidArgument", $"{name} must be a number of seconds from 0 to 315576000000.");
     }
 
     private static string Time(DateTimeOffset t) => Xml.XmlBuilder.Timestamp(t);

@@ -14,7 +14,7 @@ internal static class CompleteRequest
 
     public static async Task<IReadOnlyList<Part>> ReadAsync(S3Context ctx)
     {
-        var doc = await RequestXml.ReadBodyAsync(ctx, allowEmpty: true).ConfigureAwait(false);
+        var doc = await RequestXml.ReadBodyAsync(ctx, allowEmpty: true, checksumHeadersDescribeBody: false).ConfigureAwait(false);
         var root = doc?.Root;
         if (root is null || root.Name.LocalName != "CompleteMultipartUpload")
         {

@@ -39,7 +39,7 @@ internal static class LifecycleHandlers
 
     public static async Task Put(S3Context ctx)
     {
-        if (ctx.Header("Content-MD5") is null && !ctx.Request.Headers.Keys.Any(k => k.StartsWith("x-amz-checksum-", StringComparison.OrdinalIgnoreCase))
+        if (ctx.Header("Content-MD5") is null && !ctx.Request.Headers.Keys.Any(k => Storage.Checksums.ChecksumAlgorithms.TryParseHeaderName(k, out _))
             && ctx.Header("x-amz-trailer") is null)
         {
             // S3 requires an integrity check on this request, as on DeleteObjects.

@@ -140,7 +140,8 @@ internal static class MultipartHandlers
         var part = await ctx.Storage.Multipart.CopyPartAsync(new CopyPartCommand(ctx.Bucket, ctx.Key, uploadId, partNumber, ctx.Account, srcBucket, srcKey, range), src =>
         {
             CopySource.CheckConditions(ctx, src);
-            if (range is { } r && r.Item1 + r.Item2 > src.Size)
+            // Compared without adding: a range near long.MaxValue must not wrap around.
+            if (range is { } r && (r.Item1 >= src.Size || r.Item2 > src.Size - r.Item1))
             {
                 throw new S3Exception(S3ErrorCode.InvalidArgument, $"Range specified is not valid for source object of size: {src.Size}")
                     .With("ArgumentName", "x-amz-copy-source-range").With("ArgumentValue", rangeHeader!);
@@ -222,7 +223,7 @@ internal static class CopyRange
         if (h.StartsWith("bytes=", StringComparison.Ordinal) && dash > 6
             && long.TryParse(h[6..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
             && long.TryParse(h[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
-            && last >= first)
+            && last >= first && last < long.MaxValue)
         {
             return (first, last - first + 1);
         }

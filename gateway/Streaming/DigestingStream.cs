@@ -8,6 +8,7 @@ namespace Gateway.Streaming;
 internal sealed class DigestingStream(Stream inner, Action<ReadOnlySpan<byte>> append, Func<byte[]> finish, Action<byte[]> verify) : Stream
 {
     private byte[]? _digest;
+    private Exception? _failure;
 
     /// <summary>The finished digest, once the body has been read to its end.</summary>
     public byte[]? Digest => _digest;
@@ -57,11 +58,27 @@ internal sealed class DigestingStream(Stream inner, Action<ReadOnlySpan<byte>> a
             return n;
         }
 
-        // A zero-length read request was answered above; here 0 means the body really ended.
+        // A zero-length read request was answered above; here 0 means the body really ended. A failed check is
+        // remembered and thrown again, so a caller that reads on can never take a rejected body for a clean end.
+        if (_failure is not null)
+        {
+            throw _failure;
+        }
+
         if (_digest is null)
         {
-            _digest = finish();
-            verify(_digest);
+            var digest = finish();
+            try
+            {
+                verify(digest);
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+                throw;
+            }
+
+            _digest = digest;
         }
 
         return 0;

@@ -47,7 +47,11 @@ internal sealed class RequestBody
     /// <param name="ctx">The request.</param>
     /// <param name="defaultChecksum">Computed and stored when the client sends none (S3 stores CRC64NVME).</param>
     /// <param name="alsoCompute">Computed as well, whatever the client sends (a multipart upload's tracked algorithm).</param>
-    public static RequestBody Open(S3Context ctx, ChecksumAlgorithm? defaultChecksum, ChecksumAlgorithm? alsoCompute = null)
+    /// <param name="checksumHeadersDescribeBody">
+    /// False for CompleteMultipartUpload, whose x-amz-checksum-* headers carry the whole object's checksum, not the
+    /// request document's.
+    /// </param>
+    public static RequestBody Open(S3Context ctx, ChecksumAlgorithm? defaultChecksum, ChecksumAlgorithm? alsoCompute = null, bool checksumHeadersDescribeBody = true)
     {
         var auth = ctx.Auth;
         var streaming = auth.Payload is PayloadMode.StreamingSigned or PayloadMode.StreamingSignedTrailer or PayloadMode.StreamingUnsignedTrailer;
@@ -69,7 +73,7 @@ internal sealed class RequestBody
         }
 
         var md5 = ParseContentMd5(ctx.Header("Content-MD5"));
-        var (headerAlgorithm, headerValue) = ChecksumHeader(ctx);
+        var (headerAlgorithm, headerValue) = checksumHeadersDescribeBody ? ChecksumHeader(ctx) : (null, null);
         var trailerName = ctx.Header("x-amz-trailer")?.Trim().ToLowerInvariant();
         ChecksumAlgorithm? trailerAlgorithm = null;
         if (!string.IsNullOrEmpty(trailerName))
@@ -93,7 +97,7 @@ internal sealed class RequestBody
         }
 
         var sdkAlgorithm = ctx.Header("x-amz-sdk-checksum-algorithm");
-        if (sdkAlgorithm is not null)
+        if (sdkAlgorithm is not null && checksumHeadersDescribeBody)
         {
             if (!ChecksumAlgorithms.TryParse(sdkAlgorithm, out var sa))
             {

@@ -51,9 +51,9 @@ internal static class RequestXml
     }
 
     /// <summary>Reads the body of a small XML request through the same verifying pipeline as any body.</summary>
-    public static async Task<XDocument?> ReadBodyAsync(S3Context ctx, bool allowEmpty = false)
+    public static async Task<XDocument?> ReadBodyAsync(S3Context ctx, bool allowEmpty = false, bool checksumHeadersDescribeBody = true)
     {
-        var body = Streaming.RequestBody.Open(ctx, defaultChecksum: null);
+        var body = Streaming.RequestBody.Open(ctx, defaultChecksum: null, checksumHeadersDescribeBody: checksumHeadersDescribeBody);
         return await ReadAsync(body.Stream, DefaultCap, ctx.Aborted, allowEmpty, body.ContentMd5).ConfigureAwait(false);
     }
 

@@ -124,9 +124,9 @@ internal sealed class LifecycleService(MetadataStore db, ObjectService objects, 
             multipart.Abort(bucket, key, uploadId, owner);
             return true;
         }
-        catch (StorageException e) when (e.Fault == StorageFault.NoSuchUpload)
+        catch (StorageException e) when (e.Fault is StorageFault.NoSuchUpload or StorageFault.NoSuchBucket or StorageFault.AccessDenied)
         {
-            // Completed or aborted by a client meanwhile.
+            // Completed or aborted by a client meanwhile, or its bucket deleted (and perhaps re-created).
             return false;
         }
     }

@@ -37,6 +37,9 @@ internal sealed class BucketService(MetadataStore db, IClock clock)
         return info;
     }
 
+    /// <summary>The owner of a bucket, or null if there is no such bucket.</summary>
+    public string? OwnerOf(string name) => db.Read(c => Find(c, null, name)?.Owner);
+
     public void Delete(string name, string account) => db.Write((c, tx) =>
     {
         Require(c, tx, name, account);

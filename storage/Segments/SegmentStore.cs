@@ -38,12 +38,36 @@ internal sealed class SegmentStore
 
     public string NewTempPath() => Path.Combine(_tempRoot, NewId() + ".tmp");
 
-    /// <summary>Moves a fully written and fsynced temp file to its final place.</summary>
-    public void Promote(string tempPath, string segmentId)
+    /// <summary>Moves a fully written and fsynced temp file to its final place; returns the directory it went to.</summary>
+    public string Promote(string tempPath, string segmentId)
     {
         var final = PathOf(segmentId);
-        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        var dir = Path.GetDirectoryName(final)!;
+        Directory.CreateDirectory(dir);
         File.Move(tempPath, final, overwrite: false);
+        return dir;
+    }
+
+    /// <summary>
+    /// Makes renames into <paramref name="directories"/> durable: each shard directory is flushed, and so are its
+    /// parents up to the segments root, since the shard directories themselves may have just been created.
+    /// </summary>
+    public void MakeDurable(IEnumerable<string> directories)
+    {
+        var toFlush = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var dir in directories)
+        {
+            for (var d = dir; d is not null && d.Length >= _segmentsRoot.Length; d = Path.GetDirectoryName(d))
+            {
+                toFlush.Add(d);
+            }
+        }
+
+        // Deepest first: a new shard's own entries, then its entry in its parent.
+        foreach (var d in toFlush.OrderByDescending(d => d.Length))
+        {
+            DirectorySync.Flush(d);
+        }
     }
 
     /// <summary>
@@ -69,9 +93,10 @@ internal sealed class SegmentStore
         {
             File.Delete(PathOf(id));
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Left for the start-up sweep: an unreferenced segment is garbage, never data loss.
+            // Left for the start-up sweep: an unreferenced segment is garbage, never data loss, and the write
+            // that freed it has committed already.
         }
     }
 

@@ -122,12 +122,14 @@ internal sealed class StagedBody(SegmentStore store) : IDisposable
     /// <summary>Renames every sealed temp file into place. Call before committing the row that references them.</summary>
     public void Promote()
     {
+        var directories = new List<string>();
         foreach (var (temp, id, _) in _sealed)
         {
-            store.Promote(temp, id);
+            directories.Add(store.Promote(temp, id));
         }
 
         _promoted = true;
+        store.MakeDurable(directories);
     }
 
     /// <summary>Call when the commit that was to reference the promoted segments failed.</summary>

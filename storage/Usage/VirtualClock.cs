@@ -8,6 +8,7 @@ namespace Storage.Usage;
 /// </summary>
 internal sealed class VirtualClock : IClock
 {
+    private static readonly long MaxMs = new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
     private readonly MetadataStore _db;
     private long _nowMs;
 
@@ -38,13 +39,21 @@ internal sealed class VirtualClock : IClock
             throw new ArgumentOutOfRangeException(nameof(by), "The clock only moves forward.");
         }
 
-        var next = _db.Write((c, tx) =>
+        _db.Write((c, tx) =>
         {
-            var ms = (MetadataStore.Scalar<long?>(c, tx, "SELECT now FROM clock WHERE id = 1;") ?? Interlocked.Read(ref _nowMs)) + (long)by.TotalMilliseconds;
+            var current = MetadataStore.Scalar<long?>(c, tx, "SELECT now FROM clock WHERE id = 1;") ?? Interlocked.Read(ref _nowMs);
+            // Refuse rather than store a time no date type can hold: that would stop the data folder from starting.
+            if (by.TotalMilliseconds > MaxMs - current)
+            {
+                throw new ArgumentOutOfRangeException(nameof(by), "The clock cannot move past the year 9999.");
+            }
+
+            var ms = current + (long)by.TotalMilliseconds;
             MetadataStore.Execute(c, tx, "UPDATE clock SET now = $t WHERE id = 1;", ("$t", ms));
+            // Set while the write lock is held, so concurrent advances cannot leave memory behind the database.
+            Interlocked.Exchange(ref _nowMs, ms);
             return ms;
         });
-        Interlocked.Exchange(ref _nowMs, next);
         return UtcNow;
     }
 }
