@@ -562,4 +562,65 @@ public sealed class MultipartTests
         using var get = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "big", ByteRange = new ByteRange(64 * MiB - 2, 64 * MiB) });
         Assert.That(await ObjectTests.ReadAll(get), Is.EqualTo(data[(64 * MiB - 2)..]));
     }
+
+    [Test]
+    public async Task Complete_checks_a_whole_object_checksum_header_against_the_parts()
+    {
+        var (s3, bucket) = await NewBucket();
+        using var _ = s3;
+        using var http = Gw.Http();
+        var raw = new RawS3Client(http, GatewayInstance.AccessKey, GatewayInstance.SecretKey);
+        var p1 = ObjectTests.RandomBytes(5 * MiB, 70);
+        var p2 = ObjectTests.RandomBytes(3000, 71);
+
+        static string Crc32B64(byte[] data)
+        {
+            var b = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b, Crc32.Compute(data));
+            return Convert.ToBase64String(b);
+        }
+
+        async Task<(string UploadId, string Xml)> Prepare(string key, string type)
+        {
+            var create = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+            {
+                BucketName = bucket, Key = key, ChecksumAlgorithm = ChecksumAlgorithm.CRC32, ChecksumType = new ChecksumType(type),
+            });
+            var r1 = await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = key, UploadId = create.UploadId, PartNumber = 1, InputStream = new MemoryStream(p1), ChecksumAlgorithm = ChecksumAlgorithm.CRC32 });
+            var r2 = await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = key, UploadId = create.UploadId, PartNumber = 2, InputStream = new MemoryStream(p2), ChecksumAlgorithm = ChecksumAlgorithm.CRC32 });
+            var xml = $"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{r1.ETag}</ETag><ChecksumCRC32>{r1.ChecksumCRC32}</ChecksumCRC32></Part>" +
+                $"<Part><PartNumber>2</PartNumber><ETag>{r2.ETag}</ETag><ChecksumCRC32>{r2.ChecksumCRC32}</ChecksumCRC32></Part></CompleteMultipartUpload>";
+            return (create.UploadId, xml);
+        }
+
+        async Task<HttpResponseMessage> Complete(string key, string uploadId, string xml, string checksum) =>
+            await raw.SendAsync(HttpMethod.Post, $"/{bucket}/{key}?uploadId={uploadId}", Encoding.UTF8.GetBytes(xml),
+                new Dictionary<string, string> { ["x-amz-checksum-crc32"] = checksum });
+
+        var whole = Crc32B64(p1.Concat(p2).ToArray());
+        var (full, fullXml) = await Prepare("full", "FULL_OBJECT");
+        using (var wrong = await Complete("full", full, fullXml, Crc32B64(p2)))
+        {
+            Assert.That((await S3Error.ReadAsync(wrong)).Code, Is.EqualTo("BadDigest"));
+        }
+
+        using (var right = await Complete("full", full, fullXml, whole))
+        {
+            Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.OK), await right.Content.ReadAsStringAsync());
+        }
+
+        // COMPOSITE: the CRC32 of the parts' binary CRC32s, accepted with or without the "-N" suffix.
+        var (comp, compXml) = await Prepare("comp", "COMPOSITE");
+        var composite = Crc32B64([.. Convert.FromBase64String(Crc32B64(p1)), .. Convert.FromBase64String(Crc32B64(p2))]);
+        using (var withSuffix = await Complete("comp", comp, compXml, composite + "-2"))
+        {
+            Assert.That(withSuffix.StatusCode, Is.EqualTo(HttpStatusCode.OK), await withSuffix.Content.ReadAsStringAsync());
+        }
+
+        var (comp2, comp2Xml) = await Prepare("comp2", "COMPOSITE");
+        using (var withoutSuffix = await Complete("comp2", comp2, comp2Xml, composite))
+        {
+            Assert.That(withoutSuffix.StatusCode, Is.EqualTo(HttpStatusCode.OK), await withoutSuffix.Content.ReadAsStringAsync());
+        }
+    }
 }

@@ -195,6 +195,9 @@ public sealed class RawWireTests
         Assert.That((await S3Error.ReadAsync(post)).Code, Is.EqualTo("MalformedXML"));
         using var noMd5 = await raw.SendAsync(HttpMethod.Post, $"/{bucket}?delete", body);
         Assert.That((await S3Error.ReadAsync(noMd5)).Code, Is.EqualTo("InvalidRequest"));
+        // x-amz-checksum-type names no checksum: it does not satisfy the integrity requirement.
+        using var typeOnly = await raw.SendAsync(HttpMethod.Post, $"/{bucket}?delete", body, new Dictionary<string, string> { ["x-amz-checksum-type"] = "FULL_OBJECT" });
+        Assert.That((await S3Error.ReadAsync(typeOnly)).Code, Is.EqualTo("InvalidRequest"));
     }
 
     [Test]

@@ -251,6 +251,9 @@ public sealed class UsageTests
             await Admin(gw, HttpMethod.Post, "/_gateway/clock/advance?" + bad, expect: HttpStatusCode.BadRequest);
         }
 
+        await Admin(gw, HttpMethod.Get, "/_gateway/metrics", GatewayInstance.OtherAccessKey, GatewayInstance.OtherSecretKey, HttpStatusCode.Forbidden);
+        await Admin(gw, HttpMethod.Get, "/_gateway/uploads?olderThanSeconds=1e300", expect: HttpStatusCode.BadRequest);
+        await Admin(gw, HttpMethod.Post, "/_gateway/uploads/abort?olderThanSeconds=-1", expect: HttpStatusCode.BadRequest);
         foreach (var bad in new[] { "period=9999-12", "period=2026-13", "period=nov" })
         {
             await Admin(gw, HttpMethod.Get, "/_gateway/usage?" + bad, expect: HttpStatusCode.BadRequest);
