@@ -204,20 +204,10 @@ internal static class AdminHandlers
         var uploads = new JsonArray();
         foreach (var u in page)
         {
-            uploads.Add(new JsonObject
-            {
-                ["bucket"] = u.Bucket,
-                ["account"] = u.Account,
-                ["key"] = u.Key,
-                ["uploadId"] = u.UploadId,
-                ["initiated"] = Time(u.Initiated),
-                ["ageSeconds"] = (now - u.Initiated).TotalSeconds,
-                ["parts"] = u.Parts,
-                ["bytes"] = u.Bytes,
-                ["segments"] = u.Segments,
-                ["byteHours"] = u.ByteHours,
-                ["estimatedCost"] = Cost(u),
-            });
+            var json = UploadJson(u, now);
+            json["byteHours"] = u.ByteHours;
+            json["estimatedCost"] = Cost(u);
+            uploads.Add(json);
         }
 
         return new JsonObject
@@ -263,18 +253,7 @@ internal static class AdminHandlers
             bytes += u.Bytes;
             parts += u.Parts;
             segments += u.Segments;
-            aborted.Add(new JsonObject
-            {
-                ["bucket"] = u.Bucket,
-                ["account"] = u.Account,
-                ["key"] = u.Key,
-                ["uploadId"] = u.UploadId,
-                ["initiated"] = Time(u.Initiated),
-                ["ageSeconds"] = (now - u.Initiated).TotalSeconds,
-                ["parts"] = u.Parts,
-                ["bytes"] = u.Bytes,
-                ["segments"] = u.Segments,
-            });
+            aborted.Add(UploadJson(u, now));
         }
 
         return new JsonObject
@@ -287,6 +266,19 @@ internal static class AdminHandlers
             ["aborted"] = aborted,
         };
     }
+
+    private static JsonObject UploadJson(UploadUsage u, DateTimeOffset now) => new()
+    {
+        ["bucket"] = u.Bucket,
+        ["account"] = u.Account,
+        ["key"] = u.Key,
+        ["uploadId"] = u.UploadId,
+        ["initiated"] = Time(u.Initiated),
+        ["ageSeconds"] = (now - u.Initiated).TotalSeconds,
+        ["parts"] = u.Parts,
+        ["bytes"] = u.Bytes,
+        ["segments"] = u.Segments,
+    };
 
     private static JsonObject ClockState(GatewayServices services) =>
         new() { ["mode"] = services.Options.Clock, ["now"] = Time(services.Clock.UtcNow) };

@@ -39,12 +39,7 @@ internal static class LifecycleHandlers
 
     public static async Task Put(S3Context ctx)
     {
-        if (ctx.Header("Content-MD5") is null && !ctx.Request.Headers.Keys.Any(k => Storage.Checksums.ChecksumAlgorithms.TryParseHeaderName(k, out _))
-            && ctx.Header("x-amz-trailer") is null)
-        {
-            // S3 requires an integrity check on this request, as on DeleteObjects.
-            throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: Content-MD5");
-        }
+        RequestXml.RequireIntegrityHeader(ctx);
 
         ctx.Storage.Buckets.Require(ctx.Bucket, ctx.Account);
         var doc = await RequestXml.ReadBodyAsync(ctx).ConfigureAwait(false);

@@ -181,12 +181,8 @@ internal static class ObjectHandlers
 
     public static async Task DeleteObjects(S3Context ctx)
     {
-        if (ctx.Header("Content-MD5") is null && !ctx.Request.Headers.Keys.Any(k => Storage.Checksums.ChecksumAlgorithms.TryParseHeaderName(k, out _))
-            && ctx.Header("x-amz-trailer") is null)
-        {
-            // S3 requires an integrity check on DeleteObjects: a corrupted key list could delete the wrong data.
-            throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: Content-MD5");
-        }
+        // A corrupted key list could delete the wrong data.
+        RequestXml.RequireIntegrityHeader(ctx);
 
         ctx.Storage.Buckets.Require(ctx.Bucket, ctx.Account);
         var doc = await RequestXml.ReadBodyAsync(ctx).ConfigureAwait(false);

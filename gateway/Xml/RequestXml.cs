@@ -57,6 +57,19 @@ internal static class RequestXml
         return await ReadAsync(body.Stream, DefaultCap, ctx.Aborted, allowEmpty, body.ContentMd5).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// S3 requires an integrity check (Content-MD5, a checksum header or a checksum trailer) on requests whose
+    /// corruption would be destructive, such as DeleteObjects and PutBucketLifecycleConfiguration.
+    /// </summary>
+    public static void RequireIntegrityHeader(S3Context ctx)
+    {
+        if (ctx.Header("Content-MD5") is null && ctx.Header("x-amz-trailer") is null
+            && !ctx.Request.Headers.Keys.Any(k => Storage.Checksums.ChecksumAlgorithms.TryParseHeaderName(k, out _)))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: Content-MD5");
+        }
+    }
+
     /// <summary>Element lookup that ignores the namespace (clients send S3's namespace or none).</summary>
     public static IEnumerable<XElement> Children(this XElement e, string localName) => e.Elements().Where(x => x.Name.LocalName == localName);
 

@@ -584,7 +584,10 @@ public sealed class MultipartTests
         {
             var create = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
             {
-                BucketName = bucket, Key = key, ChecksumAlgorithm = ChecksumAlgorithm.CRC32, ChecksumType = new ChecksumType(type),
+                BucketName = bucket,
+                Key = key,
+                ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+                ChecksumType = new ChecksumType(type),
             });
             var r1 = await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = key, UploadId = create.UploadId, PartNumber = 1, InputStream = new MemoryStream(p1), ChecksumAlgorithm = ChecksumAlgorithm.CRC32 });
             var r2 = await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = key, UploadId = create.UploadId, PartNumber = 2, InputStream = new MemoryStream(p2), ChecksumAlgorithm = ChecksumAlgorithm.CRC32 });
