@@ -101,9 +101,11 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
     {
         services.Metrics.Record(route?.Operation.ToString() ?? "Gateway", http.Response.StatusCode, bytesIn, bytesOut);
         // Billed to the bucket's owner only, and only when the signer is that owner: a request refused for a
-        // bucket someone else owns (or that does not exist) must not put phantom usage on anyone's bill.
+        // bucket someone else owns (or that does not exist) must not put phantom usage on anyone's bill. Every
+        // storage call checks ownership, so a success proves it without another read on this hot path; only
+        // refusals, and a DeleteBucket whose bucket is now gone, need the lookup.
         if (route?.Bucket is { } bucket && auth is not null && errorCode is not ("AccessDenied" or "NoSuchBucket" or "InvalidBucketName")
-            && services.Storage.Buckets.OwnerOf(bucket) == auth.AccessKey)
+            && ((errorCode is null && route.Operation != S3Operation.DeleteBucket) || services.Storage.Buckets.OwnerOf(bucket) == auth.AccessKey))
         {
             services.Storage.Traffic.Record(bucket, auth.AccessKey, services.Clock.UtcNow, Classify(route.Operation), bytesIn, bytesOut);
         }

@@ -21,7 +21,7 @@ internal sealed class StorageEngine
         clock = Clock;
         Buckets = new BucketService(Metadata, clock);
         Objects = new ObjectService(Metadata, Segments, clock);
-        Multipart = new MultipartService(Metadata, Segments, clock, options.Limits ?? MultipartLimits.S3);
+        Multipart = new MultipartService(Metadata, Segments, Objects, clock, options.Limits ?? MultipartLimits.S3);
         Traffic = new TrafficMeter(Metadata);
         Usage = new UsageService(Metadata, Traffic, clock);
         Lifecycle = new LifecycleService(Metadata, Objects, Multipart, clock);

@@ -39,7 +39,7 @@ internal sealed record PartListing(UploadInfo Upload, IReadOnlyList<PartInfo> Pa
 /// Every state change is one transaction; segment files are promoted before the row that references them and
 /// deleted only after the transaction that stopped referencing them.
 /// </summary>
-internal sealed partial class MultipartService(MetadataStore db, SegmentStore segments, IClock clock, MultipartLimits limits)
+internal sealed partial class MultipartService(MetadataStore db, SegmentStore segments, ObjectService objects, IClock clock, MultipartLimits limits)
 {
     private readonly Segmenter _segmenter = new(segments);
     private readonly UploadIds _ids = new();
@@ -178,20 +178,8 @@ internal sealed partial class MultipartService(MetadataStore db, SegmentStore se
     public async Task<PartInfo> CopyPartAsync(CopyPartCommand cmd, Action<ObjectInfo> checkSource, CancellationToken ct)
     {
         var upload = Require(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
-        ObjectWithSegments src;
-        IDisposable lease;
-        lock (segments.Leases.Gate)
-        {
-            src = db.Read(c =>
-            {
-                BucketService.Require(c, null, cmd.SourceBucket, cmd.Account);
-                var info = ObjectRows.Find(c, null, cmd.SourceBucket, cmd.SourceKey) ?? throw new StorageException(StorageFault.NoSuchKey);
-                var (segs, parts) = ObjectRows.Segments(c, null, info.Id);
-                return new ObjectWithSegments(info, segs, parts);
-            });
-            lease = segments.Leases.Acquire(src.Segments.Select(s => s.SegmentId));
-        }
-
+        // The same snapshot-and-lease as a GET: the source's files outlive a concurrent replace while we read them.
+        var (src, lease) = objects.Acquire(cmd.SourceBucket, cmd.SourceKey, cmd.Account);
         using (lease)
         {
             checkSource(src.Info);
