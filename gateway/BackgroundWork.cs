@@ -1,5 +1,3 @@
-using Gateway.Handlers;
-
 namespace Gateway;
 
 /// <summary>

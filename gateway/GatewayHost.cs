@@ -1,5 +1,5 @@
 using Gateway.Auth;
-using Gateway.Handlers;
+using Gateway.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Storage;
@@ -46,7 +46,7 @@ internal static class GatewayHost
         // Header signatures are checked against real time (clients sign with it); presigned expiry, upload ages,
         // lifecycle and the meter all read the gateway's clock, which may be virtual.
         var verifier = new SigV4Verifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => realClock.UtcNow, () => storage.Clock.UtcNow);
-        var services = new GatewayServices(options, storage, verifier, storage.Clock);
+        var services = new GatewayServices(options, storage, verifier);
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton<Dispatcher>();
         builder.Services.AddHostedService<BackgroundWork>();

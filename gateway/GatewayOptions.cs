@@ -59,7 +59,7 @@ internal sealed class GatewayOptions
     /// <summary>Cross-origin access for browsers (presigned part uploads); see the README.</summary>
     public CorsOptions Cors { get; set; } = new();
 
-    public Storage.Multipart.MultipartLimits Limits() => new(MinPartSize, MaxPartSize, MaxPartNumber, MaxPartNumber, MaxObjectSize);
+    public Storage.StorageLimits Limits() => new(MaxPutObjectSize, MinPartSize, MaxPartSize, MaxPartNumber, MaxPartNumber, MaxObjectSize);
 }
 
 /// <summary>
@@ -104,11 +104,6 @@ internal sealed class BillingOptions
 
     public double HoursPerMonth { get; set; } = 730;
 
-    /// <summary>Estimated cost of stored byte-hours and segment-hours plus egress and requests.</summary>
-    public double Cost(double byteHours, double segmentHours, long bytesOut, long writes, long reads) =>
-        byteHours / 1e9 / HoursPerMonth * StorageGbMonth
-        + segmentHours / HoursPerMonth * SegmentMonth
-        + bytesOut / 1e9 * EgressGb
-        + writes / 1000.0 * WriteRequestsPer1000
-        + reads / 1000.0 * ReadRequestsPer1000;
+    /// <summary>The price table storage's usage service computes estimates with.</summary>
+    public Storage.Usage.PriceTable Prices() => new(Currency, StorageGbMonth, SegmentMonth, EgressGb, WriteRequestsPer1000, ReadRequestsPer1000, HoursPerMonth);
 }

@@ -7,8 +7,25 @@ using Storage.Usage;
 
 namespace Storage;
 
-/// <summary>Opens the data folder: metadata database, segment store, the services, and the start-up sweep.</summary>
-internal sealed class StorageEngine
+/// <summary>What a consistency check of a data folder found: the meter against a recount, and the segment files against the rows.</summary>
+/// <param name="Gauges">The meter's per-bucket totals.</param>
+/// <param name="Recount">The same totals counted from the rows; equal to <paramref name="Gauges"/> but for the accrual times.</param>
+/// <param name="ReferencedSegments">Segment ids some row references.</param>
+/// <param name="SegmentFiles">Segment ids that have a file on disk.</param>
+public sealed record IntegrityReport(IReadOnlyList<UsageGauges> Gauges, IReadOnlyList<UsageGauges> Recount, IReadOnlySet<string> ReferencedSegments, IReadOnlySet<string> SegmentFiles)
+{
+    /// <summary>True when the meter equals the recount and every referenced segment, and no other, has a file.</summary>
+    public bool IsConsistent =>
+        Gauges.Select(g => g with { AccruedTo = default }).SequenceEqual(Recount.Select(g => g with { AccruedTo = default }))
+        && ReferencedSegments.SetEquals(SegmentFiles);
+}
+
+/// <summary>
+/// The storage engine: opens a data folder (metadata database, segment files, the start-up sweep) and offers
+/// buckets, objects, multipart uploads, usage and lifecycle in its own terms. It knows no protocol: every front
+/// end (S3, the upload adapters) drives it through these services.
+/// </summary>
+public sealed class StorageEngine
 {
     public StorageEngine(StorageOptions options, IClock clock)
     {
@@ -17,22 +34,23 @@ internal sealed class StorageEngine
         Metadata = new MetadataStore(Path.Combine(options.DataDir, "metadata.db"));
         Segments = new SegmentStore(options.DataDir, options.SegmentSize);
         // The virtual clock is stored in the metadata database, so it can only be made once that is open.
-        Clock = options.VirtualClock ? new VirtualClock(Metadata, clock.UtcNow) : clock;
-        clock = Clock;
-        Buckets = new BucketService(Metadata, clock);
-        Objects = new ObjectService(Metadata, Segments, clock);
-        Multipart = new MultipartService(Metadata, Segments, Objects, clock, options.Limits ?? MultipartLimits.S3);
+        VirtualClock = options.VirtualClock ? new VirtualClock(Metadata, clock.UtcNow) : null;
+        Clock = VirtualClock ?? clock;
+        var limits = options.Limits ?? StorageLimits.S3;
+        Buckets = new BucketService(Metadata, Clock);
+        Objects = new ObjectService(Metadata, Segments, Clock, limits);
+        Multipart = new MultipartService(Metadata, Segments, Objects, Clock, limits);
         Traffic = new TrafficMeter(Metadata);
-        Usage = new UsageService(Metadata, Traffic, clock);
-        Lifecycle = new LifecycleService(Metadata, Objects, Multipart, clock);
+        Usage = new UsageService(Metadata, Traffic, Multipart, Clock);
+        Lifecycle = new LifecycleService(Metadata, Objects, Multipart, Clock);
         SweptAtStart = Sweep();
     }
 
     public StorageOptions Options { get; }
 
-    public MetadataStore Metadata { get; }
+    internal MetadataStore Metadata { get; }
 
-    public SegmentStore Segments { get; }
+    internal SegmentStore Segments { get; }
 
     public BucketService Buckets { get; }
 
@@ -49,8 +67,31 @@ internal sealed class StorageEngine
     /// <summary>The clock every service reads: the system clock, or the virtual one.</summary>
     public IClock Clock { get; }
 
+    /// <summary>The virtual clock, when the engine runs on one (null on the system clock).</summary>
+    public VirtualClock? VirtualClock { get; }
+
+    /// <summary>How many leftover files the start-up sweep removed.</summary>
     public int SweptAtStart { get; }
 
     /// <summary>Removes temp files and unreferenced segments. Run when no request is in flight (start-up).</summary>
-    public int Sweep() => Metadata.Read(c => Segments.Sweep(id => ObjectRows.IsReferenced(c, null, id)));
+    public int Sweep() => Metadata.Read(db => Segments.Sweep(id => SegmentRows.IsReferenced(db, id)));
+
+    /// <summary>Checks the meter against the rows and the segment files against the references (run while idle for exact figures).</summary>
+    public IntegrityReport Check() => Check(Metadata, Segments);
+
+    /// <summary>
+    /// Checks a data folder no engine has open (a stopped gateway's), without the start-up sweep, so leftover
+    /// files show as they are.
+    /// </summary>
+    public static IntegrityReport CheckFolder(string dataDir) =>
+        Check(new MetadataStore(Path.Combine(dataDir, "metadata.db")), new SegmentStore(dataDir, DefaultSegmentSizeForReading));
+
+    // Reading and listing segment files does not depend on the size new segments are cut at.
+    private const long DefaultSegmentSizeForReading = StorageOptions.DefaultSegmentSize;
+
+    private static IntegrityReport Check(MetadataStore metadata, SegmentStore segments)
+    {
+        var (gauges, recount, referenced) = metadata.Read(db => (UsageRows.AllGauges(db), UsageRows.Recount(db), SegmentRows.AllReferenced(db)));
+        return new IntegrityReport(gauges, recount, referenced, segments.EnumerateSegmentIds().ToHashSet(StringComparer.Ordinal));
+    }
 }

@@ -2,21 +2,30 @@ namespace Storage;
 
 /// <summary>Where and how the storage engine keeps its data.</summary>
 /// <param name="VirtualClock">Use a clock kept in the metadata database that moves only when advanced.</param>
-internal sealed record StorageOptions(string DataDir, long SegmentSize, Multipart.MultipartLimits? Limits = null, bool VirtualClock = false)
+public sealed record StorageOptions(string DataDir, long SegmentSize, StorageLimits? Limits = null, bool VirtualClock = false)
 {
     public const long DefaultSegmentSize = 64L * 1024 * 1024;
 }
 
 /// <summary>
-/// The one source of "now" for storage: timestamps, ages and (later) metering all read it, so a virtual
+/// The sizes and counts storage enforces: the largest single write, part sizes (every part but the last at least
+/// <see cref="MinPartSize"/>), part numbers, parts per object and the largest completed object. S3's by default.
+/// </summary>
+public sealed record StorageLimits(long MaxWriteSize, long MinPartSize, long MaxPartSize, int MaxPartNumber, int MaxParts, long MaxObjectSize)
+{
+    public static readonly StorageLimits S3 = new(5L << 30, 5L << 20, 5L << 30, 10000, 10000, 5L << 40);
+}
+
+/// <summary>
+/// The one source of "now" for storage: timestamps, ages, lifecycle and the meter all read it, so a virtual
 /// clock can move them together in tests.
 /// </summary>
-internal interface IClock
+public interface IClock
 {
     DateTimeOffset UtcNow { get; }
 }
 
-internal sealed class SystemClock : IClock
+public sealed class SystemClock : IClock
 {
     public static readonly SystemClock Instance = new();
 

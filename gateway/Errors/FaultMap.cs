@@ -1,27 +1,71 @@
+using System.Globalization;
+using Gateway.Protocol;
 using Storage.Faults;
 
 namespace Gateway.Errors;
 
-/// <summary>The one place storage faults become S3 errors.</summary>
+/// <summary>The one place storage faults become S3 errors: the code, S3's message for it, and the elements S3 adds.</summary>
 internal static class FaultMap
 {
-    public static S3ErrorCode ToS3(StorageFault fault) => fault switch
+    public static S3Exception ToS3(StorageException e) => e.Fault switch
     {
-        StorageFault.AccessDenied => S3ErrorCode.AccessDenied,
-        StorageFault.NoSuchBucket => S3ErrorCode.NoSuchBucket,
-        StorageFault.NoSuchKey => S3ErrorCode.NoSuchKey,
-        StorageFault.NoSuchUpload => S3ErrorCode.NoSuchUpload,
-        StorageFault.BucketAlreadyExists => S3ErrorCode.BucketAlreadyExists,
-        StorageFault.BucketAlreadyOwnedByYou => S3ErrorCode.BucketAlreadyOwnedByYou,
-        StorageFault.BucketNotEmpty => S3ErrorCode.BucketNotEmpty,
-        StorageFault.PreconditionFailed => S3ErrorCode.PreconditionFailed,
-        StorageFault.InvalidRange => S3ErrorCode.InvalidRange,
-        StorageFault.InvalidPart => S3ErrorCode.InvalidPart,
-        StorageFault.InvalidPartOrder => S3ErrorCode.InvalidPartOrder,
-        StorageFault.EntityTooSmall => S3ErrorCode.EntityTooSmall,
-        StorageFault.EntityTooLarge => S3ErrorCode.EntityTooLarge,
-        StorageFault.IncompleteBody => S3ErrorCode.IncompleteBody,
-        StorageFault.InvalidArgument => S3ErrorCode.InvalidArgument,
-        StorageFault.BadDigest => S3ErrorCode.BadDigest,
+        StorageFault.BucketNotFound => new S3Exception(S3ErrorCode.NoSuchBucket).With("BucketName", e.Bucket),
+        StorageFault.NotOwner => new S3Exception(S3ErrorCode.AccessDenied),
+        StorageFault.BucketNameTaken => new S3Exception(S3ErrorCode.BucketAlreadyExists).With("BucketName", e.Bucket),
+        StorageFault.BucketAlreadyYours => new S3Exception(S3ErrorCode.BucketAlreadyOwnedByYou).With("BucketName", e.Bucket),
+        StorageFault.BucketNotEmpty => new S3Exception(S3ErrorCode.BucketNotEmpty).With("BucketName", e.Bucket),
+        StorageFault.BucketHasUploads => new S3Exception(S3ErrorCode.BucketNotEmpty,
+            "The bucket you tried to delete is not empty: it has incomplete multipart uploads. Abort them first.").With("BucketName", e.Bucket),
+        StorageFault.ObjectNotFound => new S3Exception(S3ErrorCode.NoSuchKey).With("Key", e.Key),
+        StorageFault.UploadNotFound => new S3Exception(S3ErrorCode.NoSuchUpload),
+        StorageFault.ConditionFailed => new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", e.Condition is { } c ? ConditionName(c) : null),
+        StorageFault.NotModified => new S3Exception(S3ErrorCode.NotModified),
+        StorageFault.RangeOutOfBounds => new S3Exception(S3ErrorCode.InvalidRange),
+        StorageFault.CopyRangeOutOfBounds => new S3Exception(S3ErrorCode.InvalidArgument, $"Range specified is not valid for source object of size: {N(e.Size)}")
+            .With("ArgumentName", "x-amz-copy-source-range"),
+        StorageFault.CopySourceTooLarge => new S3Exception(S3ErrorCode.InvalidRequest,
+            $"The specified copy source is larger than the maximum allowable size for a copy source: {N(e.Limit)}"),
+        StorageFault.CopySourceChanged => new S3Exception(S3ErrorCode.PreconditionFailed, "The copy source changed while it was being copied."),
+        StorageFault.TooLarge => e.Size is { } size && e.Limit is { } limit
+            ? new S3Exception(S3ErrorCode.EntityTooLarge).With("ProposedSize", N(size)).With("MaxSizeAllowed", N(limit))
+            : new S3Exception(S3ErrorCode.EntityTooLarge),
+        StorageFault.LengthMismatch => new S3Exception(S3ErrorCode.IncompleteBody),
+        StorageFault.Md5Mismatch => new S3Exception(S3ErrorCode.BadDigest),
+        StorageFault.ChecksumMismatch => new S3Exception(S3ErrorCode.BadDigest, $"The {ChecksumNames.WireName(e.Algorithm!.Value)} you specified did not match the calculated checksum."),
+        StorageFault.ChecksumNotReceived => new S3Exception(S3ErrorCode.InvalidRequest, $"The trailer {ChecksumNames.HeaderName(e.Algorithm!.Value)} was declared but not sent."),
+        StorageFault.PartNumberOutOfRange => new S3Exception(S3ErrorCode.InvalidArgument, $"Part number must be an integer between 1 and {N(e.Limit)}, inclusive")
+            .With("ArgumentName", "partNumber").With("ArgumentValue", N(e.PartNumber)),
+        StorageFault.ChecksumTypeNotSupported => new S3Exception(S3ErrorCode.InvalidRequest,
+            $"The {ChecksumNames.TypeName(e.ChecksumType!.Value)} checksum type cannot be used with the {ChecksumNames.Lower(e.Algorithm!.Value)} checksum algorithm."),
+        StorageFault.PartChecksumAlgorithmMismatch => new S3Exception(S3ErrorCode.InvalidRequest,
+            $"Checksum Type mismatch occurred, expected checksum Type: {ChecksumNames.Lower(e.Algorithm!.Value)}, actual checksum Type: {(e.OtherAlgorithm is { } o ? ChecksumNames.Lower(o) : "null")}"),
+        StorageFault.UnknownPart => new S3Exception(S3ErrorCode.InvalidPart,
+            $"One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag. (part {N(e.PartNumber)})"),
+        StorageFault.PartChecksumMismatch => new S3Exception(S3ErrorCode.InvalidPart,
+            $"The checksum given for part {N(e.PartNumber)} does not match the checksum of the uploaded part."),
+        StorageFault.UnexpectedPartChecksum => new S3Exception(S3ErrorCode.InvalidPart)
+            .With("UploadId", e.UploadId).With("PartNumber", N(e.PartNumber)).With("ETag", e.ETag),
+        StorageFault.PartChecksumWrongAlgorithm => new S3Exception(S3ErrorCode.BadDigest,
+            $"The {ChecksumNames.Lower(e.OtherAlgorithm!.Value)} you specified for part {N(e.PartNumber)} did not match what we received."),
+        StorageFault.MissingPartChecksum => new S3Exception(S3ErrorCode.InvalidRequest,
+            $"The upload was created using a {ChecksumNames.Lower(e.Algorithm!.Value)} checksum. The complete request must include the checksum for each part. It was missing for part {N(e.PartNumber)} in the request."),
+        StorageFault.ChecksumTypeMismatch => new S3Exception(S3ErrorCode.InvalidRequest,
+            $"The upload was created using the {ChecksumNames.TypeName(e.ChecksumType!.Value)} checksum mode. The complete request must use the same checksum mode."),
+        StorageFault.ObjectChecksumMismatch => new S3Exception(S3ErrorCode.BadDigest,
+            $"The {ChecksumNames.Lower(e.Algorithm!.Value)} you specified did not match the calculated checksum."),
+        StorageFault.PartsOutOfOrder => new S3Exception(S3ErrorCode.InvalidPartOrder),
+        StorageFault.PartTooSmall => new S3Exception(S3ErrorCode.EntityTooSmall,
+            $"Your proposed upload is smaller than the minimum allowed object size. (part {N(e.PartNumber)}: {N(e.Size)} bytes, minimum {N(e.Limit)})"),
+        StorageFault.TooManyParts => new S3Exception(S3ErrorCode.InvalidArgument, $"Too many parts: at most {N(e.Limit)} are allowed."),
     };
+
+    public static string ConditionName(ReadCondition c) => c switch
+    {
+        ReadCondition.IfMatch => "If-Match",
+        ReadCondition.IfNoneMatch => "If-None-Match",
+        ReadCondition.IfModifiedSince => "If-Modified-Since",
+        ReadCondition.IfUnmodifiedSince => "If-Unmodified-Since",
+    };
+
+    private static string N(long? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "";
 }

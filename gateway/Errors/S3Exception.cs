@@ -20,9 +20,14 @@ internal sealed class S3Exception(S3ErrorCode code, string? message = null) : Ex
         return this;
     }
 
-    public S3Exception With(string element, string value)
+    /// <summary>Adds an element to the error document; a null value adds nothing.</summary>
+    public S3Exception With(string element, string? value)
     {
-        Extra.Add(new(element, value));
+        if (value is not null)
+        {
+            Extra.Add(new(element, value));
+        }
+
         return this;
     }
 }

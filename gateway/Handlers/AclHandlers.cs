@@ -1,4 +1,6 @@
 using Gateway.Errors;
+using Gateway.Http;
+using Gateway.Protocol;
 using Gateway.Xml;
 
 namespace Gateway.Handlers;
@@ -10,54 +12,51 @@ namespace Gateway.Handlers;
 /// </summary>
 internal static class AclHandlers
 {
-    public static Task GetBucketAcl(S3Context ctx)
+    public static S3Response GetBucketAcl(S3Request r)
     {
-        ctx.Storage.Buckets.Require(ctx.Bucket, ctx.Account);
-        return ctx.Xml(Policy(ctx.Account));
+        r.Storage.Buckets.Require(r.Bucket, r.Account);
+        return S3Response.Xml(Policy(r.Account));
     }
 
-    public static Task GetObjectAcl(S3Context ctx)
+    public static S3Response GetObjectAcl(S3Request r)
     {
-        var info = ctx.Storage.Objects.Head(ctx.Bucket, ctx.Key, ctx.Account);
-        return ctx.Xml(Policy(info.Owner));
+        var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account);
+        return S3Response.Xml(Policy(info.Owner));
     }
 
-    public static async Task PutBucketAcl(S3Context ctx)
+    public static async Task<S3Response> PutBucketAcl(S3Request r)
     {
-        ctx.Storage.Buckets.Require(ctx.Bucket, ctx.Account);
-        await AcceptOwnerOnly(ctx).ConfigureAwait(false);
-        await ctx.Empty(200).ConfigureAwait(false);
+        r.Storage.Buckets.Require(r.Bucket, r.Account);
+        await AcceptOwnerOnly(r).ConfigureAwait(false);
+        return S3Response.Empty();
     }
 
-    public static async Task PutObjectAcl(S3Context ctx)
+    public static async Task<S3Response> PutObjectAcl(S3Request r)
     {
-        ctx.Storage.Objects.Head(ctx.Bucket, ctx.Key, ctx.Account);
-        await AcceptOwnerOnly(ctx).ConfigureAwait(false);
-        await ctx.Empty(200).ConfigureAwait(false);
+        r.Storage.Objects.Head(r.Bucket, r.Key, r.Account);
+        await AcceptOwnerOnly(r).ConfigureAwait(false);
+        return S3Response.Empty();
     }
 
     /// <summary>Accepts x-amz-acl: private (or none); any x-amz-grant-* header or other canned ACL is 501.</summary>
-    public static void RequireOwnerOnlyAclHeaders(S3Context ctx)
+    public static void RequireOwnerOnlyAclHeaders(RequestHeaders headers)
     {
-        var canned = ctx.Header("x-amz-acl");
+        var canned = headers["x-amz-acl"];
         if (canned is not null && canned != "private" && canned != "bucket-owner-full-control")
         {
             throw new S3Exception(S3ErrorCode.NotImplemented, $"Only the private canned ACL is implemented; '{canned}' would grant access to others.");
         }
 
-        foreach (var header in ctx.Request.Headers.Keys)
+        if (headers.NamesStartingWith("x-amz-grant-").FirstOrDefault() is { } header)
         {
-            if (header.StartsWith("x-amz-grant-", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new S3Exception(S3ErrorCode.NotImplemented, $"Grants ({header}) are not implemented; every resource is private to its owner.");
-            }
+            throw new S3Exception(S3ErrorCode.NotImplemented, $"Grants ({header}) are not implemented; every resource is private to its owner.");
         }
     }
 
-    private static async Task AcceptOwnerOnly(S3Context ctx)
+    private static async Task AcceptOwnerOnly(S3Request r)
     {
-        RequireOwnerOnlyAclHeaders(ctx);
-        var doc = await RequestXml.ReadBodyAsync(ctx, allowEmpty: true).ConfigureAwait(false);
+        RequireOwnerOnlyAclHeaders(r.Headers);
+        var doc = await RequestXml.ReadBodyAsync(r, allowEmpty: true).ConfigureAwait(false);
         if (doc?.Root is null)
         {
             return;
@@ -68,9 +67,8 @@ internal static class AclHandlers
             throw new S3Exception(S3ErrorCode.MalformedXML);
         }
 
-        var ownerId = Owners.CanonicalId(ctx.Account);
-        var grants = doc.Root.Child("AccessControlList")?.Children("Grant").ToList() ?? [];
-        foreach (var grant in grants)
+        var ownerId = Owners.CanonicalId(r.Account);
+        foreach (var grant in doc.Root.Child("AccessControlList")?.Children("Grant") ?? [])
         {
             var id = grant.Child("Grantee")?.Child("ID")?.Value;
             var permission = grant.Child("Permission")?.Value;

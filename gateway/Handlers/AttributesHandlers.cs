@@ -1,4 +1,6 @@
 using Gateway.Errors;
+using Gateway.Http;
+using Gateway.Protocol;
 using Gateway.Xml;
 
 namespace Gateway.Handlers;
@@ -8,9 +10,9 @@ internal static class AttributesHandlers
 {
     private static readonly string[] Known = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"];
 
-    public static Task GetObjectAttributes(S3Context ctx)
+    public static S3Response GetObjectAttributes(S3Request r)
     {
-        var requested = (ctx.Header("x-amz-object-attributes") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var requested = (r.Header("x-amz-object-attributes") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (requested.Length == 0)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty");
@@ -22,11 +24,9 @@ internal static class AttributesHandlers
                 .With("ArgumentName", "x-amz-object-attributes").With("ArgumentValue", unknown);
         }
 
-        var maxParts = Math.Min(MultipartListHandlers.Integer(ctx.Header("x-amz-max-parts"), "x-amz-max-parts", 1000), 1000);
-        var marker = MultipartListHandlers.Integer(ctx.Header("x-amz-part-number-marker"), "x-amz-part-number-marker", 0);
-        var info = ctx.Storage.Objects.Head(ctx.Bucket, ctx.Key, ctx.Account);
-        HttpConditions.CheckRead(info, ctx.Header("If-Match"), ctx.Header("If-None-Match"), ctx.Header("If-Modified-Since"), ctx.Header("If-Unmodified-Since"));
-        ctx.Response.Headers.LastModified = Responses.HttpDate(info.LastModified);
+        var maxParts = Math.Min(MultipartListHandlers.Integer(r.Header("x-amz-max-parts"), "x-amz-max-parts", 1000), 1000);
+        var marker = MultipartListHandlers.Integer(r.Header("x-amz-part-number-marker"), "x-amz-part-number-marker", 0);
+        var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, HttpConditions.Read(r.Headers));
         var xml = new XmlBuilder().Root("GetObjectAttributesResponse");
         if (requested.Contains("ETag"))
         {
@@ -36,12 +36,12 @@ internal static class AttributesHandlers
 
         if (requested.Contains("Checksum") && info.Checksum is { } c)
         {
-            xml.Open("Checksum").Element("Checksum" + c.Algorithm, c.Value).Element("ChecksumType", c.Type).Close("Checksum");
+            xml.Open("Checksum").Element("Checksum" + ChecksumNames.WireName(c.Algorithm), c.Value).Element("ChecksumType", ChecksumNames.TypeName(c.Type)).Close("Checksum");
         }
 
         if (requested.Contains("ObjectParts") && info.PartsCount > 0)
         {
-            var parts = ctx.Storage.Objects.Parts(info.Id);
+            var parts = r.Storage.Objects.Parts(info.Id);
             var page = parts.Where(p => p.PartNumber > marker).Take(maxParts + 1).ToList();
             var truncated = page.Count > maxParts;
             if (truncated)
@@ -57,7 +57,7 @@ internal static class AttributesHandlers
                 xml.Open("Part").Element("PartNumber", p.PartNumber).Element("Size", p.Size);
                 if (info.Checksum is { } oc && p.Checksum is not null)
                 {
-                    xml.Element("Checksum" + oc.Algorithm, p.Checksum);
+                    xml.Element("Checksum" + ChecksumNames.WireName(oc.Algorithm), p.Checksum);
                 }
 
                 xml.Close("Part");
@@ -76,6 +76,6 @@ internal static class AttributesHandlers
             xml.Element("ObjectSize", info.Size);
         }
 
-        return ctx.Xml(xml.Close("GetObjectAttributesResponse").ToString());
+        return S3Response.Xml(xml.Close("GetObjectAttributesResponse").ToString()).With("Last-Modified", Wire.HttpDate(info.LastModified));
     }
 }

@@ -1,4 +1,6 @@
 using Gateway.Errors;
+using Gateway.Http;
+using Gateway.Protocol;
 using Gateway.Xml;
 
 namespace Gateway.Handlers;
@@ -6,56 +8,54 @@ namespace Gateway.Handlers;
 /// <summary>CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, GetBucketVersioning.</summary>
 internal static class BucketHandlers
 {
-    public static async Task Create(S3Context ctx)
+    public static async Task<S3Response> Create(S3Request r)
     {
-        if (!BucketNames.IsValid(ctx.Bucket))
+        if (!BucketNames.IsValid(r.Bucket))
         {
-            throw new S3Exception(S3ErrorCode.InvalidBucketName).With("BucketName", ctx.Bucket);
+            throw new S3Exception(S3ErrorCode.InvalidBucketName).With("BucketName", r.Bucket);
         }
 
-        AclHandlers.RequireOwnerOnlyAclHeaders(ctx);
-        var doc = await RequestXml.ReadBodyAsync(ctx, allowEmpty: true).ConfigureAwait(false);
+        AclHandlers.RequireOwnerOnlyAclHeaders(r.Headers);
+        var doc = await RequestXml.ReadBodyAsync(r, allowEmpty: true).ConfigureAwait(false);
         var location = doc?.Root?.Child("LocationConstraint")?.Value;
-        if (!string.IsNullOrEmpty(location) && location != ctx.Options.Region)
+        if (!string.IsNullOrEmpty(location) && location != r.Options.Region)
         {
             throw new S3Exception(S3ErrorCode.InvalidLocationConstraint,
                 $"The {location} location constraint is incompatible for the region specific endpoint this request was sent to.");
         }
 
-        ctx.Storage.Buckets.Create(ctx.Bucket, ctx.Account);
-        ctx.Response.Headers.Location = "/" + ctx.Bucket;
-        await ctx.Empty(200).ConfigureAwait(false);
+        r.Storage.Buckets.Create(r.Bucket, r.Account);
+        return S3Response.Empty().With("Location", "/" + r.Bucket);
     }
 
-    public static Task Head(S3Context ctx)
+    public static S3Response Head(S3Request r)
     {
-        ctx.Storage.Buckets.Require(ctx.Bucket, ctx.Account);
-        ctx.Response.Headers["x-amz-bucket-region"] = ctx.Options.Region;
-        return ctx.Empty(200);
+        r.Storage.Buckets.Require(r.Bucket, r.Account);
+        return S3Response.Empty().With("x-amz-bucket-region", r.Options.Region);
     }
 
-    public static Task Delete(S3Context ctx)
+    public static S3Response Delete(S3Request r)
     {
-        ctx.Storage.Buckets.Delete(ctx.Bucket, ctx.Account);
-        return ctx.Empty(204);
+        r.Storage.Buckets.Delete(r.Bucket, r.Account);
+        return S3Response.Empty(204);
     }
 
-    public static Task Location(S3Context ctx)
+    public static S3Response Location(S3Request r)
     {
-        ctx.Storage.Buckets.Require(ctx.Bucket, ctx.Account);
+        r.Storage.Buckets.Require(r.Bucket, r.Account);
         // S3 answers an empty LocationConstraint for us-east-1, the region's legacy name.
-        var region = ctx.Options.Region == "us-east-1" ? null : ctx.Options.Region;
+        var region = r.Options.Region == "us-east-1" ? null : r.Options.Region;
         var xml = new XmlBuilder();
         xml.Raw(region is null
             ? "<LocationConstraint xmlns=\"" + XmlBuilder.S3Namespace + "\"/>"
             : "<LocationConstraint xmlns=\"" + XmlBuilder.S3Namespace + "\">" + region + "</LocationConstraint>");
-        return ctx.Xml(xml.ToString());
+        return S3Response.Xml(xml.ToString());
     }
 
-    public static Task Versioning(S3Context ctx)
+    public static S3Response Versioning(S3Request r)
     {
-        ctx.Storage.Buckets.Require(ctx.Bucket, ctx.Account);
+        r.Storage.Buckets.Require(r.Bucket, r.Account);
         // Buckets here are never versioned; S3 shows a never-versioned bucket as an empty configuration.
-        return ctx.Xml(new XmlBuilder().Raw("<VersioningConfiguration xmlns=\"" + XmlBuilder.S3Namespace + "\"/>").ToString());
+        return S3Response.Xml(new XmlBuilder().Raw("<VersioningConfiguration xmlns=\"" + XmlBuilder.S3Namespace + "\"/>").ToString());
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Xml.Linq;
 using Gateway.Errors;
+using Gateway.Http;
+using Gateway.Protocol;
 using Gateway.Xml;
 using Storage.Lifecycle;
 
@@ -13,20 +15,20 @@ namespace Gateway.Handlers;
 /// </summary>
 internal static class LifecycleHandlers
 {
-    public static Task Get(S3Context ctx)
+    public static S3Response Get(S3Request r)
     {
-        var rules = ctx.Storage.Lifecycle.Get(ctx.Bucket, ctx.Account)
-            ?? throw new S3Exception(S3ErrorCode.NoSuchLifecycleConfiguration).With("BucketName", ctx.Bucket);
+        var rules = r.Storage.Lifecycle.Get(r.Bucket, r.Account)
+            ?? throw new S3Exception(S3ErrorCode.NoSuchLifecycleConfiguration).With("BucketName", r.Bucket);
         var xml = new XmlBuilder().Root("LifecycleConfiguration");
-        foreach (var r in rules)
+        foreach (var rule in rules)
         {
-            xml.Open("Rule").Element("ID", r.Id).Open("Filter").Element("Prefix", r.Prefix).Close("Filter").Element("Status", r.Enabled ? "Enabled" : "Disabled");
-            if (r.ExpirationDays is { } days)
+            xml.Open("Rule").Element("ID", rule.Id).Open("Filter").Element("Prefix", rule.Prefix).Close("Filter").Element("Status", rule.Enabled ? "Enabled" : "Disabled");
+            if (rule.ExpirationDays is { } days)
             {
                 xml.Open("Expiration").Element("Days", days).Close("Expiration");
             }
 
-            if (r.AbortIncompleteDays is { } abort)
+            if (rule.AbortIncompleteDays is { } abort)
             {
                 xml.Open("AbortIncompleteMultipartUpload").Element("DaysAfterInitiation", abort).Close("AbortIncompleteMultipartUpload");
             }
@@ -34,24 +36,22 @@ internal static class LifecycleHandlers
             xml.Close("Rule");
         }
 
-        return ctx.Xml(xml.Close("LifecycleConfiguration").ToString());
+        return S3Response.Xml(xml.Close("LifecycleConfiguration").ToString());
     }
 
-    public static async Task Put(S3Context ctx)
+    public static async Task<S3Response> Put(S3Request r)
     {
-        RequestXml.RequireIntegrityHeader(ctx);
-
-        ctx.Storage.Buckets.Require(ctx.Bucket, ctx.Account);
-        var doc = await RequestXml.ReadBodyAsync(ctx).ConfigureAwait(false);
-        var rules = Parse(doc!);
-        ctx.Storage.Lifecycle.Put(ctx.Bucket, ctx.Account, rules);
-        await ctx.Empty(200).ConfigureAwait(false);
+        RequestXml.RequireIntegrityHeader(r.Headers);
+        r.Storage.Buckets.Require(r.Bucket, r.Account);
+        var doc = await RequestXml.ReadBodyAsync(r).ConfigureAwait(false);
+        r.Storage.Lifecycle.Put(r.Bucket, r.Account, Parse(doc!));
+        return S3Response.Empty();
     }
 
-    public static Task Delete(S3Context ctx)
+    public static S3Response Delete(S3Request r)
     {
-        ctx.Storage.Lifecycle.Delete(ctx.Bucket, ctx.Account);
-        return ctx.Empty(204);
+        r.Storage.Lifecycle.Delete(r.Bucket, r.Account);
+        return S3Response.Empty(204);
     }
 
     internal static List<LifecycleRule> Parse(XDocument doc)
@@ -151,12 +151,11 @@ internal static class LifecycleHandlers
             : throw new S3Exception(S3ErrorCode.InvalidArgument, message);
 
     /// <summary>x-amz-abort-date and x-amz-abort-rule-id for an upload a lifecycle rule will abort.</summary>
-    public static void AbortHeaders(S3Context ctx, string key, DateTimeOffset initiated)
+    public static void AbortHeaders(S3Response response, S3Request r, string key, DateTimeOffset initiated)
     {
-        if (LifecycleService.AbortRule(ctx.Storage.Lifecycle.RulesOf(ctx.Bucket), key, initiated) is { } due)
+        if (LifecycleService.AbortRule(r.Storage.Lifecycle.RulesOf(r.Bucket), key, initiated) is { } due)
         {
-            ctx.Response.Headers["x-amz-abort-date"] = Responses.HttpDate(due.AbortDate);
-            ctx.Response.Headers["x-amz-abort-rule-id"] = due.Rule.Id;
+            response.With("x-amz-abort-date", Wire.HttpDate(due.AbortDate)).With("x-amz-abort-rule-id", due.Rule.Id);
         }
     }
 }

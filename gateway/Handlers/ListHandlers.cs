@@ -1,20 +1,22 @@
 using System.Globalization;
 using System.Text;
 using Gateway.Errors;
+using Gateway.Http;
+using Gateway.Protocol;
 using Gateway.Xml;
-using Storage.Metadata;
+using Storage.Objects;
 
 namespace Gateway.Handlers;
 
 /// <summary>ListObjects (v1), ListObjectsV2 and ListObjectVersions (for unversioned buckets).</summary>
 internal static class ListHandlers
 {
-    public static Task ListObjectsV2(S3Context ctx)
+    public static S3Response ListObjectsV2(S3Request r)
     {
-        var p = Params.Parse(ctx);
-        var token = ctx.Route.Query.Get("continuation-token");
-        var startAfter = ctx.Route.Query.Get("start-after");
-        var fetchOwner = ctx.Route.Query.Get("fetch-owner") == "true";
+        var p = Params.Parse(r);
+        var token = r.Query.Get("continuation-token");
+        var startAfter = r.Query.Get("start-after");
+        var fetchOwner = r.Query.Get("fetch-owner") == "true";
         string? after = startAfter;
         if (token is not null)
         {
@@ -22,9 +24,9 @@ internal static class ListHandlers
                 .With("ArgumentName", "continuation-token");
         }
 
-        var page = ctx.Storage.Objects.List(ctx.Bucket, ctx.Account, p.Prefix, p.Delimiter, after, p.MaxKeys);
+        var page = r.Storage.Objects.List(r.Bucket, r.Account, p.Prefix, p.Delimiter, after, p.MaxKeys);
         var xml = new XmlBuilder().Root("ListBucketResult")
-            .Element("Name", ctx.Bucket)
+            .Element("Name", r.Bucket)
             .Element("Prefix", p.Encode(p.Prefix))
             .Element("Delimiter", p.Delimiter is null ? null : p.Encode(p.Delimiter))
             .Element("MaxKeys", p.MaxKeys)
@@ -40,16 +42,16 @@ internal static class ListHandlers
         }
 
         Prefixes(xml, page.CommonPrefixes, p);
-        return ctx.Xml(xml.Close("ListBucketResult").ToString());
+        return S3Response.Xml(xml.Close("ListBucketResult").ToString());
     }
 
-    public static Task ListObjectsV1(S3Context ctx)
+    public static S3Response ListObjectsV1(S3Request r)
     {
-        var p = Params.Parse(ctx);
-        var marker = ctx.Route.Query.Get("marker");
-        var page = ctx.Storage.Objects.List(ctx.Bucket, ctx.Account, p.Prefix, p.Delimiter, string.IsNullOrEmpty(marker) ? null : marker, p.MaxKeys);
+        var p = Params.Parse(r);
+        var marker = r.Query.Get("marker");
+        var page = r.Storage.Objects.List(r.Bucket, r.Account, p.Prefix, p.Delimiter, string.IsNullOrEmpty(marker) ? null : marker, p.MaxKeys);
         var xml = new XmlBuilder().Root("ListBucketResult")
-            .Element("Name", ctx.Bucket)
+            .Element("Name", r.Bucket)
             .Element("Prefix", p.Encode(p.Prefix))
             .Element("Marker", p.Encode(marker ?? ""))
             .Element("MaxKeys", p.MaxKeys)
@@ -64,27 +66,27 @@ internal static class ListHandlers
         }
 
         Prefixes(xml, page.CommonPrefixes, p);
-        return ctx.Xml(xml.Close("ListBucketResult").ToString());
+        return S3Response.Xml(xml.Close("ListBucketResult").ToString());
     }
 
     /// <summary>
     /// Buckets here are never versioned, so each object is its own only version, "null", and latest. Clients
     /// (the CLI's rb --force, SDK test suites) call this before deleting a bucket.
     /// </summary>
-    public static Task ListObjectVersions(S3Context ctx)
+    public static S3Response ListObjectVersions(S3Request r)
     {
-        var p = Params.Parse(ctx);
-        var keyMarker = ctx.Route.Query.Get("key-marker");
-        var versionMarker = ctx.Route.Query.Get("version-id-marker");
+        var p = Params.Parse(r);
+        var keyMarker = r.Query.Get("key-marker");
+        var versionMarker = r.Query.Get("version-id-marker");
         if (!string.IsNullOrEmpty(versionMarker) && string.IsNullOrEmpty(keyMarker))
         {
             throw new S3Exception(S3ErrorCode.InvalidArgument, "A version-id marker cannot be specified without a key marker.")
                 .With("ArgumentName", "version-id-marker");
         }
 
-        var page = ctx.Storage.Objects.List(ctx.Bucket, ctx.Account, p.Prefix, p.Delimiter, string.IsNullOrEmpty(keyMarker) ? null : keyMarker, p.MaxKeys);
+        var page = r.Storage.Objects.List(r.Bucket, r.Account, p.Prefix, p.Delimiter, string.IsNullOrEmpty(keyMarker) ? null : keyMarker, p.MaxKeys);
         var xml = new XmlBuilder().Root("ListVersionsResult")
-            .Element("Name", ctx.Bucket)
+            .Element("Name", r.Bucket)
             .Element("Prefix", p.Encode(p.Prefix))
             .Element("KeyMarker", p.Encode(keyMarker ?? ""))
             .Element("VersionIdMarker", versionMarker ?? "")
@@ -100,19 +102,19 @@ internal static class ListHandlers
         foreach (var o in page.Objects)
         {
             xml.Open("Version").Element("Key", p.Encode(o.Key)).Element("VersionId", "null").Element("IsLatest", true)
-                .Element("LastModified", XmlBuilder.Timestamp(o.LastModified)).Element("ETag", Responses.Quote(o.ETag));
+                .Element("LastModified", Wire.Timestamp(o.LastModified)).Element("ETag", Wire.Quote(o.ETag));
             Checksum(xml, o);
             xml.Element("Size", o.Size).Element("StorageClass", StorageClass(o)).Owner(o.Owner).Close("Version");
         }
 
         Prefixes(xml, page.CommonPrefixes, p);
-        return ctx.Xml(xml.Close("ListVersionsResult").ToString());
+        return S3Response.Xml(xml.Close("ListVersionsResult").ToString());
     }
 
     private static void Contents(XmlBuilder xml, string element, ObjectInfo o, Params p, bool fetchOwner)
     {
-        xml.Open(element).Element("Key", p.Encode(o.Key)).Element("LastModified", XmlBuilder.Timestamp(o.LastModified))
-            .Element("ETag", Responses.Quote(o.ETag));
+        xml.Open(element).Element("Key", p.Encode(o.Key)).Element("LastModified", Wire.Timestamp(o.LastModified))
+            .Element("ETag", Wire.Quote(o.ETag));
         Checksum(xml, o);
         xml.Element("Size", o.Size);
         if (fetchOwner)
@@ -127,11 +129,11 @@ internal static class ListHandlers
     {
         if (o.Checksum is { } c)
         {
-            xml.Element("ChecksumAlgorithm", c.Algorithm).Element("ChecksumType", c.Type);
+            xml.Element("ChecksumAlgorithm", ChecksumNames.WireName(c.Algorithm)).Element("ChecksumType", ChecksumNames.TypeName(c.Type));
         }
     }
 
-    internal static string StorageClass(ObjectInfo o) => o.Headers.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD";
+    internal static string StorageClass(ObjectInfo o) => o.Attributes.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD";
 
     private static void Prefixes(XmlBuilder xml, IReadOnlyList<string> prefixes, Params p)
     {
@@ -143,9 +145,9 @@ internal static class ListHandlers
 
     private sealed record Params(string Prefix, string? Delimiter, int MaxKeys, bool Url)
     {
-        public static Params Parse(S3Context ctx)
+        public static Params Parse(S3Request r)
         {
-            var q = ctx.Route.Query;
+            var q = r.Query;
             var maxKeys = 1000;
             if (q.Get("max-keys") is { } m)
             {

@@ -1,9 +1,8 @@
-using System.Globalization;
 using Gateway.Errors;
-using Gateway.Streaming;
+using Gateway.Http;
+using Gateway.Protocol;
 using Gateway.Xml;
 using Storage.Checksums;
-using Storage.Metadata;
 using Storage.Multipart;
 
 namespace Gateway.Handlers;
@@ -11,38 +10,33 @@ namespace Gateway.Handlers;
 /// <summary>CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload, AbortMultipartUpload.</summary>
 internal static class MultipartHandlers
 {
-    public static Task Create(S3Context ctx)
+    public static S3Response Create(S3Request r)
     {
-        ObjectHeaders.CheckKey(ctx.Key);
-        ObjectHeaders.RejectUnsupported(ctx);
-        var headers = ObjectHeaders.FromRequest(ctx);
-        var (algorithm, type) = ChecksumDeclaration(ctx);
-        var upload = ctx.Storage.Multipart.Create(ctx.Bucket, ctx.Key, ctx.Account, headers, algorithm, type);
-        LifecycleHandlers.AbortHeaders(ctx, ctx.Key, upload.Initiated);
-        if (algorithm is not null)
+        ObjectHeaders.CheckKey(r.Key);
+        ObjectHeaders.RejectUnsupported(r.Headers);
+        var attributes = ObjectHeaders.FromRequest(r.Headers);
+        var (algorithm, type) = ChecksumDeclaration(r.Headers);
+        var upload = r.Storage.Multipart.Create(r.Bucket, r.Key, r.Account, attributes, algorithm, type);
+        var response = S3Response.Xml(new XmlBuilder().Root("InitiateMultipartUploadResult")
+            .Element("Bucket", r.Bucket).Element("Key", r.Key).Element("UploadId", upload.UploadId)
+            .Close("InitiateMultipartUploadResult").ToString());
+        LifecycleHandlers.AbortHeaders(response, r, r.Key, upload.Initiated);
+        if (upload.ChecksumAlgorithm is { } a)
         {
-            ctx.Response.Headers["x-amz-checksum-algorithm"] = algorithm;
-            ctx.Response.Headers["x-amz-checksum-type"] = type;
+            response.With("x-amz-checksum-algorithm", ChecksumNames.WireName(a)).With("x-amz-checksum-type", ChecksumNames.TypeName(upload.ChecksumType!.Value));
         }
 
-        return ctx.Xml(new XmlBuilder().Root("InitiateMultipartUploadResult")
-            .Element("Bucket", ctx.Bucket).Element("Key", ctx.Key).Element("UploadId", upload.UploadId)
-            .Close("InitiateMultipartUploadResult").ToString());
+        return response;
     }
 
-    /// <summary>x-amz-checksum-algorithm and x-amz-checksum-type on Create, with S3's rules and messages.</summary>
-    private static (string? Algorithm, string? Type) ChecksumDeclaration(S3Context ctx)
+    /// <summary>x-amz-checksum-algorithm and x-amz-checksum-type on Create, with S3's messages; storage judges the pair.</summary>
+    private static (ChecksumAlgorithm? Algorithm, ChecksumType? Type) ChecksumDeclaration(RequestHeaders headers)
     {
-        var algorithmHeader = ctx.Header("x-amz-checksum-algorithm");
-        var typeHeader = ctx.Header("x-amz-checksum-type");
-        if (typeHeader is not null && typeHeader is not ("COMPOSITE" or "FULL_OBJECT"))
-        {
-            throw new S3Exception(S3ErrorCode.InvalidRequest, "Value for x-amz-checksum-type header is invalid.");
-        }
-
+        var algorithmHeader = headers["x-amz-checksum-algorithm"];
+        var type = ChecksumType(headers);
         if (algorithmHeader is null)
         {
-            return typeHeader is null ? (null, null)
+            return type is null ? (null, null)
                 : throw new S3Exception(S3ErrorCode.InvalidRequest, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.");
         }
 
@@ -51,152 +45,97 @@ internal static class MultipartHandlers
             throw new S3Exception(S3ErrorCode.InvalidRequest, "Invalid types are specified in x-amz-checksum-algorithm header.");
         }
 
-        if (!ChecksumAlgorithms.TryParse(algorithmHeader.Trim(), out var algorithm))
+        if (!ChecksumNames.TryParse(algorithmHeader.Trim(), out var algorithm))
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest,
                 "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
         }
 
-        var type = typeHeader ?? MultipartRules.DefaultType(algorithm);
-        if (!MultipartRules.Supports(algorithm, type))
-        {
-            throw new S3Exception(S3ErrorCode.InvalidRequest,
-                $"The {type} checksum type cannot be used with the {ChecksumAlgorithms.WireName(algorithm).ToLowerInvariant()} checksum algorithm.");
-        }
-
-        return (ChecksumAlgorithms.WireName(algorithm), type);
+        return (algorithm, type);
     }
 
-    /// <summary>The partNumber query parameter: an integer from 1 to the configured maximum.</summary>
-    internal static int PartNumber(S3Context ctx)
+    /// <summary>x-amz-checksum-type, when sent: COMPOSITE or FULL_OBJECT.</summary>
+    private static ChecksumType? ChecksumType(RequestHeaders headers)
     {
-        var text = ctx.Route.Query.Get("partNumber");
-        if (text is null || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > ctx.Options.MaxPartNumber)
+        var text = headers["x-amz-checksum-type"];
+        if (text is null)
         {
-            throw new S3Exception(S3ErrorCode.InvalidArgument, $"Part number must be an integer between 1 and {ctx.Options.MaxPartNumber}, inclusive")
-                .With("ArgumentName", "partNumber").With("ArgumentValue", text ?? "");
+            return null;
         }
 
-        return n;
+        return ChecksumNames.TryParseType(text, out var t) ? t : throw new S3Exception(S3ErrorCode.InvalidRequest, "Value for x-amz-checksum-type header is invalid.");
     }
 
-    internal static string UploadId(S3Context ctx) => ctx.Route.Query.Get("uploadId") is { Length: > 0 } id
-        ? id
-        : throw new S3Exception(S3ErrorCode.NoSuchUpload);
-
-    public static async Task UploadPart(S3Context ctx)
+    public static async Task<S3Response> UploadPart(S3Request r)
     {
-        var partNumber = PartNumber(ctx);
-        var uploadId = UploadId(ctx);
-        // The upload is checked before a body byte is read: with Expect: 100-continue the client sends nothing.
-        var upload = ctx.Storage.Multipart.Require(ctx.Bucket, ctx.Key, uploadId, ctx.Account);
-        var tracked = MultipartRules.Effective(upload.ChecksumAlgorithm);
-        var body = RequestBody.Open(ctx, defaultChecksum: null, alsoCompute: tracked);
-        if (upload.ChecksumAlgorithm is not null)
-        {
-            // An upload created with an algorithm takes part checksums of that algorithm only; a COMPOSITE one
-            // needs every part's checksum from the client, a FULL_OBJECT one computes what is missing.
-            var sent = body.ClientChecksum;
-            if ((sent is not null && sent != tracked) || (sent is null && upload.ChecksumType == "COMPOSITE"))
-            {
-                throw new S3Exception(S3ErrorCode.InvalidRequest,
-                    $"Checksum Type mismatch occurred, expected checksum Type: {upload.ChecksumAlgorithm.ToLowerInvariant()}, actual checksum Type: {(sent is null ? "null" : ChecksumAlgorithms.WireName(sent.Value).ToLowerInvariant())}");
-            }
-        }
-
-        if (body.DeclaredLength > ctx.Storage.Multipart.Limits.MaxPartSize)
-        {
-            throw new S3Exception(S3ErrorCode.EntityTooLarge)
-                .With("ProposedSize", body.DeclaredLength.Value.ToString(CultureInfo.InvariantCulture))
-                .With("MaxSizeAllowed", ctx.Storage.Multipart.Limits.MaxPartSize.ToString(CultureInfo.InvariantCulture));
-        }
-
-        var cmd = new UploadPartCommand(ctx.Bucket, ctx.Key, uploadId, partNumber, ctx.Account, body.DeclaredLength, body.ContentMd5);
-        var part = await ctx.Storage.Multipart.UploadPartAsync(cmd, body.Stream, () => body.Computed(tracked), ctx.Aborted).ConfigureAwait(false);
-        ctx.Response.Headers.ETag = Responses.Quote(part.ETag);
+        var body = ObjectHandlers.OpenBody(r);
+        var uploaded = await r.Storage.Multipart.UploadPartAsync(new UploadPartCommand(r.Bucket, r.Key, r.UploadId, r.PartNumber, r.Account, body.Checks), body.Stream, r.Aborted)
+            .ConfigureAwait(false);
+        var response = S3Response.Empty().With("ETag", Wire.Quote(uploaded.Part.ETag));
         // Echo the checksum the client sent (the AWS CLI only lists part checksums in Complete when it sees them
         // here), and the tracked one for an upload created with an algorithm.
-        if (body.ClientChecksum is { } client)
+        if (body.Declaration.ClientAlgorithm is { } client)
         {
-            ctx.Response.Headers[ChecksumAlgorithms.HeaderName(client)] = body.Computed(client);
+            response.With(ChecksumNames.HeaderName(client), uploaded.DeclaredChecksumValue);
         }
 
-        if (upload.ChecksumAlgorithm is not null)
+        if (uploaded.Upload.ChecksumAlgorithm is { } tracked)
         {
-            ctx.Response.Headers[ChecksumAlgorithms.HeaderName(tracked)] = part.Checksum;
+            response.With(ChecksumNames.HeaderName(tracked), uploaded.Part.Checksum);
         }
 
-        await ctx.Empty(200).ConfigureAwait(false);
+        return response;
     }
 
-    public static async Task UploadPartCopy(S3Context ctx)
+    public static async Task<S3Response> UploadPartCopy(S3Request r)
     {
-        var partNumber = PartNumber(ctx);
-        var uploadId = UploadId(ctx);
-        var upload = ctx.Storage.Multipart.Require(ctx.Bucket, ctx.Key, uploadId, ctx.Account);
-        var (srcBucket, srcKey) = CopySource.Parse(ctx.Header("x-amz-copy-source")!);
-        var rangeHeader = ctx.Header("x-amz-copy-source-range");
-        var range = rangeHeader is null ? ((long, long)?)null : CopyRange.Parse(rangeHeader);
-        var part = await ctx.Storage.Multipart.CopyPartAsync(new CopyPartCommand(ctx.Bucket, ctx.Key, uploadId, partNumber, ctx.Account, srcBucket, srcKey, range), src =>
-        {
-            CopySource.CheckConditions(ctx, src);
-            // Compared without adding: a range near long.MaxValue must not wrap around.
-            if (range is { } r && (r.Item1 >= src.Size || r.Item2 > src.Size - r.Item1))
-            {
-                throw new S3Exception(S3ErrorCode.InvalidArgument, $"Range specified is not valid for source object of size: {src.Size}")
-                    .With("ArgumentName", "x-amz-copy-source-range").With("ArgumentValue", rangeHeader!);
-            }
-        }, ctx.Aborted).ConfigureAwait(false);
+        var (srcBucket, srcKey) = CopyHandlers.ParseSource(r.Header("x-amz-copy-source")!);
+        var range = r.Header("x-amz-copy-source-range") is { } header ? CopyHandlers.ParseRange(header) : ((long, long)?)null;
+        var copied = await r.Storage.Multipart.CopyPartAsync(new CopyPartCommand(r.Bucket, r.Key, r.UploadId, r.PartNumber, r.Account, srcBucket, srcKey, range,
+            HttpConditions.CopySource(r.Headers)), r.Aborted).ConfigureAwait(false);
         var xml = new XmlBuilder().Root("CopyPartResult")
-            .Element("ETag", Responses.Quote(part.ETag))
-            .Element("LastModified", XmlBuilder.Timestamp(part.LastModified));
-        if (upload.ChecksumAlgorithm is not null)
+            .Element("ETag", Wire.Quote(copied.Part.ETag))
+            .Element("LastModified", Wire.Timestamp(copied.Part.LastModified));
+        if (copied.Upload.ChecksumAlgorithm is { } a)
         {
-            xml.Element("Checksum" + upload.ChecksumAlgorithm, part.Checksum);
+            xml.Element("Checksum" + ChecksumNames.WireName(a), copied.Part.Checksum);
         }
 
-        await ctx.Xml(xml.Close("CopyPartResult").ToString()).ConfigureAwait(false);
+        return S3Response.Xml(xml.Close("CopyPartResult").ToString());
     }
 
-    public static Task Abort(S3Context ctx)
+    public static S3Response Abort(S3Request r)
     {
-        ctx.Storage.Multipart.Abort(ctx.Bucket, ctx.Key, UploadId(ctx), ctx.Account);
-        return ctx.Empty(204);
+        r.Storage.Multipart.Abort(r.Bucket, r.Key, r.UploadId, r.Account);
+        return S3Response.Empty(204);
     }
 
-    public static async Task Complete(S3Context ctx)
+    public static async Task<S3Response> Complete(S3Request r)
     {
-        var uploadId = UploadId(ctx);
-        var typeHeader = ctx.Header("x-amz-checksum-type");
-        if (typeHeader is not null && typeHeader is not ("COMPOSITE" or "FULL_OBJECT"))
-        {
-            throw new S3Exception(S3ErrorCode.InvalidRequest, "Value for x-amz-checksum-type header is invalid.");
-        }
-
-        var wholeObject = WholeObjectChecksumHeader(ctx);
-        var conditions = ObjectHandlers.WriteConditionsFrom(ctx);
-        var parts = await CompleteRequest.ReadAsync(ctx).ConfigureAwait(false);
-        var result = ctx.Storage.Multipart.Complete(new CompleteCommand(ctx.Bucket, ctx.Key, uploadId, ctx.Account,
-            parts.Select(p => new CompletePart(p.PartNumber, p.ETag, p.Checksum)).ToList(), conditions,
-            (upload, created) => CompleteRequest.Verify(upload, created, parts, typeHeader, wholeObject)));
+        var type = ChecksumType(r.Headers);
+        var wholeObject = WholeObjectChecksumHeader(r.Headers);
+        var conditions = ObjectHandlers.WriteConditionsFrom(r.Headers);
+        var parts = await CompleteRequest.ReadAsync(r).ConfigureAwait(false);
+        var result = r.Storage.Multipart.Complete(new CompleteCommand(r.Bucket, r.Key, r.UploadId, r.Account, parts, conditions, type, wholeObject));
         var o = result.Object;
-        var location = $"{ctx.Request.Scheme}://{ctx.Request.Host}/{ctx.Bucket}/{ListHandlers.UrlEncode(ctx.Key).Replace("+", "%20", StringComparison.Ordinal)}";
+        var location = $"{r.Scheme}://{r.Host}/{r.Bucket}/{ListHandlers.UrlEncode(r.Key).Replace("+", "%20", StringComparison.Ordinal)}";
         var xml = new XmlBuilder().Root("CompleteMultipartUploadResult")
-            .Element("Location", location).Element("Bucket", ctx.Bucket).Element("Key", ctx.Key).Element("ETag", Responses.Quote(o.ETag));
+            .Element("Location", location).Element("Bucket", r.Bucket).Element("Key", r.Key).Element("ETag", Wire.Quote(o.ETag));
         if (o.Checksum is { } c)
         {
-            xml.Element("Checksum" + c.Algorithm, c.Value).Element("ChecksumType", c.Type);
+            xml.Element("Checksum" + ChecksumNames.WireName(c.Algorithm), c.Value).Element("ChecksumType", ChecksumNames.TypeName(c.Type));
         }
 
-        await ctx.Xml(xml.Close("CompleteMultipartUploadResult").ToString()).ConfigureAwait(false);
+        return S3Response.Xml(xml.Close("CompleteMultipartUploadResult").ToString());
     }
 
-    private static (ChecksumAlgorithm Algorithm, string Value)? WholeObjectChecksumHeader(S3Context ctx)
+    /// <summary>Complete's x-amz-checksum-* header: the whole object's checksum, not the request document's.</summary>
+    private static ChecksumClaim? WholeObjectChecksumHeader(RequestHeaders headers)
     {
-        (ChecksumAlgorithm, string)? found = null;
+        ChecksumClaim? found = null;
         foreach (var a in ChecksumAlgorithms.All)
         {
-            if (ctx.Header(ChecksumAlgorithms.HeaderName(a)) is not { } v)
+            if (headers[ChecksumNames.HeaderName(a)] is not { } v)
             {
                 continue;
             }
@@ -206,30 +145,9 @@ internal static class MultipartHandlers
                 throw new S3Exception(S3ErrorCode.InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
             }
 
-            found = (a, v.Trim());
+            found = new ChecksumClaim(a, v.Trim());
         }
 
         return found;
-    }
-}
-
-/// <summary>x-amz-copy-source-range: "bytes=first-last", zero-based and inclusive.</summary>
-internal static class CopyRange
-{
-    public static (long Start, long Length) Parse(string header)
-    {
-        var h = header.Trim();
-        var dash = h.IndexOf('-');
-        if (h.StartsWith("bytes=", StringComparison.Ordinal) && dash > 6
-            && long.TryParse(h[6..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
-            && long.TryParse(h[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
-            && last >= first && last < long.MaxValue)
-        {
-            return (first, last - first + 1);
-        }
-
-        throw new S3Exception(S3ErrorCode.InvalidArgument,
-            "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
-            .With("ArgumentName", "x-amz-copy-source-range").With("ArgumentValue", header);
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Gateway.Errors;
+using Gateway.Http;
+using Gateway.Protocol;
 using Gateway.Xml;
 
 namespace Gateway.Handlers;
@@ -7,19 +9,18 @@ namespace Gateway.Handlers;
 /// <summary>ListParts and ListMultipartUploads.</summary>
 internal static class MultipartListHandlers
 {
-    public static Task ListParts(S3Context ctx)
+    public static S3Response ListParts(S3Request r)
     {
-        var uploadId = MultipartHandlers.UploadId(ctx);
-        var q = ctx.Route.Query;
+        var uploadId = r.UploadId;
+        var q = r.Query;
         var maxParts = Integer(q.Get("max-parts"), "max-parts", 1000);
         var marker = Integer(q.Get("part-number-marker"), "part-number-marker", 0);
-        var encode = EncodingType(ctx);
-        var page = ctx.Storage.Multipart.ListParts(ctx.Bucket, ctx.Key, uploadId, ctx.Account, marker, Math.Min(maxParts, 1000));
+        var encode = EncodingType(r);
+        var page = r.Storage.Multipart.ListParts(r.Bucket, r.Key, uploadId, r.Account, marker, Math.Min(maxParts, 1000));
         var upload = page.Upload;
-        LifecycleHandlers.AbortHeaders(ctx, upload.Key, upload.Initiated);
         var xml = new XmlBuilder().Root("ListPartsResult")
-            .Element("Bucket", ctx.Bucket)
-            .Element("Key", encode ? ListHandlers.UrlEncode(ctx.Key) : ctx.Key)
+            .Element("Bucket", r.Bucket)
+            .Element("Key", encode ? ListHandlers.UrlEncode(r.Key) : r.Key)
             .Element("UploadId", uploadId)
             .Element("PartNumberMarker", marker)
             .Element("NextPartNumberMarker", page.Parts.Count > 0 ? page.Parts[^1].PartNumber : 0)
@@ -28,36 +29,38 @@ internal static class MultipartListHandlers
             .Element("EncodingType", encode ? "url" : null);
         foreach (var p in page.Parts)
         {
-            xml.Open("Part").Element("PartNumber", p.PartNumber).Element("LastModified", XmlBuilder.Timestamp(p.LastModified))
-                .Element("ETag", Responses.Quote(p.ETag)).Element("Size", p.Size);
-            if (upload.ChecksumAlgorithm is not null)
+            xml.Open("Part").Element("PartNumber", p.PartNumber).Element("LastModified", Wire.Timestamp(p.LastModified))
+                .Element("ETag", Wire.Quote(p.ETag)).Element("Size", p.Size);
+            if (upload.ChecksumAlgorithm is { } a)
             {
-                xml.Element("Checksum" + upload.ChecksumAlgorithm, p.Checksum);
+                xml.Element("Checksum" + ChecksumNames.WireName(a), p.Checksum);
             }
 
             xml.Close("Part");
         }
 
         xml.Owner(upload.Owner, "Initiator").Owner(upload.Owner)
-            .Element("StorageClass", upload.Headers.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD")
-            .Element("ChecksumAlgorithm", upload.ChecksumAlgorithm)
-            .Element("ChecksumType", upload.ChecksumType);
-        return ctx.Xml(xml.Close("ListPartsResult").ToString());
+            .Element("StorageClass", upload.Attributes.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD")
+            .Element("ChecksumAlgorithm", upload.ChecksumAlgorithm is { } alg ? ChecksumNames.WireName(alg) : null)
+            .Element("ChecksumType", upload.ChecksumType is { } t ? ChecksumNames.TypeName(t) : null);
+        var response = S3Response.Xml(xml.Close("ListPartsResult").ToString());
+        LifecycleHandlers.AbortHeaders(response, r, upload.Key, upload.Initiated);
+        return response;
     }
 
-    public static Task ListMultipartUploads(S3Context ctx)
+    public static S3Response ListMultipartUploads(S3Request r)
     {
-        var q = ctx.Route.Query;
+        var q = r.Query;
         var maxUploads = Integer(q.Get("max-uploads"), "max-uploads", 1000);
         var prefix = q.Get("prefix") ?? "";
         var delimiter = q.Get("delimiter") is { Length: > 0 } d ? d : null;
         var keyMarker = q.Get("key-marker") is { Length: > 0 } k ? k : null;
         var uploadIdMarker = keyMarker is null ? null : q.Get("upload-id-marker") is { Length: > 0 } u ? u : null;
-        var encode = EncodingType(ctx);
+        var encode = EncodingType(r);
         string Enc(string s) => encode ? ListHandlers.UrlEncode(s) : s;
-        var page = ctx.Storage.Multipart.ListUploads(ctx.Bucket, ctx.Account, prefix, delimiter, keyMarker, uploadIdMarker, Math.Min(maxUploads, 1000));
+        var page = r.Storage.Multipart.ListUploads(r.Bucket, r.Account, prefix, delimiter, keyMarker, uploadIdMarker, Math.Min(maxUploads, 1000));
         var xml = new XmlBuilder().Root("ListMultipartUploadsResult")
-            .Element("Bucket", ctx.Bucket)
+            .Element("Bucket", r.Bucket)
             .Element("KeyMarker", Enc(keyMarker ?? ""))
             .Element("UploadIdMarker", uploadIdMarker ?? "")
             .Element("NextKeyMarker", page.NextKeyMarker is null ? null : Enc(page.NextKeyMarker))
@@ -70,10 +73,10 @@ internal static class MultipartListHandlers
         {
             xml.Open("Upload").Element("Key", Enc(up.Key)).Element("UploadId", up.UploadId)
                 .Owner(up.Owner, "Initiator").Owner(up.Owner)
-                .Element("StorageClass", up.Headers.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD")
-                .Element("Initiated", XmlBuilder.Timestamp(up.Initiated))
-                .Element("ChecksumAlgorithm", up.ChecksumAlgorithm)
-                .Element("ChecksumType", up.ChecksumType)
+                .Element("StorageClass", up.Attributes.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD")
+                .Element("Initiated", Wire.Timestamp(up.Initiated))
+                .Element("ChecksumAlgorithm", up.ChecksumAlgorithm is { } a ? ChecksumNames.WireName(a) : null)
+                .Element("ChecksumType", up.ChecksumType is { } t ? ChecksumNames.TypeName(t) : null)
                 .Close("Upload");
         }
 
@@ -83,12 +86,12 @@ internal static class MultipartListHandlers
         }
 
         xml.Element("EncodingType", encode ? "url" : null);
-        return ctx.Xml(xml.Close("ListMultipartUploadsResult").ToString());
+        return S3Response.Xml(xml.Close("ListMultipartUploadsResult").ToString());
     }
 
-    private static bool EncodingType(S3Context ctx)
+    private static bool EncodingType(S3Request r)
     {
-        var encoding = ctx.Route.Query.Get("encoding-type");
+        var encoding = r.Query.Get("encoding-type");
         if (encoding is not null && encoding != "url")
         {
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Invalid Encoding Method specified in Request")

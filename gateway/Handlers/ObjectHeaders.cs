@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Errors;
+using Gateway.Http;
 
 namespace Gateway.Handlers;
 
@@ -18,13 +19,13 @@ internal static class ObjectHeaders
     private const int MaxUserMetadataBytes = 2048;
     private const int MaxKeyBytes = 1024;
 
-    /// <summary>The headers to store for a new object written by this request.</summary>
-    public static Dictionary<string, string> FromRequest(S3Context ctx)
+    /// <summary>The headers to store (as the object's attributes) for a new object written by this request.</summary>
+    public static Dictionary<string, string> FromRequest(RequestHeaders request)
     {
         var headers = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in Kept)
         {
-            var value = ctx.Header(name);
+            var value = request[name];
             if (name == "content-encoding" && value is not null)
             {
                 // aws-chunked describes the transfer, not the object: S3 strips it from what it stores.
@@ -43,15 +44,11 @@ internal static class ObjectHeaders
 
         headers.TryAdd("content-type", "binary/octet-stream");
         var metaBytes = 0;
-        foreach (var (name, values) in ctx.Request.Headers)
+        foreach (var key in request.NamesStartingWith("x-amz-meta-"))
         {
-            if (name.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase))
-            {
-                var key = name.ToLowerInvariant();
-                var value = values.ToString();
-                metaBytes += Encoding.UTF8.GetByteCount(key[11..]) + Encoding.UTF8.GetByteCount(value);
-                headers[key] = value;
-            }
+            var value = request[key]!;
+            metaBytes += Encoding.UTF8.GetByteCount(key[11..]) + Encoding.UTF8.GetByteCount(value);
+            headers[key] = value;
         }
 
         if (metaBytes > MaxUserMetadataBytes)
@@ -60,7 +57,7 @@ internal static class ObjectHeaders
                 .With("MaxSizeAllowed", MaxUserMetadataBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        var storageClass = ctx.Header("x-amz-storage-class");
+        var storageClass = request["x-amz-storage-class"];
         if (storageClass is not null)
         {
             if (!StorageClasses.Contains(storageClass))
@@ -78,13 +75,13 @@ internal static class ObjectHeaders
     }
 
     /// <summary>Headers that ask for features this gateway does not have: refused before the body is read.</summary>
-    public static void RejectUnsupported(S3Context ctx)
+    public static void RejectUnsupported(RequestHeaders request)
     {
-        AclHandlers.RequireOwnerOnlyAclHeaders(ctx);
+        AclHandlers.RequireOwnerOnlyAclHeaders(request);
         foreach (var name in new[] { "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm", "x-amz-tagging",
                      "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold", "x-amz-website-redirect-location" })
         {
-            if (ctx.Header(name) is not null)
+            if (request[name] is not null)
             {
                 throw new S3Exception(S3ErrorCode.NotImplemented, $"The {name} header is not implemented by this gateway.");
             }

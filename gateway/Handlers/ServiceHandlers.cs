@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
 using Gateway.Errors;
+using Gateway.Http;
+using Gateway.Protocol;
 using Gateway.Xml;
 
 namespace Gateway.Handlers;
@@ -8,31 +9,29 @@ namespace Gateway.Handlers;
 /// <summary>Operations on the service: ListBuckets.</summary>
 internal static class ServiceHandlers
 {
-    public static Task ListBuckets(S3Context ctx)
+    public static S3Response ListBuckets(S3Request r)
     {
-        var q = ctx.Route.Query;
         var max = 10000;
-        if (q.Get("max-buckets") is { } m && (!int.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out max) || max < 1 || max > 10000))
+        if (r.Query.Get("max-buckets") is { } m && (!int.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out max) || max < 1 || max > 10000))
         {
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Argument max-buckets must be an integer between 1 and 10000.")
                 .With("ArgumentName", "max-buckets").With("ArgumentValue", m);
         }
 
-        var prefix = q.Get("prefix");
-        var token = q.Get("continuation-token");
+        var prefix = r.Query.Get("prefix");
         string? after = null;
-        if (token is not null)
+        if (r.Query.Get("continuation-token") is { } token)
         {
             after = Tokens.Decode(token) ?? throw new S3Exception(S3ErrorCode.InvalidArgument, "The continuation token provided is incorrect")
                 .With("ArgumentName", "continuation-token");
         }
 
-        var (buckets, truncated) = ctx.Storage.Buckets.List(ctx.Account, prefix, after, max);
-        var xml = new XmlBuilder().Root("ListAllMyBucketsResult").Owner(ctx.Account).Open("Buckets");
+        var (buckets, truncated) = r.Storage.Buckets.List(r.Account, prefix, after, max);
+        var xml = new XmlBuilder().Root("ListAllMyBucketsResult").Owner(r.Account).Open("Buckets");
         foreach (var b in buckets)
         {
-            xml.Open("Bucket").Element("Name", b.Name).Element("CreationDate", XmlBuilder.Timestamp(b.Created))
-                .Element("BucketRegion", ctx.Options.Region).Close("Bucket");
+            xml.Open("Bucket").Element("Name", b.Name).Element("CreationDate", Wire.Timestamp(b.Created))
+                .Element("BucketRegion", r.Options.Region).Close("Bucket");
         }
 
         xml.Close("Buckets");
@@ -42,28 +41,6 @@ internal static class ServiceHandlers
         }
 
         xml.Element("Prefix", prefix);
-        return ctx.Xml(xml.Close("ListAllMyBucketsResult").ToString());
-    }
-}
-
-/// <summary>
-/// Continuation tokens: opaque to clients, base64url of a marker with a version prefix so a garbled or foreign
-/// token is refused rather than misread.
-/// </summary>
-internal static class Tokens
-{
-    public static string Encode(string marker) => Convert.ToBase64String(Encoding.UTF8.GetBytes("v1:" + marker));
-
-    public static string? Decode(string token)
-    {
-        try
-        {
-            var s = Encoding.UTF8.GetString(Convert.FromBase64String(token));
-            return s.StartsWith("v1:", StringComparison.Ordinal) ? s[3..] : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
+        return S3Response.Xml(xml.Close("ListAllMyBucketsResult").ToString());
     }
 }

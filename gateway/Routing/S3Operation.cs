@@ -36,4 +36,18 @@ internal enum S3Operation
 
     /// <summary>A request S3 knows but this gateway does not implement: answered 501 NotImplemented.</summary>
     NotImplemented,
+
+    // The gateway's own endpoints under /_gateway/ (tools/ADMIN-API.md): JSON in and out.
+
+    /// <summary>GET or HEAD /_gateway/health: the one unauthenticated request.</summary>
+    AdminHealth,
+    AdminUsage,
+    AdminUploads,
+    AdminAbortUploads,
+    AdminClock,
+    AdminClockAdvance,
+    AdminMetrics,
+
+    /// <summary>Anything else under /_gateway/: 404 once authenticated.</summary>
+    AdminUnknown,
 }

@@ -1,3 +1,5 @@
+using Gateway.Errors;
+
 namespace Gateway.Routing;
 
 /// <summary>
@@ -14,6 +16,25 @@ internal sealed record S3Route(
     bool VirtualHosted,
     string? Detail = null)
 {
+    /// <summary>The part number (UploadPart, UploadPartCopy, and part reads of GetObject / HeadObject), validated.</summary>
+    public int? PartNumber { get; init; }
+
+    /// <summary>The upload id of an operation on an incomplete upload; never empty.</summary>
+    public string? UploadId { get; init; }
+
+    /// <summary>
+    /// Set when the request names a valid operation with invalid route parameters (a part number out of range, an
+    /// empty upload id): the error to answer once the request is authenticated.
+    /// </summary>
+    public S3Exception? Rejection { get; init; }
+
     /// <summary>The resource as S3 names it in error documents: "/bucket/key".</summary>
     public string Resource => Bucket is null ? "/" : Key is null ? "/" + Bucket : "/" + Bucket + "/" + Key;
+
+    /// <summary>One of the gateway's own endpoints: JSON errors, no CORS, no bucket.</summary>
+    public bool IsAdmin => Operation is S3Operation.AdminHealth or S3Operation.AdminUsage or S3Operation.AdminUploads or S3Operation.AdminAbortUploads
+        or S3Operation.AdminClock or S3Operation.AdminClockAdvance or S3Operation.AdminMetrics or S3Operation.AdminUnknown;
+
+    /// <summary>Answered without authentication (container health probes cannot sign).</summary>
+    public bool Unauthenticated => Operation == S3Operation.AdminHealth;
 }

@@ -1,8 +1,12 @@
+using System.Globalization;
+using Gateway.Errors;
+
 namespace Gateway.Routing;
 
 /// <summary>
 /// Maps a request to an <see cref="S3Route"/>. A pure function of method, host, raw target and whether an
-/// x-amz-copy-source header is present: no I/O, no state, tested against a table of literal requests.
+/// x-amz-copy-source header is present: no I/O, no state, tested against a table of literal requests. Route
+/// parameters (part number, upload id) are parsed here, once; invalid combinations become a rejection.
 /// </summary>
 internal static class S3Router
 {
@@ -25,7 +29,8 @@ internal static class S3Router
     /// <param name="rawTarget">The request target exactly as sent: "/bucket/key?query".</param>
     /// <param name="hasCopySource">Whether an x-amz-copy-source header is present.</param>
     /// <param name="virtualHostDomains">Domains under which "bucket.domain" addresses a bucket.</param>
-    public static S3Route Route(string method, string host, string rawTarget, bool hasCopySource, IReadOnlyList<string> virtualHostDomains)
+    /// <param name="maxPartNumber">The highest part number accepted.</param>
+    public static S3Route Route(string method, string host, string rawTarget, bool hasCopySource, IReadOnlyList<string> virtualHostDomains, int maxPartNumber = 10000)
     {
         var q = rawTarget.IndexOf('?');
         var rawPath = q < 0 ? rawTarget : rawTarget[..q];
@@ -39,6 +44,11 @@ internal static class S3Router
         }
 
         var query = QueryString.Parse(rawQuery);
+        if (rawPath.StartsWith(AdminPrefix, StringComparison.Ordinal))
+        {
+            return new S3Route(AdminOperation(method, rawPath), null, null, query, rawPath, rawQuery, false);
+        }
+
         var path = QueryString.PercentDecode(rawPath, plusIsSpace: false);
         var vhostBucket = VirtualHostBucket(host, virtualHostDomains);
         string? bucket;
@@ -59,8 +69,60 @@ internal static class S3Router
         var op = bucket is null ? ServiceOperation(method, out var detail)
             : key is null ? BucketOperation(method, query, out detail)
             : ObjectOperation(method, query, hasCopySource, out detail);
-        return new S3Route(op, bucket, key, query, rawPath, rawQuery, vhostBucket is not null, detail);
+        return WithParameters(new S3Route(op, bucket, key, query, rawPath, rawQuery, vhostBucket is not null, detail), maxPartNumber);
     }
+
+    private const string AdminPrefix = "/_gateway/";
+
+    private static S3Operation AdminOperation(string method, string path) => (method, path) switch
+    {
+        ("GET" or "HEAD", "/_gateway/health") => S3Operation.AdminHealth,
+        ("GET", "/_gateway/usage") => S3Operation.AdminUsage,
+        ("GET", "/_gateway/uploads") => S3Operation.AdminUploads,
+        ("POST", "/_gateway/uploads/abort") => S3Operation.AdminAbortUploads,
+        ("GET", "/_gateway/clock") => S3Operation.AdminClock,
+        ("POST", "/_gateway/clock/advance") => S3Operation.AdminClockAdvance,
+        ("GET", "/_gateway/metrics") => S3Operation.AdminMetrics,
+        _ => S3Operation.AdminUnknown,
+    };
+
+    /// <summary>
+    /// Parses the part number and upload id of the operations that take them. A part upload needs both (a bad part
+    /// number is InvalidArgument; a missing or empty upload id names no upload); a read may name a part.
+    /// </summary>
+    private static S3Route WithParameters(S3Route route, int maxPartNumber)
+    {
+        var q = route.Query;
+        switch (route.Operation)
+        {
+            case S3Operation.UploadPart or S3Operation.UploadPartCopy:
+                if (!TryPartNumber(q.Get("partNumber"), maxPartNumber, out var n))
+                {
+                    return route with { Rejection = BadPartNumber(q.Get("partNumber"), maxPartNumber) };
+                }
+
+                return q.Get("uploadId") is { Length: > 0 } id
+                    ? route with { PartNumber = n, UploadId = id }
+                    : route with { PartNumber = n, Rejection = new S3Exception(S3ErrorCode.NoSuchUpload) };
+            case S3Operation.ListParts or S3Operation.CompleteMultipartUpload or S3Operation.AbortMultipartUpload:
+                return q.Get("uploadId") is { Length: > 0 } upload
+                    ? route with { UploadId = upload }
+                    : route with { Rejection = new S3Exception(S3ErrorCode.NoSuchUpload) };
+            case S3Operation.GetObject or S3Operation.HeadObject when q.Has("partNumber"):
+                return TryPartNumber(q.Get("partNumber"), maxPartNumber, out var part)
+                    ? route with { PartNumber = part }
+                    : route with { Rejection = BadPartNumber(q.Get("partNumber"), maxPartNumber) };
+            default:
+                return route;
+        }
+    }
+
+    private static bool TryPartNumber(string? text, int max, out int n) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out n) && n >= 1 && n <= max;
+
+    private static S3Exception BadPartNumber(string? text, int max) =>
+        new S3Exception(S3ErrorCode.InvalidArgument, $"Part number must be an integer between 1 and {max}, inclusive")
+            .With("ArgumentName", "partNumber").With("ArgumentValue", text ?? "");
 
     private static string? VirtualHostBucket(string host, IReadOnlyList<string> domains)
     {

@@ -1,24 +1,35 @@
+using System.Security.Cryptography;
 using System.Xml;
 using System.Xml.Linq;
 using Gateway.Errors;
-using Gateway.Handlers;
+using Gateway.Http;
+using Gateway.Protocol;
+using Gateway.Streaming;
+using Storage.Checksums;
 
 namespace Gateway.Xml;
 
 /// <summary>
-/// Reads a request's XML document whole, under a hard size cap (request XML is the one body read whole).
-/// Garbage, DTDs and oversize documents are MalformedXML.
+/// Reads a request's XML document whole, under a hard size cap (request XML is the one body read whole), after
+/// checking the digests the client declared for it. Garbage, DTDs and oversize documents are MalformedXML.
 /// </summary>
 internal static class RequestXml
 {
     public const int DefaultCap = 2 * 1024 * 1024;
 
-    public static async Task<XDocument?> ReadAsync(Stream body, int cap, CancellationToken ct, bool allowEmpty = false, byte[]? expectedMd5 = null)
+    /// <summary>Reads the body of a small XML request through the same decoding and digest checks as any body.</summary>
+    public static async Task<XDocument?> ReadBodyAsync(S3Request r, bool allowEmpty = false, bool checksumHeadersDescribeBody = true)
+    {
+        var declaration = BodyHeaders.Parse(r.Headers, r.Auth!.Payload, checksumHeadersDescribeBody);
+        return await ReadAsync(BodyStreams.Open(r.Body, r.Auth, declaration), DefaultCap, r.Aborted, allowEmpty).ConfigureAwait(false);
+    }
+
+    public static async Task<XDocument?> ReadAsync(DecodedBody body, int cap, CancellationToken ct, bool allowEmpty = false)
     {
         var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int n;
-        while ((n = await body.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        while ((n = await body.Stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
         {
             if (buffer.Length + n > cap)
             {
@@ -28,11 +39,8 @@ internal static class RequestXml
             buffer.Write(chunk, 0, n);
         }
 
-        if (expectedMd5 is not null && !System.Security.Cryptography.MD5.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)).AsSpan().SequenceEqual(expectedMd5))
-        {
-            throw new S3Exception(S3ErrorCode.BadDigest);
-        }
-
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        Verify(body, bytes);
         if (buffer.Length == 0)
         {
             return allowEmpty ? null : throw new S3Exception(S3ErrorCode.MalformedXML);
@@ -50,21 +58,39 @@ internal static class RequestXml
         }
     }
 
-    /// <summary>Reads the body of a small XML request through the same verifying pipeline as any body.</summary>
-    public static async Task<XDocument?> ReadBodyAsync(S3Context ctx, bool allowEmpty = false, bool checksumHeadersDescribeBody = true)
+    /// <summary>The declared checksum, then the Content-MD5, against the document as received.</summary>
+    private static void Verify(DecodedBody body, ReadOnlySpan<byte> bytes)
     {
-        var body = Streaming.RequestBody.Open(ctx, defaultChecksum: null, checksumHeadersDescribeBody: checksumHeadersDescribeBody);
-        return await ReadAsync(body.Stream, DefaultCap, ctx.Aborted, allowEmpty, body.ContentMd5).ConfigureAwait(false);
+        if (body.Checksum is { } expected)
+        {
+            using var checksum = IncrementalChecksum.Create(expected.Algorithm);
+            checksum.Append(bytes);
+            var computed = checksum.FinishBase64();
+            if (expected.Value is null)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest, $"The trailer {ChecksumNames.HeaderName(expected.Algorithm)} was declared but not sent.");
+            }
+
+            if (expected.Value != computed)
+            {
+                throw new S3Exception(S3ErrorCode.BadDigest, $"The {ChecksumNames.WireName(expected.Algorithm)} you specified did not match the calculated checksum.");
+            }
+        }
+
+        if (body.Declaration.ContentMd5 is { } md5 && !MD5.HashData(bytes).AsSpan().SequenceEqual(md5))
+        {
+            throw new S3Exception(S3ErrorCode.BadDigest);
+        }
     }
 
     /// <summary>
     /// S3 requires an integrity check (Content-MD5, a checksum header or a checksum trailer) on requests whose
     /// corruption would be destructive, such as DeleteObjects and PutBucketLifecycleConfiguration.
     /// </summary>
-    public static void RequireIntegrityHeader(S3Context ctx)
+    public static void RequireIntegrityHeader(RequestHeaders headers)
     {
-        if (ctx.Header("Content-MD5") is null && ctx.Header("x-amz-trailer") is null
-            && !ctx.Request.Headers.Keys.Any(k => Storage.Checksums.ChecksumAlgorithms.TryParseHeaderName(k, out _)))
+        if (headers["Content-MD5"] is null && headers["x-amz-trailer"] is null
+            && !headers.All.Any(h => ChecksumNames.TryParseHeaderName(h.Key, out _)))
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: Content-MD5");
         }

@@ -1,7 +1,7 @@
 namespace Storage.Checksums;
 
-/// <summary>The S3 flexible checksum algorithms (x-amz-checksum-algorithm).</summary>
-internal enum ChecksumAlgorithm
+/// <summary>The checksum algorithms storage computes over bodies and keeps with objects and parts.</summary>
+public enum ChecksumAlgorithm
 {
     Crc32,
     Crc32C,
@@ -10,63 +10,24 @@ internal enum ChecksumAlgorithm
     Sha256,
 }
 
-/// <summary>Wire names, header names and digest sizes of <see cref="ChecksumAlgorithm"/>.</summary>
-internal static class ChecksumAlgorithms
+/// <summary>
+/// What an object's checksum covers. <see cref="FullObject"/> is the checksum of the whole object's bytes;
+/// <see cref="Composite"/> (multipart objects only) is the checksum of the parts' checksums.
+/// </summary>
+public enum ChecksumType
+{
+    Composite,
+    FullObject,
+}
+
+/// <summary>A stored checksum: its algorithm, what it covers, and its value in base64.</summary>
+public sealed record ChecksumValue(ChecksumAlgorithm Algorithm, ChecksumType Type, string Value);
+
+/// <summary>Facts about <see cref="ChecksumAlgorithm"/>.</summary>
+public static class ChecksumAlgorithms
 {
     public static IReadOnlyList<ChecksumAlgorithm> All { get; } =
         [ChecksumAlgorithm.Crc32, ChecksumAlgorithm.Crc32C, ChecksumAlgorithm.Crc64Nvme, ChecksumAlgorithm.Sha1, ChecksumAlgorithm.Sha256];
-
-    private const string HeaderPrefix = "x-amz-checksum-";
-
-    public static string WireName(ChecksumAlgorithm a) => a switch
-    {
-        ChecksumAlgorithm.Crc32 => "CRC32",
-        ChecksumAlgorithm.Crc32C => "CRC32C",
-        ChecksumAlgorithm.Crc64Nvme => "CRC64NVME",
-        ChecksumAlgorithm.Sha1 => "SHA1",
-        ChecksumAlgorithm.Sha256 => "SHA256",
-    };
-
-    public static bool TryParse(string? wireName, out ChecksumAlgorithm a)
-    {
-        foreach (var candidate in All)
-        {
-            if (string.Equals(wireName, WireName(candidate), StringComparison.OrdinalIgnoreCase))
-            {
-                a = candidate;
-                return true;
-            }
-        }
-        a = default;
-        return false;
-    }
-
-    public static string HeaderName(ChecksumAlgorithm a) => a switch
-    {
-        ChecksumAlgorithm.Crc32 => "x-amz-checksum-crc32",
-        ChecksumAlgorithm.Crc32C => "x-amz-checksum-crc32c",
-        ChecksumAlgorithm.Crc64Nvme => "x-amz-checksum-crc64nvme",
-        ChecksumAlgorithm.Sha1 => "x-amz-checksum-sha1",
-        ChecksumAlgorithm.Sha256 => "x-amz-checksum-sha256",
-    };
-
-    public static bool TryParseHeaderName(string header, out ChecksumAlgorithm a)
-    {
-        // Only the exact header names count: "x-amz-checksum-algorithm" and "x-amz-checksum-type" share the prefix.
-        if (header is not null && header.StartsWith(HeaderPrefix, StringComparison.OrdinalIgnoreCase))
-        {
-            foreach (var candidate in All)
-            {
-                if (string.Equals(header, HeaderName(candidate), StringComparison.OrdinalIgnoreCase))
-                {
-                    a = candidate;
-                    return true;
-                }
-            }
-        }
-        a = default;
-        return false;
-    }
 
     public static int DigestSize(ChecksumAlgorithm a) => a switch
     {
@@ -77,10 +38,17 @@ internal static class ChecksumAlgorithms
         ChecksumAlgorithm.Sha256 => 32,
     };
 
-    /// <summary>CRCs are linear, so per-part values combine into a whole-object value (FULL_OBJECT); SHAs do not.</summary>
+    /// <summary>CRCs are linear, so per-part values combine into a whole-object value (FullObject); SHAs do not.</summary>
     public static bool IsCrc(ChecksumAlgorithm a) => a switch
     {
         ChecksumAlgorithm.Crc32 or ChecksumAlgorithm.Crc32C or ChecksumAlgorithm.Crc64Nvme => true,
         ChecksumAlgorithm.Sha1 or ChecksumAlgorithm.Sha256 => false,
     };
+
+    /// <summary>True when <paramref name="base64"/> decodes to exactly one digest of <paramref name="a"/>.</summary>
+    public static bool IsValidValue(ChecksumAlgorithm a, string base64)
+    {
+        Span<byte> buffer = stackalloc byte[64];
+        return Convert.TryFromBase64String(base64.Trim(), buffer, out var n) && n == DigestSize(a);
+    }
 }

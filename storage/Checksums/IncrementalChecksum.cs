@@ -4,10 +4,10 @@ using System.Security.Cryptography;
 namespace Storage.Checksums;
 
 /// <summary>
-/// Streaming checksum. Finish() returns the digest bytes as S3 puts them on the wire before base64:
+/// Streaming checksum. Finish() returns the digest bytes in their conventional order:
 /// CRCs in big-endian byte order, SHA digests as usual.
 /// </summary>
-internal abstract class IncrementalChecksum : IDisposable
+public abstract class IncrementalChecksum : IDisposable
 {
     public static IncrementalChecksum Create(ChecksumAlgorithm a) => a switch
     {
@@ -17,6 +17,14 @@ internal abstract class IncrementalChecksum : IDisposable
         ChecksumAlgorithm.Sha1 => new ShaChecksum(ChecksumAlgorithm.Sha1, HashAlgorithmName.SHA1),
         ChecksumAlgorithm.Sha256 => new ShaChecksum(ChecksumAlgorithm.Sha256, HashAlgorithmName.SHA256),
     };
+
+    /// <summary>The digest of <paramref name="data"/> in one call.</summary>
+    public static byte[] Compute(ChecksumAlgorithm a, ReadOnlySpan<byte> data)
+    {
+        using var c = Create(a);
+        c.Append(data);
+        return c.Finish();
+    }
 
     public abstract ChecksumAlgorithm Algorithm { get; }
 

@@ -7,37 +7,49 @@ using Storage.Objects;
 namespace Storage.Lifecycle;
 
 /// <summary>One lifecycle rule: which keys (prefix) and what happens to them after how many days.</summary>
-internal sealed record LifecycleRule(string Id, bool Enabled, string Prefix, int? ExpirationDays, int? AbortIncompleteDays);
+public sealed record LifecycleRule(string Id, bool Enabled, string Prefix, int? ExpirationDays, int? AbortIncompleteDays);
 
-internal sealed record SweepResult(int AbortedUploads, int ExpiredObjects);
+public sealed record SweepResult(int AbortedUploads, int ExpiredObjects);
 
 /// <summary>
 /// Bucket lifecycle rules (AbortIncompleteMultipartUpload and Expiration by days) and the sweep that applies them.
 /// Due dates follow S3: the initiation or creation time plus the days, rounded up to the next midnight UTC.
 /// </summary>
-internal sealed class LifecycleService(MetadataStore db, ObjectService objects, MultipartService multipart, IClock clock)
+public sealed class LifecycleService
 {
     private readonly Lock _sweepGate = new();
+    private readonly MetadataStore _db;
+    private readonly ObjectService _objects;
+    private readonly MultipartService _multipart;
+    private readonly IClock _clock;
 
-    public void Put(string bucket, string account, IReadOnlyList<LifecycleRule> rules) => db.Write((c, tx) =>
+    internal LifecycleService(MetadataStore db, ObjectService objects, MultipartService multipart, IClock clock)
     {
-        BucketService.Require(c, tx, bucket, account);
-        MetadataStore.Execute(c, tx, "INSERT OR REPLACE INTO lifecycle(bucket, rules) VALUES ($b, $r);", ("$b", bucket), ("$r", JsonSerializer.Serialize(rules)));
-        return 0;
+        _db = db;
+        _objects = objects;
+        _multipart = multipart;
+        _clock = clock;
+    }
+
+    public void Put(string bucket, string account, IReadOnlyList<LifecycleRule> rules) => _db.Write(db =>
+    {
+        BucketService.Require(db, bucket, account);
+        LifecycleRows.Put(db, bucket, JsonSerializer.Serialize(rules));
     });
 
     /// <summary>The bucket's rules, or null when it has none.</summary>
-    public IReadOnlyList<LifecycleRule>? Get(string bucket, string account) => db.Read(c =>
+    public IReadOnlyList<LifecycleRule>? Get(string bucket, string account) => _db.Read(db =>
     {
-        BucketService.Require(c, null, bucket, account);
-        var json = MetadataStore.Scalar<string>(c, null, "SELECT rules FROM lifecycle WHERE bucket = $b;", ("$b", bucket));
-        return json is null ? null : JsonSerializer.Deserialize<List<LifecycleRule>>(json);
+        BucketService.Require(db, bucket, account);
+        return Parse(LifecycleRows.Get(db, bucket));
     });
 
-    public void Delete(string bucket, string account) => db.Write((c, tx) =>
+    private static List<LifecycleRule>? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize<List<LifecycleRule>>(json);
+
+    public void Delete(string bucket, string account) => _db.Write(db =>
     {
-        BucketService.Require(c, tx, bucket, account);
-        return MetadataStore.Execute(c, tx, "DELETE FROM lifecycle WHERE bucket = $b;", ("$b", bucket));
+        BucketService.Require(db, bucket, account);
+        LifecycleRows.Delete(db, bucket);
     });
 
     /// <summary>
@@ -65,34 +77,21 @@ internal sealed class LifecycleService(MetadataStore db, ObjectService objects, 
             .FirstOrDefault();
 
     /// <summary>The rules of a bucket without an ownership check (for the sweep and response headers).</summary>
-    public IReadOnlyList<LifecycleRule>? RulesOf(string bucket) => db.Read(c =>
-        MetadataStore.Scalar<string>(c, null, "SELECT rules FROM lifecycle WHERE bucket = $b;", ("$b", bucket)) is { } json
-            ? JsonSerializer.Deserialize<List<LifecycleRule>>(json) : null);
+    public IReadOnlyList<LifecycleRule>? RulesOf(string bucket) => _db.Read(db => Parse(LifecycleRows.Get(db, bucket)));
 
     /// <summary>Applies every bucket's rules as of now: aborts due incomplete uploads and deletes expired objects.</summary>
     public SweepResult Sweep()
     {
         lock (_sweepGate)
         {
-            var now = clock.UtcNow;
-            var buckets = db.Read(c =>
-            {
-                using var cmd = MetadataStore.Command(c, null, "SELECT l.bucket, b.owner, l.rules FROM lifecycle l JOIN buckets b ON b.name = l.bucket;");
-                using var r = cmd.ExecuteReader();
-                var list = new List<(string Bucket, string Owner, List<LifecycleRule> Rules)>();
-                while (r.Read())
-                {
-                    list.Add((r.GetString(0), r.GetString(1), JsonSerializer.Deserialize<List<LifecycleRule>>(r.GetString(2)) ?? []));
-                }
-
-                return list;
-            });
+            var now = _clock.UtcNow;
+            var buckets = _db.Read(LifecycleRows.All).Select(b => (b.Bucket, b.Owner, Rules: Parse(b.Rules) ?? [])).ToList();
 
             var aborted = 0;
             var expired = 0;
             foreach (var (bucket, owner, rules) in buckets)
             {
-                foreach (var upload in Usage.UsageService.Uploads(db, bucket, now))
+                foreach (var upload in _db.Read(db => UploadRows.InBucket(db, bucket)))
                 {
                     if (AbortRule(rules, upload.Key, upload.Initiated) is { } due && due.AbortDate <= now && TryAbort(bucket, upload.Key, upload.UploadId, owner))
                     {
@@ -105,7 +104,7 @@ internal sealed class LifecycleService(MetadataStore db, ObjectService objects, 
                     foreach (var (key, id) in DueObjects(bucket, rule, now))
                     {
                         // Only the object the listing saw: a client may have written a new one under the key since.
-                        if (objects.DeleteIfUnchanged(bucket, key, id))
+                        if (_objects.DeleteIfUnchanged(bucket, key, id))
                         {
                             expired++;
                         }
@@ -121,34 +120,24 @@ internal sealed class LifecycleService(MetadataStore db, ObjectService objects, 
     {
         try
         {
-            multipart.Abort(bucket, key, uploadId, owner);
+            _multipart.Abort(bucket, key, uploadId, owner);
             return true;
         }
-        catch (StorageException e) when (e.Fault is StorageFault.NoSuchUpload or StorageFault.NoSuchBucket or StorageFault.AccessDenied)
+        catch (StorageException e) when (e.Fault is StorageFault.UploadNotFound or StorageFault.BucketNotFound or StorageFault.NotOwner)
         {
             // Completed or aborted by a client meanwhile, or its bucket deleted (and perhaps re-created).
             return false;
         }
     }
 
-    private List<(string Key, long Id)> DueObjects(string bucket, LifecycleRule rule, DateTimeOffset now) => db.Read(c =>
+    private List<(string Key, long Id)> DueObjects(string bucket, LifecycleRule rule, DateTimeOffset now)
     {
         // Objects last modified before the latest instant whose due date has passed; refined per object below.
         // In milliseconds: now minus a huge number of days is before year 1, which DateTimeOffset cannot hold.
         var cutoff = now.ToUnixTimeMilliseconds() - rule.ExpirationDays!.Value * 86_400_000L;
-        using var cmd = MetadataStore.Command(c, null,
-            "SELECT key, last_modified, id FROM objects WHERE bucket = $b AND substr(key, 1, length($p)) = $p AND last_modified <= $cut;",
-            ("$b", bucket), ("$p", rule.Prefix), ("$cut", cutoff));
-        using var r = cmd.ExecuteReader();
-        var keys = new List<(string, long)>();
-        while (r.Read())
-        {
-            if (Due(DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), rule.ExpirationDays.Value) <= now)
-            {
-                keys.Add((r.GetString(0), r.GetInt64(2)));
-            }
-        }
-
-        return keys;
-    });
+        return _db.Read(db => ObjectRows.ModifiedBefore(db, bucket, rule.Prefix, cutoff))
+            .Where(o => Due(o.LastModified, rule.ExpirationDays.Value) <= now)
+            .Select(o => (o.Key, o.Id))
+            .ToList();
+    }
 }

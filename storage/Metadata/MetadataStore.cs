@@ -23,16 +23,16 @@ internal sealed class MetadataStore
         }.ToString();
 
         using var connection = Open();
-        Execute(connection, null, "PRAGMA journal_mode=WAL;");
+        new Db(connection, null).Execute("PRAGMA journal_mode=WAL;");
         Migrations.Apply(connection);
     }
 
-    public SqliteConnection Open()
+    private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         // FULL: a committed transaction survives power loss, which the "row last" rule depends on.
-        Execute(connection, null, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;");
+        new Db(connection, null).Execute("PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;");
         return connection;
     }
 
@@ -41,49 +41,61 @@ internal sealed class MetadataStore
     /// (WAL). Without it, an object row and its segment list read by two statements could straddle a commit that
     /// replaced the object, and a reader would get the old row with no segments.
     /// </summary>
-    public T Read<T>(Func<SqliteConnection, T> read)
+    public T Read<T>(Func<Db, T> read)
     {
         using var connection = Open();
+        var db = new Db(connection, null);
         // Raw BEGIN rather than BeginTransaction: the readers' commands carry no transaction object, and a
         // deferred read transaction never blocks writers.
-        Execute(connection, null, "BEGIN DEFERRED;");
+        db.Execute("BEGIN DEFERRED;");
         try
         {
-            return read(connection);
+            return read(db);
         }
         finally
         {
-            Execute(connection, null, "COMMIT;");
+            db.Execute("COMMIT;");
         }
     }
 
-    public T Write<T>(Func<SqliteConnection, SqliteTransaction, T> write)
+    /// <summary>Runs <paramref name="write"/> in one IMMEDIATE transaction, committed when it returns.</summary>
+    public T Write<T>(Func<Db, T> write)
     {
         lock (_writeGate)
         {
             using var connection = Open();
             using var tx = connection.BeginTransaction(deferred: false);
-            var result = write(connection, tx);
+            var result = write(new Db(connection, tx));
             tx.Commit();
             return result;
         }
     }
 
-    public static int Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    public void Write(Action<Db> write) => Write(db =>
     {
-        using var cmd = Command(connection, tx, sql, args);
+        write(db);
+        return 0;
+    });
+}
+
+/// <summary>One connection, inside a read snapshot or a write transaction: what every row class works on.</summary>
+internal sealed class Db(SqliteConnection connection, SqliteTransaction? tx)
+{
+    public int Execute(string sql, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(sql, args);
         return cmd.ExecuteNonQuery();
     }
 
-    public static T? Scalar<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    public T? Scalar<T>(string sql, params (string Name, object? Value)[] args)
     {
-        using var cmd = Command(connection, tx, sql, args);
+        using var cmd = Command(sql, args);
         var value = cmd.ExecuteScalar();
         var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
         return value is null or DBNull ? default : (T)Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    public SqliteCommand Command(string sql, params (string Name, object? Value)[] args)
     {
         var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
@@ -94,5 +106,71 @@ internal sealed class MetadataStore
         }
 
         return cmd;
+    }
+
+    /// <summary>Every row of a query, mapped.</summary>
+    public List<T> List<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(sql, args);
+        using var r = cmd.ExecuteReader();
+        var list = new List<T>();
+        while (r.Read())
+        {
+            list.Add(map(r));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// The rows of a query, mapped as they are read: a caller that stops early (a listing that jumps past a
+    /// common prefix) never makes SQLite produce the rest.
+    /// </summary>
+    public IEnumerable<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(sql, args);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            yield return map(r);
+        }
+    }
+
+    /// <summary>The first row of a query, mapped, or the default.</summary>
+    public T? First<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(sql, args);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? map(r) : default;
+    }
+
+    /// <summary>Runs one statement once per item, with its parameters rebound each time (prepared once).</summary>
+    public void ExecuteEach<T>(string sql, IEnumerable<T> items, Func<T, (string Name, object? Value)[]> bind)
+    {
+        SqliteCommand? cmd = null;
+        try
+        {
+            foreach (var item in items)
+            {
+                var args = bind(item);
+                if (cmd is null)
+                {
+                    cmd = Command(sql, args);
+                }
+                else
+                {
+                    foreach (var (name, value) in args)
+                    {
+                        cmd.Parameters[name].Value = value ?? DBNull.Value;
+                    }
+                }
+
+                cmd.ExecuteNonQuery();
+            }
+        }
+        finally
+        {
+            cmd?.Dispose();
+        }
     }
 }

@@ -164,10 +164,13 @@ internal static class Migrations
 
     public static int Latest => Steps.Length;
 
+    /// <summary>How many steps have been applied to the database.</summary>
+    public static long Applied(Db db) => db.Scalar<long>("SELECT COUNT(*) FROM schema_version;");
+
     public static void Apply(SqliteConnection connection)
     {
-        MetadataStore.Execute(connection, null, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);");
-        var current = MetadataStore.Scalar<long?>(connection, null, "SELECT MAX(version) FROM schema_version;") ?? 0;
+        new Db(connection, null).Execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);");
+        var current = new Db(connection, null).Scalar<long?>("SELECT MAX(version) FROM schema_version;") ?? 0;
         if (current > Steps.Length)
         {
             throw new InvalidOperationException($"The metadata database has schema version {current}; this gateway knows up to {Steps.Length}.");
@@ -176,8 +179,8 @@ internal static class Migrations
         for (var v = (int)current; v < Steps.Length; v++)
         {
             using var tx = connection.BeginTransaction(deferred: false);
-            MetadataStore.Execute(connection, tx, Steps[v]);
-            MetadataStore.Execute(connection, tx, "INSERT INTO schema_version(version) VALUES ($v);", ("$v", v + 1));
+            new Db(connection, tx).Execute(Steps[v]);
+            new Db(connection, tx).Execute("INSERT INTO schema_version(version) VALUES ($v);", ("$v", v + 1));
             tx.Commit();
         }
     }

@@ -3,14 +3,8 @@ using Storage.Checksums;
 
 namespace Storage.Multipart;
 
-/// <summary>S3's limits on multipart uploads; configurable so tests and small setups can lower them.</summary>
-internal sealed record MultipartLimits(long MinPartSize, long MaxPartSize, int MaxPartNumber, int MaxParts, long MaxObjectSize)
-{
-    public static readonly MultipartLimits S3 = new(5L << 20, 5L << 30, 10000, 10000, 5L << 40);
-}
-
 /// <summary>How a completed multipart object's ETag and checksum are derived from its parts.</summary>
-internal static class MultipartRules
+public static class MultipartRules
 {
     /// <summary>
     /// The multipart ETag: the MD5 of the concatenated binary MD5s of the parts, in hex, then "-" and the part
@@ -27,31 +21,29 @@ internal static class MultipartRules
         return Convert.ToHexStringLower(MD5.HashData(concat)) + "-" + partETags.Count;
     }
 
-    /// <summary>The algorithm that governs an upload's part checksums: the declared one, or CRC64NVME, which S3 computes by default.</summary>
-    public static ChecksumAlgorithm Effective(string? declared) =>
-        declared is not null && ChecksumAlgorithms.TryParse(declared, out var a) ? a : ChecksumAlgorithm.Crc64Nvme;
+    /// <summary>The algorithm that governs an upload's part checksums: the declared one, or CRC64NVME, which storage computes by default.</summary>
+    public static ChecksumAlgorithm Effective(ChecksumAlgorithm? declared) => declared ?? ChecksumAlgorithm.Crc64Nvme;
 
     /// <summary>
-    /// The checksum type S3 uses when CreateMultipartUpload names none: FULL_OBJECT for CRC64NVME (the only type it
-    /// supports), COMPOSITE for the others.
+    /// The checksum type of an upload that declares an algorithm but no type: FullObject for CRC64NVME (the only
+    /// type it supports), Composite for the others.
     /// </summary>
-    public static string DefaultType(ChecksumAlgorithm a) => a == ChecksumAlgorithm.Crc64Nvme ? "FULL_OBJECT" : "COMPOSITE";
+    public static ChecksumType DefaultType(ChecksumAlgorithm a) => a == ChecksumAlgorithm.Crc64Nvme ? ChecksumType.FullObject : ChecksumType.Composite;
 
-    /// <summary>Which (algorithm, type) pairs S3 accepts: SHA* only COMPOSITE, CRC64NVME only FULL_OBJECT, CRC32/CRC32C both.</summary>
-    public static bool Supports(ChecksumAlgorithm a, string type) => type switch
+    /// <summary>Which (algorithm, type) pairs combine: SHA* only Composite, CRC64NVME only FullObject, CRC32/CRC32C both.</summary>
+    public static bool Supports(ChecksumAlgorithm a, ChecksumType type) => type switch
     {
-        "COMPOSITE" => a != ChecksumAlgorithm.Crc64Nvme,
-        "FULL_OBJECT" => ChecksumAlgorithms.IsCrc(a),
-        _ => false,
+        ChecksumType.Composite => a != ChecksumAlgorithm.Crc64Nvme,
+        ChecksumType.FullObject => ChecksumAlgorithms.IsCrc(a),
     };
 
     /// <summary>
-    /// The object checksum from base64 part checksums: COMPOSITE is the checksum of the concatenated binary part
-    /// checksums plus "-N"; FULL_OBJECT combines the part CRCs by their lengths without reading any data.
+    /// The object checksum from base64 part checksums: Composite is the checksum of the concatenated binary part
+    /// checksums plus "-N"; FullObject combines the part CRCs by their lengths without reading any data.
     /// </summary>
-    public static string Combine(ChecksumAlgorithm a, string type, IReadOnlyList<(string Checksum, long Size)> parts)
+    public static string Combine(ChecksumAlgorithm a, ChecksumType type, IReadOnlyList<(string Checksum, long Size)> parts)
     {
-        if (type == "COMPOSITE")
+        if (type == ChecksumType.Composite)
         {
             using var checksum = IncrementalChecksum.Create(a);
             foreach (var (value, _) in parts)

@@ -6,43 +6,48 @@ using Storage.Segments;
 
 namespace Storage.Multipart;
 
-internal sealed partial class MultipartService
+/// <summary>One part listed in a Complete: its number, the ETag the writer has for it and, optionally, its checksum.</summary>
+public sealed record CompletePart(int PartNumber, string ETag, ChecksumAlgorithm? Algorithm = null, string? Checksum = null);
+
+/// <summary>A checksum the writer claims for the whole completed object.</summary>
+public sealed record ChecksumClaim(ChecksumAlgorithm Algorithm, string Value);
+
+/// <summary>
+/// A Complete request: the listed parts, the write conditions on the key, and optionally the checksum type the
+/// writer expects the upload to have and the whole object's checksum it claims.
+/// </summary>
+public sealed record CompleteCommand(
+    string Bucket, string Key, string UploadId, string Account, IReadOnlyList<CompletePart> Parts, WriteConditions Conditions,
+    ChecksumType? ExpectedType = null, ChecksumClaim? WholeObject = null);
+
+public sealed partial class MultipartService
 {
     /// <summary>
     /// Completes an upload in one transaction: validates the part list (ascending order, known parts with matching
-    /// ETags and checksums, minimum sizes, limits), derives the ETag and checksum from the parts, makes the parts'
-    /// segment ranges the object's segment list, deletes the upload, and frees parts that were not listed.
-    /// A retry of a Complete that already succeeded returns the object it created, while that object stands.
+    /// ETags and checksums, minimum sizes, limits, the upload's checksum rules), derives the ETag and checksum from
+    /// the parts, makes the parts' segment ranges the object's segment list, deletes the upload, and frees parts
+    /// that were not listed. A retry of a Complete that already succeeded returns the object it created, while
+    /// that object stands.
     /// </summary>
     public CompleteResult Complete(CompleteCommand cmd)
     {
-        var (result, orphans) = db.Write((c, tx) =>
+        var (result, orphans) = _db.Write(db =>
         {
-            BucketService.Require(c, tx, cmd.Bucket, cmd.Account);
-            var upload = Find(c, tx, cmd.UploadId);
+            BucketService.Require(db, cmd.Bucket, cmd.Account);
+            var upload = UploadRows.Find(db, cmd.UploadId);
             if (upload is null || upload.Bucket != cmd.Bucket || upload.Key != cmd.Key)
             {
-                return (Retry(c, tx, cmd), new List<string>());
+                return (Retry(db, cmd), new List<string>());
             }
 
-            cmd.Conditions.Check(ObjectRows.Find(c, tx, cmd.Bucket, cmd.Key));
-            var stored = new Dictionary<int, (PartInfo Part, List<SegmentRef> Segments)>();
-            using (var q = MetadataStore.Command(c, tx, "SELECT part_number, size, etag, last_modified, checksum_value FROM parts WHERE upload_id = $u;", ("$u", cmd.UploadId)))
-            using (var r = q.ExecuteReader())
-            {
-                while (r.Read())
-                {
-                    var p = new PartInfo(r.GetInt32(0), r.GetInt64(1), r.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)), r.IsDBNull(4) ? null : r.GetString(4));
-                    stored[p.PartNumber] = (p, []);
-                }
-            }
-
-            var chosen = Validate(cmd, upload, stored);
+            cmd.Conditions.Check(ObjectRows.Find(db, cmd.Bucket, cmd.Key), cmd.Bucket, cmd.Key);
+            var stored = UploadRows.Parts(db, cmd.UploadId).ToDictionary(p => p.PartNumber);
+            var chosen = Validate(cmd, stored);
             var segs = new List<SegmentRef>();
             var partNumbers = new List<int>();
             foreach (var p in chosen)
             {
-                foreach (var s in PartSegments(c, tx, cmd.UploadId, p.PartNumber))
+                foreach (var s in UploadRows.PartSegments(db, cmd.UploadId, p.PartNumber))
                 {
                     segs.Add(s);
                     partNumbers.Add(p.PartNumber);
@@ -50,41 +55,39 @@ internal sealed partial class MultipartService
             }
 
             var info = new ObjectInfo(0, cmd.Bucket, cmd.Key, chosen.Sum(p => p.Size), MultipartRules.ETag(chosen.Select(p => p.ETag).ToList()),
-                BucketService.Truncate(clock.UtcNow), upload.Headers, ObjectChecksum(upload, chosen), chosen.Count, cmd.Account);
-            cmd.Verify?.Invoke(upload, info);
+                ObjectWrites.Truncate(_clock.UtcNow), upload.Attributes, ObjectChecksum(upload, chosen), chosen.Count, cmd.Account);
+            CheckChecksumRules(cmd, upload, info);
             var objectParts = chosen.Select(p => new ObjectPart(p.PartNumber, p.Size, p.ETag, p.Checksum)).ToList();
-            var (created, replacedOrphans) = ObjectRows.Replace(c, tx, info, segs, partNumbers, objectParts);
-            var unlisted = DeleteUpload(c, tx, cmd.UploadId, created.LastModified);
-            MetadataStore.Execute(c, tx, "INSERT OR REPLACE INTO completed_uploads(upload_id, bucket, key, etag, completed) VALUES ($u, $b, $k, $e, $t);",
-                ("$u", cmd.UploadId), ("$b", cmd.Bucket), ("$k", cmd.Key), ("$e", created.ETag), ("$t", created.LastModified.ToUnixTimeMilliseconds()));
+            var (created, replacedOrphans) = ObjectWrites.Replace(db, info, segs, partNumbers, objectParts);
+            var unlisted = DeleteUpload(db, cmd.UploadId, created.LastModified);
+            UploadRows.RecordCompleted(db, cmd.UploadId, cmd.Bucket, cmd.Key, created.ETag, created.LastModified);
             return (new CompleteResult(created, Retried: false), replacedOrphans.Concat(unlisted).ToList());
         });
-        segments.DeleteUnreferenced(orphans);
+        _segments.DeleteUnreferenced(orphans);
         return result;
     }
 
     /// <summary>
     /// A Complete for an upload that no longer exists: if this upload was completed into the object that is
-    /// still at the key, the client is retrying a Complete whose answer it lost, and gets the same answer.
+    /// still at the key, the writer is retrying a Complete whose answer it lost, and gets the same answer.
     /// </summary>
-    private static CompleteResult Retry(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction tx, CompleteCommand cmd)
+    private static CompleteResult Retry(Db db, CompleteCommand cmd)
     {
-        var etag = MetadataStore.Scalar<string>(c, tx, "SELECT etag FROM completed_uploads WHERE upload_id = $u AND bucket = $b AND key = $k;",
-            ("$u", cmd.UploadId), ("$b", cmd.Bucket), ("$k", cmd.Key));
-        var current = ObjectRows.Find(c, tx, cmd.Bucket, cmd.Key);
+        var etag = UploadRows.CompletedETag(db, cmd.UploadId, cmd.Bucket, cmd.Key);
+        var current = ObjectRows.Find(db, cmd.Bucket, cmd.Key);
         if (etag is null || current is null || current.ETag != etag)
         {
-            throw new StorageException(StorageFault.NoSuchUpload);
+            throw NotFound(cmd.Bucket, cmd.Key, cmd.UploadId);
         }
 
         return new CompleteResult(current, Retried: true);
     }
 
-    private List<PartInfo> Validate(CompleteCommand cmd, UploadInfo upload, Dictionary<int, (PartInfo Part, List<SegmentRef> Segments)> stored)
+    private List<PartInfo> Validate(CompleteCommand cmd, Dictionary<int, PartInfo> stored)
     {
-        if (cmd.Parts.Count > limits.MaxParts)
+        if (cmd.Parts.Count > Limits.MaxParts)
         {
-            throw new StorageException(StorageFault.InvalidArgument, $"Too many parts: at most {limits.MaxParts} are allowed.");
+            throw new StorageException(StorageFault.TooManyParts) { UploadId = cmd.UploadId, Limit = Limits.MaxParts };
         }
 
         var chosen = new List<PartInfo>(cmd.Parts.Count);
@@ -93,48 +96,98 @@ internal sealed partial class MultipartService
         {
             if (requested.PartNumber <= previous)
             {
-                throw new StorageException(StorageFault.InvalidPartOrder);
+                throw new StorageException(StorageFault.PartsOutOfOrder) { UploadId = cmd.UploadId, PartNumber = requested.PartNumber };
             }
 
             previous = requested.PartNumber;
             // One ETag, quoted or not. ETags.Match is for If-Match lists, where "*" and "a, b" match; here they must not.
-            if (!stored.TryGetValue(requested.PartNumber, out var s) || ETags.Unquote(requested.ETag) != s.Part.ETag)
+            if (!stored.TryGetValue(requested.PartNumber, out var s) || ETags.Unquote(requested.ETag) != s.ETag)
             {
-                throw new StorageException(StorageFault.InvalidPart,
-                    $"One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag. (part {requested.PartNumber})");
+                throw new StorageException(StorageFault.UnknownPart) { UploadId = cmd.UploadId, PartNumber = requested.PartNumber, ETag = requested.ETag };
             }
 
-            if (requested.Checksum is not null && requested.Checksum != s.Part.Checksum)
+            if (requested.Checksum is not null && requested.Checksum != s.Checksum)
             {
-                throw new StorageException(StorageFault.InvalidPart,
-                    $"The checksum given for part {requested.PartNumber} does not match the checksum of the uploaded part.");
+                throw new StorageException(StorageFault.PartChecksumMismatch) { UploadId = cmd.UploadId, PartNumber = requested.PartNumber };
             }
 
-            chosen.Add(s.Part);
+            chosen.Add(s);
         }
 
         for (var i = 0; i < chosen.Count - 1; i++)
         {
-            if (chosen[i].Size < limits.MinPartSize)
+            if (chosen[i].Size < Limits.MinPartSize)
             {
-                throw new StorageException(StorageFault.EntityTooSmall,
-                    $"Your proposed upload is smaller than the minimum allowed object size. (part {chosen[i].PartNumber}: {chosen[i].Size} bytes, minimum {limits.MinPartSize})");
+                throw new StorageException(StorageFault.PartTooSmall) { UploadId = cmd.UploadId, PartNumber = chosen[i].PartNumber, Size = chosen[i].Size, Limit = Limits.MinPartSize };
             }
         }
 
-        if (chosen.Sum(p => p.Size) > limits.MaxObjectSize)
+        if (chosen.Sum(p => p.Size) is var total && total > Limits.MaxObjectSize)
         {
-            throw new StorageException(StorageFault.EntityTooLarge);
+            throw new StorageException(StorageFault.TooLarge) { Size = total, Limit = Limits.MaxObjectSize };
         }
 
         return chosen;
     }
 
     /// <summary>
-    /// The object's checksum: the declared algorithm and type combined from the part checksums; with no declared
-    /// algorithm, S3's default full-object CRC64NVME, which every part carries in that case.
+    /// The upload's checksum rules, against the list as sent and the object about to be created: listed part
+    /// checksums must be of the upload's algorithm (a composite upload needs every one), an upload created without
+    /// an algorithm takes none, the expected type must be the upload's, and a claimed whole-object checksum must
+    /// equal the one derived from the parts (for a composite one, with or without its "-N").
     /// </summary>
-    private static StoredChecksum? ObjectChecksum(UploadInfo upload, List<PartInfo> parts)
+    private static void CheckChecksumRules(CompleteCommand cmd, UploadInfo upload, ObjectInfo created)
+    {
+        var declared = upload.ChecksumAlgorithm;
+        foreach (var p in cmd.Parts)
+        {
+            if (declared is null)
+            {
+                if (p.Algorithm is not null)
+                {
+                    throw new StorageException(StorageFault.UnexpectedPartChecksum) { UploadId = upload.UploadId, PartNumber = p.PartNumber, ETag = ETags.Unquote(p.ETag) };
+                }
+
+                continue;
+            }
+
+            if (p.Algorithm is { } a && a != declared)
+            {
+                throw new StorageException(StorageFault.PartChecksumWrongAlgorithm) { UploadId = upload.UploadId, PartNumber = p.PartNumber, Algorithm = declared, OtherAlgorithm = a };
+            }
+
+            if (p.Algorithm is null && upload.ChecksumType == ChecksumType.Composite)
+            {
+                throw new StorageException(StorageFault.MissingPartChecksum) { UploadId = upload.UploadId, PartNumber = p.PartNumber, Algorithm = declared };
+            }
+        }
+
+        if (declared is null)
+        {
+            // An upload that declared no algorithm ignores an expected type and a whole-object claim.
+            return;
+        }
+
+        if (cmd.ExpectedType is { } expected && expected != upload.ChecksumType)
+        {
+            throw new StorageException(StorageFault.ChecksumTypeMismatch) { UploadId = upload.UploadId, ChecksumType = upload.ChecksumType };
+        }
+
+        if (cmd.WholeObject is { } w && created.Checksum is { } c)
+        {
+            var matches = w.Algorithm == c.Algorithm && (w.Value == c.Value || (c.Type == ChecksumType.Composite && w.Value == c.Value.Split('-')[0]));
+            if (!matches)
+            {
+                throw new StorageException(StorageFault.ObjectChecksumMismatch) { UploadId = upload.UploadId, Algorithm = w.Algorithm };
+            }
+        }
+    }
+
+    /// <summary>
+    /// The object's checksum: the declared algorithm and type combined from the part checksums; with no declared
+    /// algorithm, the full-object CRC64NVME, which every part carries in that case.
+    /// </summary>
+    private static ChecksumValue? ObjectChecksum(UploadInfo upload, List<PartInfo> parts)
     {
         if (parts.Count == 0 || parts.Exists(p => p.Checksum is null))
         {
@@ -144,6 +197,6 @@ internal sealed partial class MultipartService
         var algorithm = MultipartRules.Effective(upload.ChecksumAlgorithm);
         var type = upload.ChecksumType ?? MultipartRules.DefaultType(algorithm);
         var value = MultipartRules.Combine(algorithm, type, parts.Select(p => (p.Checksum!, p.Size)).ToList());
-        return new StoredChecksum(ChecksumAlgorithms.WireName(algorithm), value, type);
+        return new ChecksumValue(algorithm, type, value);
     }
 }

@@ -3,7 +3,7 @@ using Storage.Objects;
 
 namespace Storage.Multipart;
 
-internal sealed partial class MultipartService
+public sealed partial class MultipartService
 {
     /// <summary>
     /// One page of incomplete uploads in (key, initiation) order. After the marker pair means: keys greater than
@@ -12,9 +12,9 @@ internal sealed partial class MultipartService
     /// delimiter past the prefix roll up into common prefixes; uploads and prefixes together number at most
     /// <paramref name="max"/>.
     /// </summary>
-    public UploadListing ListUploads(string bucket, string account, string prefix, string? delimiter, string? keyMarker, string? uploadIdMarker, int max) => db.Read(c =>
+    public UploadListing ListUploads(string bucket, string account, string prefix, string? delimiter, string? keyMarker, string? uploadIdMarker, int max) => _db.Read(db =>
     {
-        BucketService.Require(c, null, bucket, account);
+        BucketService.Require(db, bucket, account);
         var uploads = new List<UploadInfo>();
         var prefixes = new List<string>();
         if (max <= 0)
@@ -33,18 +33,12 @@ internal sealed partial class MultipartService
         const int batch = 1000;
         while (true)
         {
-            var sql = "SELECT upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner FROM uploads " +
-                "WHERE bucket = $b AND key >= $from AND (key > $ak OR (key = $ak AND upload_id > $ai))" +
-                (upper is null ? "" : " AND key < $upper") + " ORDER BY key, upload_id LIMIT $n;";
-            using var cmd = MetadataStore.Command(c, null, sql, ("$b", bucket), ("$from", from), ("$ak", afterKey), ("$ai", afterId), ("$upper", upper), ("$n", batch));
-            using var r = cmd.ExecuteReader();
             var rows = 0;
             string? jumpTo = null;
             var done = false;
-            while (r.Read())
+            foreach (var u in UploadRows.Page(db, bucket, from, afterKey, afterId, upper, batch))
             {
                 rows++;
-                var u = MapUpload(r);
                 afterKey = u.Key;
                 afterId = u.UploadId;
                 string? rolled = null;

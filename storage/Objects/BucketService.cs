@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Storage.Faults;
 using Storage.Metadata;
 using Storage.Usage;
@@ -6,84 +5,64 @@ using Storage.Usage;
 namespace Storage.Objects;
 
 /// <summary>Buckets: one namespace for the whole gateway; each bucket belongs to the account that created it.</summary>
-internal sealed class BucketService(MetadataStore db, IClock clock)
+public sealed class BucketService
 {
-    public BucketInfo Create(string name, string owner) => db.Write((c, tx) =>
+    private readonly MetadataStore _db;
+    private readonly IClock _clock;
+
+    internal BucketService(MetadataStore db, IClock clock)
     {
-        var existing = Find(c, tx, name);
-        if (existing is not null)
+        _db = db;
+        _clock = clock;
+    }
+
+    public BucketInfo Create(string name, string owner) => _db.Write(db =>
+    {
+        if (BucketRows.Find(db, name) is { } existing)
         {
-            throw new StorageException(existing.Owner == owner ? StorageFault.BucketAlreadyOwnedByYou : StorageFault.BucketAlreadyExists);
+            throw new StorageException(existing.Owner == owner ? StorageFault.BucketAlreadyYours : StorageFault.BucketNameTaken) { Bucket = name };
         }
 
-        var info = new BucketInfo(name, owner, Truncate(clock.UtcNow));
-        MetadataStore.Execute(c, tx, "INSERT INTO buckets(name, owner, created) VALUES ($n, $o, $t);",
-            ("$n", name), ("$o", owner), ("$t", info.Created.ToUnixTimeMilliseconds()));
-        UsageMeter.Open(c, tx, name, owner, info.Created);
+        var info = new BucketInfo(name, owner, ObjectWrites.Truncate(_clock.UtcNow));
+        BucketRows.Insert(db, info);
+        UsageMeter.Open(db, name, owner, info.Created);
         return info;
     });
 
-    /// <summary>The bucket if it exists and <paramref name="account"/> owns it; NoSuchBucket or AccessDenied otherwise.</summary>
-    public BucketInfo Require(string name, string account) => db.Read(c => Require(c, null, name, account));
+    /// <summary>The bucket if it exists and <paramref name="account"/> owns it; BucketNotFound or NotOwner otherwise.</summary>
+    public BucketInfo Require(string name, string account) => _db.Read(db => Require(db, name, account));
 
-    public static BucketInfo Require(SqliteConnection c, SqliteTransaction? tx, string name, string account)
+    internal static BucketInfo Require(Db db, string name, string account)
     {
-        var info = Find(c, tx, name) ?? throw new StorageException(StorageFault.NoSuchBucket);
-        if (info.Owner != account)
-        {
-            throw new StorageException(StorageFault.AccessDenied);
-        }
-
-        return info;
+        var info = BucketRows.Find(db, name) ?? throw new StorageException(StorageFault.BucketNotFound) { Bucket = name };
+        return info.Owner == account ? info : throw new StorageException(StorageFault.NotOwner) { Bucket = name };
     }
 
     /// <summary>The owner of a bucket, or null if there is no such bucket.</summary>
-    public string? OwnerOf(string name) => db.Read(c => Find(c, null, name)?.Owner);
+    public string? OwnerOf(string name) => _db.Read(db => BucketRows.Find(db, name)?.Owner);
 
-    public void Delete(string name, string account) => db.Write((c, tx) =>
+    public void Delete(string name, string account) => _db.Write(db =>
     {
-        Require(c, tx, name, account);
-        if (MetadataStore.Scalar<long>(c, tx, "SELECT COUNT(*) FROM (SELECT 1 FROM objects WHERE bucket = $b LIMIT 1);", ("$b", name)) > 0)
+        Require(db, name, account);
+        if (BucketRows.HasObjects(db, name))
         {
-            throw new StorageException(StorageFault.BucketNotEmpty);
+            throw new StorageException(StorageFault.BucketNotEmpty) { Bucket = name };
         }
 
         // Incomplete uploads hold data (and are billed) until aborted: the bucket is not empty while any remain.
-        if (MetadataStore.Scalar<long>(c, tx, "SELECT EXISTS(SELECT 1 FROM uploads WHERE bucket = $b);", ("$b", name)) != 0)
+        if (UploadRows.AnyInBucket(db, name))
         {
-            throw new StorageException(StorageFault.BucketNotEmpty,
-                "The bucket you tried to delete is not empty: it has incomplete multipart uploads. Abort them first.");
+            throw new StorageException(StorageFault.BucketHasUploads) { Bucket = name };
         }
 
-        UsageMeter.Close(c, tx, name, clock.UtcNow);
-        MetadataStore.Execute(c, tx, "DELETE FROM lifecycle WHERE bucket = $b;", ("$b", name));
-        MetadataStore.Execute(c, tx, "DELETE FROM buckets WHERE name = $b;", ("$b", name));
-        return 0;
+        UsageMeter.Close(db, name, _clock.UtcNow);
+        BucketRows.Delete(db, name);
     });
 
     /// <summary>The owner's buckets in name order, after <paramref name="startAfter"/>, at most <paramref name="max"/>.</summary>
-    public (IReadOnlyList<BucketInfo> Buckets, bool IsTruncated) List(string owner, string? prefix, string? startAfter, int max) => db.Read(c =>
+    public (IReadOnlyList<BucketInfo> Buckets, bool IsTruncated) List(string owner, string? prefix, string? startAfter, int max) => _db.Read(db =>
     {
-        using var cmd = MetadataStore.Command(c, null,
-            "SELECT name, owner, created FROM buckets WHERE owner = $o AND name > $after AND substr(name, 1, length($p)) = $p ORDER BY name LIMIT $n;",
-            ("$o", owner), ("$after", startAfter ?? ""), ("$p", prefix ?? ""), ("$n", max + 1));
-        using var r = cmd.ExecuteReader();
-        var list = new List<BucketInfo>();
-        while (r.Read())
-        {
-            list.Add(new BucketInfo(r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))));
-        }
-
-        var truncated = list.Count > max;
-        return ((IReadOnlyList<BucketInfo>)list.Take(max).ToList(), truncated);
+        var list = BucketRows.List(db, owner, prefix ?? "", startAfter ?? "", max + 1);
+        return ((IReadOnlyList<BucketInfo>)list.Take(max).ToList(), list.Count > max);
     });
-
-    private static BucketInfo? Find(SqliteConnection c, SqliteTransaction? tx, string name)
-    {
-        using var cmd = MetadataStore.Command(c, tx, "SELECT owner, created FROM buckets WHERE name = $n;", ("$n", name));
-        using var r = cmd.ExecuteReader();
-        return r.Read() ? new BucketInfo(name, r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))) : null;
-    }
-
-    internal static DateTimeOffset Truncate(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
 }

@@ -1,7 +1,7 @@
 namespace Storage.Objects;
 
-/// <summary>ETag comparison as HTTP conditionals use it: quotes and a weak prefix are ignored; "*" matches anything.</summary>
-internal static class ETags
+/// <summary>ETag comparison as conditionals use it: quotes and a weak prefix are ignored; "*" matches anything.</summary>
+public static class ETags
 {
     public static string Unquote(string etag)
     {

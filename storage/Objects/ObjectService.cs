@@ -1,94 +1,83 @@
+using Storage.Checksums;
 using Storage.Faults;
 using Storage.Metadata;
 using Storage.Segments;
 
 namespace Storage.Objects;
 
-/// <summary>Preconditions on a write, checked before the body is read and again inside the commit.</summary>
-internal sealed record WriteConditions(bool IfNoneMatchAny, string? IfMatchETag)
-{
-    public static readonly WriteConditions None = new(false, null);
-
-    public void Check(ObjectInfo? current)
-    {
-        if (IfNoneMatchAny && current is not null)
-        {
-            throw new StorageException(StorageFault.PreconditionFailed);
-        }
-
-        if (IfMatchETag is not null && (current is null || !ETags.Match(IfMatchETag, current.ETag)))
-        {
-            // S3 answers a conditional write on a missing key with 404 NoSuchKey, not 412.
-            throw new StorageException(current is null ? StorageFault.NoSuchKey : StorageFault.PreconditionFailed);
-        }
-    }
-}
-
-internal sealed record PutObjectCommand(
+/// <summary>A whole-object write: where, with which attributes, under which conditions, and what the writer declared about the body.</summary>
+public sealed record PutObjectCommand(
     string Bucket,
     string Key,
     string Account,
-    IReadOnlyDictionary<string, string> Headers,
+    IReadOnlyDictionary<string, string> Attributes,
     WriteConditions Conditions,
-    long? DeclaredLength,
-    long MaxLength,
-    byte[]? ExpectedMd5 = null);
+    BodyChecks Body);
 
-/// <summary>An open object: its row and a stream of the requested byte range. Dispose to release the read lease.</summary>
-internal sealed record OpenedObject(ObjectWithSegments Object, Stream Body, long Start, long Length) : IDisposable
+/// <summary>
+/// A copy. <paramref name="Attributes"/> null keeps the source's (a metadata-preserving copy);
+/// <paramref name="SourceConditions"/> are checked against the source as it is at the commit.
+/// </summary>
+public sealed record CopyObjectCommand(
+    string SourceBucket,
+    string SourceKey,
+    string Bucket,
+    string Key,
+    string Account,
+    IReadOnlyDictionary<string, string>? Attributes,
+    ReadConditions SourceConditions,
+    WriteConditions Conditions);
+
+/// <summary>Objects: whole writes, reads, copies that share segments, deletes and listings.</summary>
+public sealed partial class ObjectService
 {
-    public void Dispose() => Body.Dispose();
-}
+    private readonly MetadataStore _db;
+    private readonly SegmentStore _segments;
+    private readonly IClock _clock;
+    private readonly StorageLimits _limits;
+    private readonly Segmenter _segmenter;
 
-internal sealed record ListEntry(string Key, ObjectInfo? Object);
-
-internal sealed record ObjectListing(IReadOnlyList<ObjectInfo> Objects, IReadOnlyList<string> CommonPrefixes, bool IsTruncated, string? LastReturned);
-
-internal sealed class ObjectService(MetadataStore db, SegmentStore segments, IClock clock)
-{
-    private readonly Segmenter _segmenter = new(segments);
-
-    /// <summary>
-    /// Stores a body as (bucket, key). The bucket and the preconditions are checked before the first body byte is
-    /// read; <paramref name="checksumAtEnd"/> is asked once the body has been read (and verified) in full.
-    /// </summary>
-    public async Task<ObjectInfo> PutAsync(PutObjectCommand cmd, Stream body, Func<StoredChecksum?> checksumAtEnd, CancellationToken ct)
+    internal ObjectService(MetadataStore db, SegmentStore segments, IClock clock, StorageLimits limits)
     {
-        db.Read(c =>
-        {
-            BucketService.Require(c, null, cmd.Bucket, cmd.Account);
-            cmd.Conditions.Check(ObjectRows.Find(c, null, cmd.Bucket, cmd.Key));
-            return 0;
-        });
-
-        using var staged = await _segmenter.StageAsync(body, cmd.MaxLength, ct).ConfigureAwait(false);
-        if (cmd.DeclaredLength is { } declared && staged.Length != declared)
-        {
-            throw new StorageException(StorageFault.IncompleteBody);
-        }
-
-        // Content-MD5 is checked against the MD5 the segmenter computes anyway, before anything is promoted.
-        if (cmd.ExpectedMd5 is not null && !cmd.ExpectedMd5.AsSpan().SequenceEqual(staged.Md5))
-        {
-            throw new StorageException(StorageFault.BadDigest);
-        }
-
-        var info = new ObjectInfo(0, cmd.Bucket, cmd.Key, staged.Length, Convert.ToHexStringLower(staged.Md5),
-            BucketService.Truncate(clock.UtcNow), cmd.Headers, checksumAtEnd(), 0, cmd.Account);
-        return Commit(staged, info, staged.Segments, null, cmd.Conditions);
+        _db = db;
+        _segments = segments;
+        _clock = clock;
+        _limits = limits;
+        _segmenter = new Segmenter(segments);
     }
 
-    private ObjectInfo Commit(StagedBody staged, ObjectInfo info, IReadOnlyList<SegmentRef> segs, IReadOnlyList<int>? partNumbers, WriteConditions conditions)
+    /// <summary>
+    /// Stores a body as (bucket, key), with a checksum of the declared algorithm (CRC64NVME when none was
+    /// declared). The bucket, the conditions and the declared length are checked before the first body byte is
+    /// read; the declared digests once it has been read in full.
+    /// </summary>
+    public async Task<ObjectInfo> PutAsync(PutObjectCommand cmd, Stream body, CancellationToken ct)
     {
+        _db.Read(db =>
+        {
+            BucketService.Require(db, cmd.Bucket, cmd.Account);
+            cmd.Conditions.Check(ObjectRows.Find(db, cmd.Bucket, cmd.Key), cmd.Bucket, cmd.Key);
+            return 0;
+        });
+        if (cmd.Body.DeclaredLength > _limits.MaxWriteSize)
+        {
+            throw new StorageException(StorageFault.TooLarge) { Size = cmd.Body.DeclaredLength, Limit = _limits.MaxWriteSize };
+        }
+
+        var algorithm = cmd.Body.Checksum?.Algorithm ?? ChecksumAlgorithm.Crc64Nvme;
+        using var staged = await _segmenter.StageAsync(body, _limits.MaxWriteSize, [algorithm], ct).ConfigureAwait(false);
+        staged.Verify(cmd.Body);
+        var info = new ObjectInfo(0, cmd.Bucket, cmd.Key, staged.Length, Convert.ToHexStringLower(staged.Md5),
+            ObjectWrites.Truncate(_clock.UtcNow), cmd.Attributes, new ChecksumValue(algorithm, ChecksumType.FullObject, staged.Checksums[algorithm]), 0, cmd.Account);
         staged.Promote();
         (ObjectInfo Info, List<string> Orphans) result;
         try
         {
-            result = db.Write((c, tx) =>
+            result = _db.Write(db =>
             {
-                BucketService.Require(c, tx, info.Bucket, info.Owner);
-                conditions.Check(ObjectRows.Find(c, tx, info.Bucket, info.Key));
-                return ObjectRows.Replace(c, tx, info, segs, partNumbers);
+                BucketService.Require(db, info.Bucket, info.Owner);
+                cmd.Conditions.Check(ObjectRows.Find(db, info.Bucket, info.Key), info.Bucket, info.Key);
+                return ObjectWrites.Replace(db, info, staged.Segments, null);
             });
         }
         catch
@@ -97,212 +86,163 @@ internal sealed class ObjectService(MetadataStore db, SegmentStore segments, ICl
             throw;
         }
 
-        segments.DeleteUnreferenced(result.Orphans);
+        _segments.DeleteUnreferenced(result.Orphans);
         return result.Info;
     }
 
-    public ObjectInfo Head(string bucket, string key, string account) => db.Read(c =>
+    /// <summary>The object's row; <paramref name="conditions"/>, when given, must hold for it.</summary>
+    public ObjectInfo Head(string bucket, string key, string account, ReadConditions? conditions = null)
     {
-        BucketService.Require(c, null, bucket, account);
-        return ObjectRows.Find(c, null, bucket, key) ?? throw new StorageException(StorageFault.NoSuchKey);
-    });
+        var info = _db.Read(db =>
+        {
+            BucketService.Require(db, bucket, account);
+            return ObjectRows.Find(db, bucket, key) ?? throw NotFound(bucket, key);
+        });
+        conditions?.Check(info);
+        return info;
+    }
+
+    internal static StorageException NotFound(string bucket, string key) => new(StorageFault.ObjectNotFound) { Bucket = bucket, Key = key };
 
     /// <summary>
-    /// Reads the row and its segment list and leases the segments in one critical section, so a concurrent
-    /// replace cannot delete a file between the two (see <see cref="SegmentLeases"/>).
+    /// Opens the object for reading: reads the row and its segment list and leases the segments in one critical
+    /// section, so a concurrent replace cannot delete a file between the two (see <see cref="SegmentLeases"/>).
+    /// <paramref name="conditions"/> are checked against the row read. Dispose the reader to release the lease.
     /// </summary>
-    public (ObjectWithSegments Object, IDisposable Lease) Acquire(string bucket, string key, string account)
+    public ObjectReader Open(string bucket, string key, string account, ReadConditions? conditions = null)
     {
-        lock (segments.Leases.Gate)
+        ObjectReader reader;
+        lock (_segments.Leases.Gate)
         {
-            var obj = db.Read(c =>
+            var (info, segs) = _db.Read(db =>
             {
-                BucketService.Require(c, null, bucket, account);
-                var info = ObjectRows.Find(c, null, bucket, key) ?? throw new StorageException(StorageFault.NoSuchKey);
-                var (segs, parts) = ObjectRows.Segments(c, null, info.Id);
-                return new ObjectWithSegments(info, segs, parts);
+                BucketService.Require(db, bucket, account);
+                var row = ObjectRows.Find(db, bucket, key) ?? throw NotFound(bucket, key);
+                return (row, ObjectRows.Segments(db, row.Id).Segments);
             });
-            return (obj, segments.Leases.Acquire(obj.Segments.Select(s => s.SegmentId)));
+            reader = new ObjectReader(this, _segments, info, segs, _segments.Leases.Acquire(segs.Select(s => s.SegmentId)));
+        }
+
+        try
+        {
+            conditions?.Check(reader.Info);
+            return reader;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
         }
     }
 
-    /// <summary>A stream over [start, start + length) of a leased object; takes ownership of the lease.</summary>
-    public Stream OpenRange(ObjectWithSegments obj, IDisposable lease, long start, long length)
-    {
-        if (start < 0 || length < 0 || start + length > obj.Info.Size)
-        {
-            lease.Dispose();
-            throw new StorageException(StorageFault.InvalidRange);
-        }
-
-        if (obj.Segments.Sum(s => s.Length) != obj.Info.Size)
-        {
-            // Never serve a short body under a full Content-Length: this would be a metadata bug, so say so.
-            lease.Dispose();
-            throw new InvalidOperationException($"Object {obj.Info.Bucket}/{obj.Info.Key} has {obj.Info.Size} bytes but its segments hold {obj.Segments.Sum(s => s.Length)}.");
-        }
-
-        return new SegmentReadStream(segments, obj.Segments, start, length, lease);
-    }
-
-    /// <summary>Deletes (bucket, key). Deleting a key that does not exist succeeds, as in S3.</summary>
+    /// <summary>Deletes (bucket, key). Deleting a key that does not exist succeeds.</summary>
     public void Delete(string bucket, string key, string account)
     {
-        var orphans = db.Write((c, tx) =>
+        var orphans = _db.Write(db =>
         {
-            BucketService.Require(c, tx, bucket, account);
-            var old = ObjectRows.Find(c, tx, bucket, key);
-            return old is null ? [] : ObjectRows.Delete(c, tx, old, clock.UtcNow);
+            BucketService.Require(db, bucket, account);
+            return ObjectRows.Find(db, bucket, key) is { } old ? ObjectWrites.Delete(db, old, _clock.UtcNow) : [];
         });
-        segments.DeleteUnreferenced(orphans);
+        _segments.DeleteUnreferenced(orphans);
     }
 
     /// <summary>
     /// Deletes (bucket, key) only if it is still the object with row id <paramref name="expectedId"/>: the lifecycle
     /// sweep decides from a listing, and a client may have written a new object under the key since.
     /// </summary>
-    public bool DeleteIfUnchanged(string bucket, string key, long expectedId)
+    internal bool DeleteIfUnchanged(string bucket, string key, long expectedId)
     {
-        var (deleted, orphans) = db.Write((c, tx) =>
-        {
-            var current = ObjectRows.Find(c, tx, bucket, key);
-            return current is null || current.Id != expectedId ? (false, new List<string>()) : (true, ObjectRows.Delete(c, tx, current, clock.UtcNow));
-        });
-        segments.DeleteUnreferenced(orphans);
+        var (deleted, orphans) = _db.Write(db =>
+            ObjectRows.Find(db, bucket, key) is { } current && current.Id == expectedId
+                ? (true, ObjectWrites.Delete(db, current, _clock.UtcNow))
+                : (false, new List<string>()));
+        _segments.DeleteUnreferenced(orphans);
         return deleted;
     }
 
     /// <summary>
-    /// Copies an object by sharing its immutable segments: no byte is read or written. <paramref name="checkSource"/>
-    /// runs inside the commit transaction against the source row as it is then (copy-source conditions).
-    /// <paramref name="headers"/> null keeps the source's headers (metadata directive COPY).
+    /// Copies an object by sharing its immutable segments: no byte is read or written. The source's size and
+    /// conditions are checked inside the commit transaction against the source row as it is then.
     /// </summary>
-    public ObjectInfo Copy(string srcBucket, string srcKey, string dstBucket, string dstKey, string account,
-        IReadOnlyDictionary<string, string>? headers, Action<ObjectInfo> checkSource, WriteConditions conditions)
+    public ObjectInfo Copy(CopyObjectCommand cmd)
     {
-        var result = db.Write((c, tx) =>
+        var result = _db.Write(db =>
         {
-            BucketService.Require(c, tx, srcBucket, account);
-            var src = ObjectRows.Find(c, tx, srcBucket, srcKey) ?? throw new StorageException(StorageFault.NoSuchKey);
-            checkSource(src);
-            BucketService.Require(c, tx, dstBucket, account);
-            conditions.Check(ObjectRows.Find(c, tx, dstBucket, dstKey));
-            var (segs, parts) = ObjectRows.Segments(c, tx, src.Id);
-            var objectParts = ObjectRows.Parts(c, tx, src.Id);
+            BucketService.Require(db, cmd.SourceBucket, cmd.Account);
+            var src = ObjectRows.Find(db, cmd.SourceBucket, cmd.SourceKey) ?? throw NotFound(cmd.SourceBucket, cmd.SourceKey);
+            if (src.Size > _limits.MaxWriteSize)
+            {
+                throw new StorageException(StorageFault.CopySourceTooLarge) { Bucket = src.Bucket, Key = src.Key, Size = src.Size, Limit = _limits.MaxWriteSize };
+            }
+
+            cmd.SourceConditions.Check(src, notModifiedFails: true);
+            BucketService.Require(db, cmd.Bucket, cmd.Account);
+            cmd.Conditions.Check(ObjectRows.Find(db, cmd.Bucket, cmd.Key), cmd.Bucket, cmd.Key);
+            var (segs, parts) = ObjectRows.Segments(db, src.Id);
             var info = src with
             {
-                Bucket = dstBucket,
-                Key = dstKey,
-                LastModified = BucketService.Truncate(clock.UtcNow),
-                Headers = headers ?? src.Headers,
-                Owner = account,
+                Bucket = cmd.Bucket,
+                Key = cmd.Key,
+                LastModified = ObjectWrites.Truncate(_clock.UtcNow),
+                Attributes = cmd.Attributes ?? src.Attributes,
+                Owner = cmd.Account,
             };
-            return ObjectRows.Replace(c, tx, info, segs, parts, objectParts);
+            return ObjectWrites.Replace(db, info, segs, parts, ObjectRows.Parts(db, src.Id));
         });
-        segments.DeleteUnreferenced(result.Orphans);
+        _segments.DeleteUnreferenced(result.Orphans);
         return result.Info;
     }
 
-    /// <summary>
-    /// One page of keys in UTF-8 order: keys after <paramref name="after"/> that start with <paramref name="prefix"/>,
-    /// with keys that contain <paramref name="delimiter"/> past the prefix rolled up into common prefixes. Keys and
-    /// prefixes together number at most <paramref name="maxKeys"/>. A common prefix at or before the marker was
-    /// returned by an earlier page and is skipped, whether the marker is that prefix or a key inside it.
-    /// </summary>
-    public ObjectListing List(string bucket, string account, string prefix, string? delimiter, string? after, int maxKeys) => db.Read(c =>
-    {
-        BucketService.Require(c, null, bucket, account);
-        var objects = new List<ObjectInfo>();
-        var prefixes = new List<string>();
-        string? last = null;
-        var upper = prefix.Length == 0 ? null : KeyOrder.UpperBound(prefix);
-        var from = prefix;
-        var strictAfter = after ?? "";
-        var truncated = false;
-        if (maxKeys <= 0)
-        {
-            return new ObjectListing(objects, prefixes, false, null);
-        }
-
-        const int batch = 1000;
-        var done = false;
-        while (!done)
-        {
-            var sql = $"SELECT {ObjectRows.SelectColumns("o")} FROM objects o WHERE o.bucket = $b AND o.key >= $from AND o.key > $after" +
-                (upper is null ? "" : " AND o.key < $upper") + " ORDER BY o.key LIMIT $n;";
-            using var cmd = Metadata.MetadataStore.Command(c, null, sql, ("$b", bucket), ("$from", from), ("$after", strictAfter), ("$upper", upper), ("$n", batch));
-            using var r = cmd.ExecuteReader();
-            var rows = 0;
-            string? jumpTo = null;
-            while (r.Read())
-            {
-                rows++;
-                var info = ObjectRows.Map(r);
-                strictAfter = info.Key;
-                string? rolled = null;
-                if (!string.IsNullOrEmpty(delimiter))
-                {
-                    var idx = info.Key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
-                    if (idx >= 0)
-                    {
-                        rolled = info.Key[..(idx + delimiter.Length)];
-                    }
-                }
-
-                if (rolled is not null)
-                {
-                    jumpTo = KeyOrder.UpperBound(rolled);
-                    if (after is not null && KeyOrder.Compare(rolled, after) <= 0)
-                    {
-                        break;
-                    }
-
-                    if (objects.Count + prefixes.Count == maxKeys)
-                    {
-                        truncated = true;
-                        done = true;
-                        break;
-                    }
-
-                    prefixes.Add(rolled);
-                    last = rolled;
-                    break;
-                }
-
-                if (objects.Count + prefixes.Count == maxKeys)
-                {
-                    truncated = true;
-                    done = true;
-                    break;
-                }
-
-                objects.Add(info);
-                last = info.Key;
-            }
-
-            if (done)
-            {
-                break;
-            }
-
-            if (jumpTo is not null)
-            {
-                from = jumpTo;
-                continue;
-            }
-
-            if (rows < batch)
-            {
-                done = true;
-            }
-        }
-
-        return new ObjectListing(objects, prefixes, truncated, last);
-    });
-
     /// <summary>The parts a multipart object was completed from (empty for objects written whole).</summary>
-    public IReadOnlyList<ObjectPart> Parts(long objectId) => db.Read(c => ObjectRows.Parts(c, null, objectId));
+    public IReadOnlyList<ObjectPart> Parts(long objectId) => _db.Read(db => ObjectRows.Parts(db, objectId));
 
-    /// <summary>True when the bucket has at least one object (for DeleteBucket and ListObjectVersions callers).</summary>
-    public bool Any(string bucket) => db.Read(c => MetadataStore.Scalar<long>(c, null, "SELECT EXISTS(SELECT 1 FROM objects WHERE bucket = $b);", ("$b", bucket)) != 0);
+    /// <summary>True when the bucket has at least one object.</summary>
+    public bool Any(string bucket) => _db.Read(db => BucketRows.HasObjects(db, bucket));
+}
+
+/// <summary>
+/// An open object: its row as read, and streams over byte ranges of it. The segments stay readable (leased) until
+/// the reader is disposed, even if the object is replaced or deleted meanwhile.
+/// </summary>
+public sealed class ObjectReader : IDisposable
+{
+    private readonly ObjectService _objects;
+    private readonly SegmentStore _store;
+    private readonly IReadOnlyList<SegmentRef> _segments;
+    private readonly IDisposable _lease;
+
+    internal ObjectReader(ObjectService objects, SegmentStore store, ObjectInfo info, IReadOnlyList<SegmentRef> segments, IDisposable lease)
+    {
+        _objects = objects;
+        _store = store;
+        Info = info;
+        _segments = segments;
+        _lease = lease;
+    }
+
+    public ObjectInfo Info { get; }
+
+    internal IReadOnlyList<SegmentRef> Segments => _segments;
+
+    /// <summary>The parts the object was completed from (empty for objects written whole).</summary>
+    public IReadOnlyList<ObjectPart> Parts() => Info.PartsCount == 0 ? [] : _objects.Parts(Info.Id);
+
+    /// <summary>A stream over [start, start + length) of the object; valid while the reader is not disposed.</summary>
+    public Stream OpenRange(long start, long length)
+    {
+        if (start < 0 || length < 0 || start > Info.Size - length)
+        {
+            throw new StorageException(StorageFault.RangeOutOfBounds) { Bucket = Info.Bucket, Key = Info.Key, Size = Info.Size };
+        }
+
+        if (_segments.Sum(s => s.Length) != Info.Size)
+        {
+            // Never serve a short body under a full length: this would be a metadata bug, so say so.
+            throw new InvalidOperationException($"Object {Info.Bucket}/{Info.Key} has {Info.Size} bytes but its segments hold {_segments.Sum(s => s.Length)}.");
+        }
+
+        return new SegmentReadStream(_store, _segments, start, length);
+    }
+
+    public void Dispose() => _lease.Dispose();
 }

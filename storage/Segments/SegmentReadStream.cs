@@ -2,24 +2,22 @@ namespace Storage.Segments;
 
 /// <summary>
 /// Reads a byte range of an object from its segment list, opening only the segment files the range touches,
-/// one at a time. Holds a lease on the object's segments until disposed.
+/// one at a time. The caller keeps the segments leased while it reads (see <see cref="Objects.ObjectReader"/>).
 /// </summary>
 internal sealed class SegmentReadStream : Stream
 {
     private readonly SegmentStore _store;
     private readonly IReadOnlyList<SegmentRef> _segments;
-    private readonly IDisposable _lease;
     private readonly long _end;
     private long _position;
     private int _index;
     private long _indexStart;
     private FileStream? _file;
 
-    public SegmentReadStream(SegmentStore store, IReadOnlyList<SegmentRef> segments, long start, long count, IDisposable lease)
+    public SegmentReadStream(SegmentStore store, IReadOnlyList<SegmentRef> segments, long start, long count)
     {
         _store = store;
         _segments = segments;
-        _lease = lease;
         _position = start;
         _end = start + count;
         // Skip whole segments before the range without touching their files.
@@ -126,7 +124,6 @@ internal sealed class SegmentReadStream : Stream
         if (disposing)
         {
             _file?.Dispose();
-            _lease.Dispose();
         }
 
         base.Dispose(disposing);

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Storage.Checksums;
+using Storage.Faults;
 
 namespace Storage.Segments;
 
@@ -7,23 +9,25 @@ namespace Storage.Segments;
 internal sealed record SegmentRef(string SegmentId, long Offset, long Length);
 
 /// <summary>
-/// Splits a body into segment files of <see cref="SegmentStore.SegmentSize"/> bytes while computing its MD5 in
-/// the same pass. Each finished file is fsynced under tmp/; nothing is visible until <see cref="StagedBody.Promote"/>.
+/// Splits a body into segment files of <see cref="SegmentStore.SegmentSize"/> bytes while computing its MD5 and
+/// the requested checksums in the same pass. Each finished file is fsynced under tmp/; nothing is visible until
+/// <see cref="StagedBody.Promote"/>.
 /// </summary>
 internal sealed class Segmenter(SegmentStore store)
 {
     private const int BufferSize = 1024 * 1024;
 
     /// <summary>
-    /// Streams <paramref name="body"/> to staged segment files. Reads until the body ends; the stacked verifying
-    /// streams under it throw from their last read if a signature or checksum is wrong, in which case every
-    /// staged file is deleted and the exception propagates. <paramref name="maxLength"/> bounds what is accepted.
+    /// Streams <paramref name="body"/> to staged segment files. Reads until the body ends; a front end's verifying
+    /// streams under it throw from their last read if a signature is wrong, in which case every staged file is
+    /// deleted and the exception propagates. <paramref name="maxLength"/> bounds what is accepted.
     /// </summary>
-    public async Task<StagedBody> StageAsync(Stream body, long maxLength, CancellationToken ct)
+    public async Task<StagedBody> StageAsync(Stream body, long maxLength, IReadOnlyCollection<ChecksumAlgorithm> checksums, CancellationToken ct)
     {
         var staged = new StagedBody(store);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var digests = checksums.Distinct().Select(IncrementalChecksum.Create).ToList();
         FileStream? file = null;
         string? tempPath = null;
         long inFile = 0;
@@ -40,10 +44,15 @@ internal sealed class Segmenter(SegmentStore store)
 
                 if (staged.Length + n > maxLength)
                 {
-                    throw new Faults.StorageException(Faults.StorageFault.EntityTooLarge);
+                    throw new StorageException(StorageFault.TooLarge) { Limit = maxLength };
                 }
 
                 md5.AppendData(buffer, 0, n);
+                foreach (var d in digests)
+                {
+                    d.Append(buffer.AsSpan(0, n));
+                }
+
                 var written = 0;
                 while (written < n)
                 {
@@ -77,6 +86,11 @@ internal sealed class Segmenter(SegmentStore store)
             }
 
             staged.Md5 = md5.GetHashAndReset();
+            foreach (var d in digests)
+            {
+                staged.Checksums[d.Algorithm] = d.FinishBase64();
+            }
+
             return staged;
         }
         catch
@@ -88,6 +102,10 @@ internal sealed class Segmenter(SegmentStore store)
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            foreach (var d in digests)
+            {
+                d.Dispose();
+            }
         }
     }
 
@@ -113,11 +131,45 @@ internal sealed class StagedBody(SegmentStore store) : IDisposable
 
     public byte[] Md5 { get; internal set; } = [];
 
+    /// <summary>The base64 checksums computed over the body, by algorithm.</summary>
+    public Dictionary<ChecksumAlgorithm, string> Checksums { get; } = [];
+
     public IReadOnlyList<SegmentRef> Segments => _sealed.Select(s => new SegmentRef(s.Id, 0, s.Length)).ToArray();
 
     internal void AddTemp(string path) => _temps.Add(path);
 
     internal void Seal(string tempPath, long length) => _sealed.Add((tempPath, SegmentStore.NewId(), length));
+
+    /// <summary>
+    /// Checks the body against what the caller declared: a checksum (its value known before the body or only
+    /// after it), the length and the MD5. Throws the fault of the first that does not hold.
+    /// </summary>
+    public void Verify(BodyChecks checks)
+    {
+        if (checks.Checksum is { } expected)
+        {
+            if (expected.Value is null)
+            {
+                throw new StorageException(StorageFault.ChecksumNotReceived) { Algorithm = expected.Algorithm };
+            }
+
+            if (Checksums[expected.Algorithm] != expected.Value.Trim())
+            {
+                throw new StorageException(StorageFault.ChecksumMismatch) { Algorithm = expected.Algorithm };
+            }
+        }
+
+        if (checks.DeclaredLength is { } declared && Length != declared)
+        {
+            throw new StorageException(StorageFault.LengthMismatch) { Size = Length, Limit = declared };
+        }
+
+        // The declared MD5 is checked against the MD5 computed anyway, before anything is promoted.
+        if (checks.Md5 is not null && !checks.Md5.AsSpan().SequenceEqual(Md5))
+        {
+            throw new StorageException(StorageFault.Md5Mismatch);
+        }
+    }
 
     /// <summary>Renames every sealed temp file into place. Call before committing the row that references them.</summary>
     public void Promote()

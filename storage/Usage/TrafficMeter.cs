@@ -4,7 +4,7 @@ using Storage.Metadata;
 namespace Storage.Usage;
 
 /// <summary>How a request is counted for billing: writes and lists, reads, or neither (DELETE, abort: free in S3).</summary>
-internal enum RequestClass
+public enum RequestClass
 {
     WriteOrList,
     Read,
@@ -16,8 +16,12 @@ internal enum RequestClass
 /// written in one transaction per flush (every few seconds, before every usage report, and at shutdown) rather
 /// than costing every GET a database write. At most one flush interval of counts is lost on a crash.
 /// </summary>
-internal sealed class TrafficMeter(MetadataStore db)
+public sealed class TrafficMeter
 {
+    private readonly MetadataStore _db;
+
+    internal TrafficMeter(MetadataStore db) => _db = db;
+
     private sealed class Counters
     {
         public long BytesIn;
@@ -76,15 +80,13 @@ internal sealed class TrafficMeter(MetadataStore db)
                 return;
             }
 
-            db.Write((c, tx) =>
+            _db.Write(db =>
             {
                 foreach (var ((period, bucket, account), v) in batch)
                 {
-                    UsageMeter.AddTraffic(c, tx, period, bucket, account,
+                    UsageRows.AddTraffic(db, period, bucket, account,
                         new TrafficCounters(Interlocked.Read(ref v.BytesIn), Interlocked.Read(ref v.BytesOut), Interlocked.Read(ref v.Writes), Interlocked.Read(ref v.Reads), Interlocked.Read(ref v.Others)));
                 }
-
-                return 0;
             });
         }
     }

@@ -17,6 +17,15 @@ internal readonly record struct UsageDelta(long Objects, long ObjectBytes, long 
 }
 
 /// <summary>A bucket's totals at one moment.</summary>
-internal sealed record UsageGauges(
+public sealed record UsageGauges(
     string Bucket, string Account, long Objects, long ObjectBytes, long ObjectSegments,
     long Uploads, long Parts, long PartBytes, long PartSegments, DateTimeOffset AccruedTo);
+
+/// <summary>Request traffic attributed to one bucket.</summary>
+public sealed record TrafficCounters(long BytesIn, long BytesOut, long WriteRequests, long ReadRequests, long OtherRequests)
+{
+    public static readonly TrafficCounters Zero = new(0, 0, 0, 0, 0);
+
+    public static TrafficCounters operator +(TrafficCounters a, TrafficCounters b) => new(
+        a.BytesIn + b.BytesIn, a.BytesOut + b.BytesOut, a.WriteRequests + b.WriteRequests, a.ReadRequests + b.ReadRequests, a.OtherRequests + b.OtherRequests);
+}

@@ -1,89 +1,153 @@
-using Microsoft.Data.Sqlite;
+using Storage.Faults;
 using Storage.Metadata;
+using Storage.Multipart;
 
 namespace Storage.Usage;
 
-internal sealed record ObjectUsage(long Count, long Bytes, long Segments, double ByteHours, double SegmentHours);
-
-internal sealed record IncompleteUsage(long Uploads, long Parts, long Bytes, long Segments, double ByteHours, double SegmentHours);
-
-internal sealed record BucketUsage(string Bucket, string Account, ObjectUsage Objects, IncompleteUsage Incomplete, TrafficCounters Traffic);
-
-internal sealed record UsageReport(string Period, DateTimeOffset Start, DateTimeOffset End, DateTimeOffset AsOf, IReadOnlyList<BucketUsage> Buckets);
-
-/// <summary>One incomplete upload with what it occupies and has accrued since it was initiated.</summary>
-internal sealed record UploadUsage(
-    string Bucket, string Account, string Key, string UploadId, DateTimeOffset Initiated, long Parts, long Bytes, long Segments, double ByteHours, double SegmentHours);
-
-/// <summary>Reads the meter: monthly reports and the list of incomplete uploads with their accrued usage.</summary>
-internal sealed class UsageService(MetadataStore db, TrafficMeter traffic, IClock clock)
+public sealed record ObjectUsage(long Count, long Bytes, long Segments, double ByteHours, double SegmentHours)
 {
-    private const double MsPerHour = 3_600_000;
+    public static readonly ObjectUsage Zero = new(0, 0, 0, 0, 0);
 
-    public TrafficMeter Traffic => traffic;
+    public static ObjectUsage operator +(ObjectUsage a, ObjectUsage b) =>
+        new(a.Count + b.Count, a.Bytes + b.Bytes, a.Segments + b.Segments, a.ByteHours + b.ByteHours, a.SegmentHours + b.SegmentHours);
+}
+
+public sealed record IncompleteUsage(long Uploads, long Parts, long Bytes, long Segments, double ByteHours, double SegmentHours)
+{
+    public static readonly IncompleteUsage Zero = new(0, 0, 0, 0, 0, 0);
+
+    public static IncompleteUsage operator +(IncompleteUsage a, IncompleteUsage b) => new(
+        a.Uploads + b.Uploads, a.Parts + b.Parts, a.Bytes + b.Bytes, a.Segments + b.Segments, a.ByteHours + b.ByteHours, a.SegmentHours + b.SegmentHours);
+}
+
+/// <summary>A bucket's usage in one month, with its estimated cost at the report's prices.</summary>
+public sealed record BucketUsage(string Bucket, string Account, ObjectUsage Objects, IncompleteUsage Incomplete, TrafficCounters Traffic, double EstimatedCost);
+
+/// <summary>The figures of several buckets added up.</summary>
+public sealed record UsageTotals(ObjectUsage Objects, IncompleteUsage Incomplete, TrafficCounters Traffic, double EstimatedCost);
+
+public sealed record UsageReport(string Period, DateTimeOffset Start, DateTimeOffset End, DateTimeOffset AsOf, IReadOnlyList<BucketUsage> Buckets, UsageTotals Totals);
+
+/// <summary>One incomplete upload with what it occupies and has accrued since it was initiated, and its cost so far.</summary>
+public sealed record UploadUsage(
+    string Bucket, string Account, string Key, string UploadId, DateTimeOffset Initiated, long Parts, long Bytes, long Segments, double ByteHours, double SegmentHours,
+    double EstimatedCost);
+
+public enum UploadOrder
+{
+    /// <summary>Oldest first.</summary>
+    Initiated,
+
+    /// <summary>Most bytes first, then oldest.</summary>
+    Bytes,
+
+    /// <summary>Highest cost so far first, then oldest.</summary>
+    Cost,
+}
+
+/// <summary>Which incomplete uploads to list: filters, order and the page (an offset into that order).</summary>
+public sealed record UploadQuery(string? Bucket, string? Account, TimeSpan? OlderThan, UploadOrder Order = UploadOrder.Initiated, int Offset = 0, int Limit = 100);
+
+public sealed record UploadTotals(long Uploads, long Parts, long Bytes, long Segments, double ByteHours, double EstimatedCost);
+
+/// <summary>A page of incomplete uploads, with totals over every upload the query matched.</summary>
+public sealed record UploadReport(DateTimeOffset AsOf, IReadOnlyList<UploadUsage> Uploads, bool IsTruncated, int? NextOffset, UploadTotals Totals);
+
+/// <summary>What a bulk abort removed (or, in a dry run, would remove).</summary>
+public sealed record AbortReport(DateTimeOffset AsOf, bool DryRun, IReadOnlyList<UploadUsage> Aborted, long FreedBytes, long FreedParts, long FreedSegments);
+
+/// <summary>Reads the meter: monthly reports, incomplete uploads with their cost, and bulk aborts of stale uploads.</summary>
+public sealed class UsageService
+{
+    private readonly MetadataStore _db;
+    private readonly MultipartService _multipart;
+    private readonly IClock _clock;
+
+    internal UsageService(MetadataStore db, TrafficMeter traffic, MultipartService multipart, IClock clock)
+    {
+        _db = db;
+        Traffic = traffic;
+        _multipart = multipart;
+        _clock = clock;
+    }
+
+    public TrafficMeter Traffic { get; }
 
     /// <summary>
-    /// The usage of <paramref name="period"/> (default: the current month), integrated up to now first, for the
-    /// buckets <paramref name="account"/> owns (null: every account).
+    /// The usage of <paramref name="period"/> (yyyy-MM; default: the current month), integrated up to now first, for the
+    /// buckets <paramref name="account"/> owns (null: every account), priced with <paramref name="prices"/>.
     /// </summary>
-    public UsageReport Report(string? period, string? bucket, string? account)
+    public UsageReport Report(string? period, string? bucket, string? account, PriceTable prices)
     {
-        var now = clock.UtcNow;
-        traffic.Flush();
-        db.Write((c, tx) =>
-        {
-            UsageMeter.AccrueAll(c, tx, now);
-            return 0;
-        });
+        var now = _clock.UtcNow;
+        Traffic.Flush();
+        _db.Write(db => UsageMeter.AccrueAll(db, now));
         var p = period ?? UsageMeter.Period(now);
         var start = UsageMeter.PeriodStart(p);
-        var rows = db.Read(c =>
+        var rows = _db.Read(db => UsageRows.Period(db, p, bucket, account))
+            .Select(u => u with { EstimatedCost = Cost(prices, u.Objects, u.Incomplete, u.Traffic) })
+            .ToList();
+        var objects = rows.Aggregate(ObjectUsage.Zero, (sum, u) => sum + u.Objects);
+        var incomplete = rows.Aggregate(IncompleteUsage.Zero, (sum, u) => sum + u.Incomplete);
+        var traffic = rows.Aggregate(TrafficCounters.Zero, (sum, u) => sum + u.Traffic);
+        return new UsageReport(p, start, start.AddMonths(1), now, rows, new UsageTotals(objects, incomplete, traffic, Cost(prices, objects, incomplete, traffic)));
+    }
+
+    private static double Cost(PriceTable prices, ObjectUsage o, IncompleteUsage i, TrafficCounters t) =>
+        prices.Cost(o.ByteHours + i.ByteHours, o.SegmentHours + i.SegmentHours, t.BytesOut, t.WriteRequests, t.ReadRequests);
+
+    /// <summary>Incomplete uploads, oldest first, with their accrued byte-hours up to now (no cost).</summary>
+    public IReadOnlyList<UploadUsage> Uploads(string? bucket, string? account, DateTimeOffset? initiatedBefore) =>
+        _db.Read(db => UsageRows.Uploads(db, bucket, account, initiatedBefore is { } t ? Codes.Ms(t) : null, Codes.Ms(_clock.UtcNow)));
+
+    /// <summary>A page of incomplete uploads in the query's order, each priced, with totals over all that match.</summary>
+    public UploadReport Uploads(UploadQuery q, PriceTable prices)
+    {
+        var now = _clock.UtcNow;
+        var list = Priced(q.Bucket, q.Account, q.OlderThan, now, prices);
+        list = q.Order switch
         {
-            using var cmd = MetadataStore.Command(c, null,
-                "SELECT bucket, account, objects, object_bytes, object_segments, uploads, parts, part_bytes, part_segments, " +
-                "object_byte_ms, object_segment_ms, part_byte_ms, part_segment_ms, bytes_in, bytes_out, write_requests, read_requests, other_requests " +
-                "FROM usage_periods WHERE period = $p AND ($b IS NULL OR bucket = $b) AND ($a IS NULL OR account = $a) ORDER BY bucket, account;",
-                ("$p", p), ("$b", bucket), ("$a", account));
-            using var r = cmd.ExecuteReader();
-            var list = new List<BucketUsage>();
-            while (r.Read())
+            UploadOrder.Initiated => list,
+            UploadOrder.Bytes => [.. list.OrderByDescending(u => u.Bytes).ThenBy(u => u.Initiated)],
+            UploadOrder.Cost => [.. list.OrderByDescending(u => u.EstimatedCost).ThenBy(u => u.Initiated)],
+        };
+        var page = list.Skip(q.Offset).Take(q.Limit).ToList();
+        var truncated = q.Offset + page.Count < list.Count;
+        var totals = new UploadTotals(list.Count, list.Sum(u => u.Parts), list.Sum(u => u.Bytes), list.Sum(u => u.Segments), list.Sum(u => u.ByteHours), list.Sum(u => u.EstimatedCost));
+        return new UploadReport(now, page, truncated, truncated ? q.Offset + page.Count : null, totals);
+    }
+
+    /// <summary>Aborts every incomplete upload initiated more than <paramref name="olderThan"/> ago (or only lists them, in a dry run).</summary>
+    public AbortReport AbortStale(string? bucket, string? account, TimeSpan olderThan, bool dryRun)
+    {
+        var now = _clock.UtcNow;
+        var aborted = new List<UploadUsage>();
+        foreach (var u in Priced(bucket, account, olderThan, now, new PriceTable()))
+        {
+            if (!dryRun)
             {
-                list.Add(new BucketUsage(r.GetString(0), r.GetString(1),
-                    new ObjectUsage(r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetDouble(9) / MsPerHour, r.GetDouble(10) / MsPerHour),
-                    new IncompleteUsage(r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetDouble(11) / MsPerHour, r.GetDouble(12) / MsPerHour),
-                    new TrafficCounters(r.GetInt64(13), r.GetInt64(14), r.GetInt64(15), r.GetInt64(16), r.GetInt64(17))));
+                try
+                {
+                    _multipart.Abort(u.Bucket, u.Key, u.UploadId, u.Account);
+                }
+                catch (StorageException e) when (e.Fault == StorageFault.UploadNotFound)
+                {
+                    // Completed or aborted meanwhile: nothing of it is left to free.
+                    continue;
+                }
             }
 
-            return list;
-        });
-        return new UsageReport(p, start, start.AddMonths(1), now, rows);
-    }
-
-    /// <summary>Incomplete uploads, oldest first, with their accrued byte-hours up to now.</summary>
-    public IReadOnlyList<UploadUsage> Uploads(string? bucket, string? account, DateTimeOffset? initiatedBefore) => db.Read(c => Uploads(c, bucket, account, initiatedBefore, clock.UtcNow));
-
-    internal static List<UploadUsage> Uploads(MetadataStore db, string bucket, DateTimeOffset now) => db.Read(c => Uploads(c, bucket, null, null, now));
-
-    internal static List<UploadUsage> Uploads(SqliteConnection c, string? bucket, string? account, DateTimeOffset? initiatedBefore, DateTimeOffset now)
-    {
-        using var cmd = MetadataStore.Command(c, null,
-            "SELECT u.bucket, b.owner, u.key, u.upload_id, u.initiated, (SELECT COUNT(*) FROM parts p WHERE p.upload_id = u.upload_id), " +
-            "u.bytes, u.segments, u.byte_ms + u.bytes * MAX(0, $now - u.accrued_to), u.segment_ms + u.segments * MAX(0, $now - u.accrued_to) " +
-            "FROM uploads u JOIN buckets b ON b.name = u.bucket " +
-            "WHERE ($b IS NULL OR u.bucket = $b) AND ($a IS NULL OR b.owner = $a) AND ($before IS NULL OR u.initiated < $before) " +
-            "ORDER BY u.initiated, u.upload_id;",
-            ("$now", now.ToUnixTimeMilliseconds()), ("$b", bucket), ("$a", account), ("$before", initiatedBefore?.ToUnixTimeMilliseconds()));
-        using var r = cmd.ExecuteReader();
-        var list = new List<UploadUsage>();
-        while (r.Read())
-        {
-            list.Add(new UploadUsage(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
-                r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetDouble(8) / MsPerHour, r.GetDouble(9) / MsPerHour));
+            aborted.Add(u);
         }
 
-        return list;
+        return new AbortReport(now, dryRun, aborted, aborted.Sum(u => u.Bytes), aborted.Sum(u => u.Parts), aborted.Sum(u => u.Segments));
     }
 
+    private List<UploadUsage> Priced(string? bucket, string? account, TimeSpan? olderThan, DateTimeOffset now, PriceTable prices) =>
+        _db.Read(db => UsageRows.Uploads(db, bucket, account, olderThan is { } o ? Codes.Ms(now) - (long)o.TotalMilliseconds : null, Codes.Ms(now)))
+            .Select(u => u with { EstimatedCost = prices.Cost(u.ByteHours, u.SegmentHours, 0, 0, 0) })
+            .ToList();
+
     /// <summary>Current totals of every bucket (for metrics).</summary>
-    public IReadOnlyList<UsageGauges> Gauges() => db.Read(c => UsageMeter.AllGauges(c, null));
+    public IReadOnlyList<UsageGauges> Gauges() => _db.Read(UsageRows.AllGauges);
 }

@@ -3,33 +3,32 @@ using Storage.Metadata;
 namespace Storage.Usage;
 
 /// <summary>
-/// A clock that moves only when told to (Gateway:Clock = virtual). Its time is kept in the metadata database, so
-/// it never runs backwards across restarts; it starts at the real time the first time a data folder uses it.
+/// A clock that moves only when told to. Its time is kept in the metadata database, so it never runs backwards
+/// across restarts; it starts at the real time the first time a data folder uses it.
 /// </summary>
-internal sealed class VirtualClock : IClock
+public sealed class VirtualClock : IClock
 {
     private static readonly long MaxMs = new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
     private readonly MetadataStore _db;
     private long _nowMs;
 
-    public VirtualClock(MetadataStore db, DateTimeOffset start)
+    internal VirtualClock(MetadataStore db, DateTimeOffset start)
     {
         _db = db;
-        _nowMs = db.Write((c, tx) =>
+        _nowMs = db.Write(d =>
         {
-            var stored = MetadataStore.Scalar<long?>(c, tx, "SELECT now FROM clock WHERE id = 1;");
-            if (stored is { } ms)
+            if (ClockRows.Get(d) is { } ms)
             {
                 return ms;
             }
 
-            var initial = start.ToUnixTimeMilliseconds();
-            MetadataStore.Execute(c, tx, "INSERT INTO clock(id, now) VALUES (1, $t);", ("$t", initial));
+            var initial = Codes.Ms(start);
+            ClockRows.Insert(d, initial);
             return initial;
         });
     }
 
-    public DateTimeOffset UtcNow => DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Read(ref _nowMs));
+    public DateTimeOffset UtcNow => Codes.Time(Interlocked.Read(ref _nowMs));
 
     /// <summary>Moves the clock forward and persists it; returns the new time.</summary>
     public DateTimeOffset Advance(TimeSpan by)
@@ -39,9 +38,9 @@ internal sealed class VirtualClock : IClock
             throw new ArgumentOutOfRangeException(nameof(by), "The clock only moves forward.");
         }
 
-        _db.Write((c, tx) =>
+        _db.Write(d =>
         {
-            var current = MetadataStore.Scalar<long?>(c, tx, "SELECT now FROM clock WHERE id = 1;") ?? Interlocked.Read(ref _nowMs);
+            var current = ClockRows.Get(d) ?? Interlocked.Read(ref _nowMs);
             // Refuse rather than store a time no date type can hold: that would stop the data folder from starting.
             if (by.TotalMilliseconds > MaxMs - current)
             {
@@ -49,25 +48,10 @@ internal sealed class VirtualClock : IClock
             }
 
             var ms = current + (long)by.TotalMilliseconds;
-            MetadataStore.Execute(c, tx, "UPDATE clock SET now = $t WHERE id = 1;", ("$t", ms));
+            ClockRows.Set(d, ms);
             // Set while the write lock is held, so concurrent advances cannot leave memory behind the database.
             Interlocked.Exchange(ref _nowMs, ms);
-            return ms;
         });
         return UtcNow;
     }
-}
-
-/// <summary>A clock that can be swapped after the metadata database is open (the virtual clock lives in it).</summary>
-internal sealed class ClockHolder(IClock inner) : IClock
-{
-    private IClock _inner = inner;
-
-    public IClock Inner
-    {
-        get => _inner;
-        set => _inner = value;
-    }
-
-    public DateTimeOffset UtcNow => _inner.UtcNow;
 }

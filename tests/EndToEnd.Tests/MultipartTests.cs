@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Amazon.S3.Transfer;
-using Storage.Checksums;
 using ChecksumAlgorithm = Amazon.S3.ChecksumAlgorithm;
 
 namespace EndToEnd.Tests;
@@ -83,10 +82,7 @@ public sealed class MultipartTests
 
     private static byte[] Crc64Bytes(byte[] data)
     {
-        var crc = Crc64Nvme.Compute(data);
-        var b = new byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(b, crc);
-        return b;
+        return Storage.Checksums.IncrementalChecksum.Compute(Storage.Checksums.ChecksumAlgorithm.Crc64Nvme, data);
     }
 
     [Test]
@@ -100,8 +96,7 @@ public sealed class MultipartTests
         var head = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = "tu", ChecksumMode = ChecksumMode.ENABLED });
         Assert.That(head.ETag, Does.EndWith("-5\""));
         Assert.That(head.ContentLength, Is.EqualTo(data.Length));
-        var crc = new byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32.Compute(data));
+        var crc = Storage.Checksums.IncrementalChecksum.Compute(Storage.Checksums.ChecksumAlgorithm.Crc32, data);
         Assert.That(head.ChecksumCRC32, Is.EqualTo(Convert.ToBase64String(crc)), "FULL_OBJECT CRC32 combined from the parts");
         Assert.That(head.ChecksumType?.Value, Is.EqualTo("FULL_OBJECT"));
         using var get = await s3.GetObjectAsync(bucket, "tu");
@@ -575,9 +570,7 @@ public sealed class MultipartTests
 
         static string Crc32B64(byte[] data)
         {
-            var b = new byte[4];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b, Crc32.Compute(data));
-            return Convert.ToBase64String(b);
+            return Convert.ToBase64String(Storage.Checksums.IncrementalChecksum.Compute(Storage.Checksums.ChecksumAlgorithm.Crc32, data));
         }
 
         async Task<(string UploadId, string Xml)> Prepare(string key, string type)

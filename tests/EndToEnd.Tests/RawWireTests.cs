@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Gateway.Protocol;
 using Storage.Checksums;
 using ChecksumAlgorithm = Storage.Checksums.ChecksumAlgorithm;
 
@@ -146,14 +147,14 @@ public sealed class RawWireTests
     [TestCase("SHA256")]
     public async Task Checksum_headers_of_every_algorithm_are_verified_and_returned(string wireName)
     {
-        Assert.That(ChecksumAlgorithms.TryParse(wireName, out var algorithm), Is.True);
+        Assert.That(ChecksumNames.TryParse(wireName, out var algorithm), Is.True);
         var (raw, http, bucket) = await Setup();
         using var _ = http;
         var data = ObjectTests.RandomBytes(70_000, 16);
         using var checksum = IncrementalChecksum.Create(algorithm);
         checksum.Append(data);
         var value = checksum.FinishBase64();
-        var header = ChecksumAlgorithms.HeaderName(algorithm);
+        var header = ChecksumNames.HeaderName(algorithm);
 
         using var bad = await raw.SendAsync(HttpMethod.Put, $"/{bucket}/c", data, headers: new Dictionary<string, string> { [header] = Corrupt(value) });
         Assert.That((await S3Error.ReadAsync(bad)).Code, Is.EqualTo("BadDigest"));

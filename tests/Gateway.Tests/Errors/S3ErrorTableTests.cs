@@ -1,5 +1,4 @@
 using Gateway.Errors;
-using Storage.Faults;
 
 namespace Gateway.Tests.Errors;
 
@@ -9,8 +8,6 @@ internal sealed class S3ErrorTableTests
     private static readonly int[] AllowedStatuses = [304, 400, 403, 404, 405, 409, 411, 412, 416, 500, 501];
 
     private static IEnumerable<S3ErrorCode> AllCodes() => Enum.GetValues<S3ErrorCode>();
-
-    private static IEnumerable<StorageFault> AllFaults() => Enum.GetValues<StorageFault>();
 
     [TestCaseSource(nameof(AllCodes))]
     public void EveryCodeHasAWireCodeEqualToItsNameAStatusAndAMessage(S3ErrorCode code)
@@ -57,12 +54,6 @@ internal sealed class S3ErrorTableTests
     public void Status(S3ErrorCode code, int status)
     {
         Assert.That(S3ErrorTable.Lookup(code).Status, Is.EqualTo(status));
-    }
-
-    [TestCaseSource(nameof(AllFaults))]
-    public void EveryStorageFaultMapsToTheS3ErrorOfTheSameName(StorageFault fault)
-    {
-        Assert.That(FaultMap.ToS3(fault).ToString(), Is.EqualTo(fault.ToString()));
     }
 
     [Test]

@@ -27,7 +27,7 @@ internal sealed class LifecycleServiceTests
     {
         _dir = Path.Combine(Path.GetTempPath(), "lifecycle-" + Guid.NewGuid().ToString("N"));
         _clock = new FakeClock(T0);
-        _engine = new StorageEngine(new StorageOptions(_dir, 16, new MultipartLimits(1, 1 << 20, 10000, 10000, long.MaxValue)), _clock);
+        _engine = new StorageEngine(new StorageOptions(_dir, 16, new StorageLimits(long.MaxValue, 1, 1 << 20, 10000, 10000, long.MaxValue)), _clock);
         _engine.Buckets.Create(Bucket, Account);
     }
 
@@ -42,14 +42,14 @@ internal sealed class LifecycleServiceTests
 
     private Task<ObjectInfo> Put(string key, int size = 40) =>
         _engine.Objects.PutAsync(
-            new PutObjectCommand(Bucket, key, Account, new Dictionary<string, string>(), WriteConditions.None, size, long.MaxValue),
-            new MemoryStream(new byte[size]), () => null, CancellationToken.None);
+            new PutObjectCommand(Bucket, key, Account, new Dictionary<string, string>(), WriteConditions.None, new BodyChecks(size)),
+            new MemoryStream(new byte[size]), CancellationToken.None);
 
     private async Task<UploadInfo> Upload(string key, int size = 20)
     {
         var u = _engine.Multipart.Create(Bucket, key, Account, new Dictionary<string, string>(), null, null);
-        await _engine.Multipart.UploadPartAsync(new UploadPartCommand(Bucket, key, u.UploadId, 1, Account, size, null),
-            new MemoryStream(new byte[size]), () => null, CancellationToken.None);
+        await _engine.Multipart.UploadPartAsync(new UploadPartCommand(Bucket, key, u.UploadId, 1, Account, new BodyChecks(size, null)),
+            new MemoryStream(new byte[size]), CancellationToken.None);
         return u;
     }
 
@@ -62,22 +62,10 @@ internal sealed class LifecycleServiceTests
     /// <summary>The meter equals a recount, and the segment files on disk are exactly those some row references.</summary>
     private void AssertConsistent()
     {
-        var gauges = _engine.Metadata.Read(c => UsageMeter.AllGauges(c, null)).Select(g => g with { AccruedTo = DateTimeOffset.UnixEpoch });
-        var recount = _engine.Metadata.Read(UsageMeter.Recount).Select(g => g with { AccruedTo = DateTimeOffset.UnixEpoch });
-        Assert.That(gauges, Is.EqualTo(recount));
-        var referenced = _engine.Metadata.Read(c =>
-        {
-            using var cmd = MetadataStore.Command(c, null, "SELECT segment_id FROM object_segments UNION SELECT segment_id FROM part_segments;");
-            using var r = cmd.ExecuteReader();
-            var set = new HashSet<string>();
-            while (r.Read())
-            {
-                set.Add(r.GetString(0));
-            }
-
-            return set;
-        });
-        Assert.That(_engine.Segments.EnumerateSegmentIds().ToHashSet(), Is.EquivalentTo(referenced));
+        var check = _engine.Check();
+        Assert.That(check.Gauges.Select(g => g with { AccruedTo = DateTimeOffset.UnixEpoch }), Is.EqualTo(check.Recount.Select(g => g with { AccruedTo = DateTimeOffset.UnixEpoch })));
+        Assert.That(check.SegmentFiles, Is.EquivalentTo(check.ReferencedSegments));
+        Assert.That(check.IsConsistent, Is.True);
     }
 
     [TestCase("2026-01-15T10:30:00Z", 3, "2026-01-19T00:00:00Z")]
@@ -116,8 +104,8 @@ internal sealed class LifecycleServiceTests
         await Put("k");
         await Upload("u");
         await _engine.Objects.PutAsync(
-            new PutObjectCommand("bkt-far", "k", Account, new Dictionary<string, string>(), WriteConditions.None, 3, long.MaxValue),
-            new MemoryStream(new byte[3]), () => null, CancellationToken.None);
+            new PutObjectCommand("bkt-far", "k", Account, new Dictionary<string, string>(), WriteConditions.None, new BodyChecks(3)),
+            new MemoryStream(new byte[3]), CancellationToken.None);
         _engine.Multipart.Create("bkt-far", "u", Account, new Dictionary<string, string>(), null, null);
         _clock.UtcNow = T0.AddYears(50);
 
@@ -216,7 +204,7 @@ internal sealed class LifecycleServiceTests
         Assert.That(_engine.Segments.EnumerateSegmentIds(), Is.Empty);
 
         // Stored from T0 (10:00) to the sweep at midnight 38 hours later.
-        var usage = _engine.Usage.Report("2026-11", Bucket, null).Buckets.Single();
+        var usage = _engine.Usage.Report("2026-11", Bucket, null, new PriceTable()).Buckets.Single();
         Assert.That((usage.Objects.Count, usage.Objects.ByteHours, usage.Incomplete.Uploads, usage.Incomplete.ByteHours),
             Is.EqualTo((0L, 50.0 * 38, 0L, 30.0 * 38)));
     }
@@ -244,11 +232,11 @@ internal sealed class LifecycleServiceTests
     public void RulesOfAnotherAccountsBucketAreDenied()
     {
         _engine.Lifecycle.Put(Bucket, Account, [new("a", true, "", 1, null)]);
-        Assert.That(Fault(() => _engine.Lifecycle.Get(Bucket, Other)), Is.EqualTo(StorageFault.AccessDenied));
-        Assert.That(Fault(() => _engine.Lifecycle.Put(Bucket, Other, [new("x", true, "", 2, null)])), Is.EqualTo(StorageFault.AccessDenied));
-        Assert.That(Fault(() => _engine.Lifecycle.Delete(Bucket, Other)), Is.EqualTo(StorageFault.AccessDenied));
+        Assert.That(Fault(() => _engine.Lifecycle.Get(Bucket, Other)), Is.EqualTo(StorageFault.NotOwner));
+        Assert.That(Fault(() => _engine.Lifecycle.Put(Bucket, Other, [new("x", true, "", 2, null)])), Is.EqualTo(StorageFault.NotOwner));
+        Assert.That(Fault(() => _engine.Lifecycle.Delete(Bucket, Other)), Is.EqualTo(StorageFault.NotOwner));
         Assert.That(_engine.Lifecycle.Get(Bucket, Account), Is.EqualTo(new[] { new LifecycleRule("a", true, "", 1, null) }));
-        Assert.That(Fault(() => _engine.Lifecycle.Get("nobucket", Account)), Is.EqualTo(StorageFault.NoSuchBucket));
+        Assert.That(Fault(() => _engine.Lifecycle.Get("nobucket", Account)), Is.EqualTo(StorageFault.BucketNotFound));
     }
 
     [Test]

@@ -70,16 +70,16 @@ internal sealed class MultipartRulesTests
     public void CompositeMatchesResearchVectors()
     {
         // FINDINGS §5: "123456789" has CRC32 y/Q5Jg==; its one-part composite is 7kxlUA==-1.
-        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Crc32, "COMPOSITE", [("y/Q5Jg==", 9)]), Is.EqualTo("7kxlUA==-1"));
+        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Crc32, ChecksumType.Composite, [("y/Q5Jg==", 9)]), Is.EqualTo("7kxlUA==-1"));
         var sha = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes("123456789")));
-        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Sha256, "COMPOSITE", [(sha, 9)]),
+        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Sha256, ChecksumType.Composite, [(sha, 9)]),
             Is.EqualTo("KSsNAHVmgy25S/rmic1w0at3KBH9RLn0nYVQ7p6mpJQ=-1"));
 
         // f20.bin (8+8+4 MiB): parts mqk3dg== m/HPGQ== C1+wBg==, COMPOSITE /nEumA==-3, FULL_OBJECT SRy8Lg==
         // (the FULL_OBJECT value re-checked with zlib.crc32 over the whole file).
         (string, long)[] f20 = [("mqk3dg==", 8L << 20), ("m/HPGQ==", 8L << 20), ("C1+wBg==", 4L << 20)];
-        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Crc32, "COMPOSITE", f20), Is.EqualTo("/nEumA==-3"));
-        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Crc32, "FULL_OBJECT", f20), Is.EqualTo("SRy8Lg=="));
+        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Crc32, ChecksumType.Composite, f20), Is.EqualTo("/nEumA==-3"));
+        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Crc32, ChecksumType.FullObject, f20), Is.EqualTo("SRy8Lg=="));
     }
 
     [Test]
@@ -88,16 +88,16 @@ internal sealed class MultipartRulesTests
         // zlib.crc32 / hashlib over each part, then over the concatenated binary part checksums.
         var crc = FoxParts.Select(p => (PartChecksum(ChecksumAlgorithm.Crc32, p), (long)p.Length)).ToList();
         Assert.That(crc.Select(p => p.Item1), Is.EqualTo(new[] { "iLB14g==", "L4EkxA==", "KRBX4w==" }));
-        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Crc32, "COMPOSITE", crc), Is.EqualTo("xU/lUQ==-3"));
-        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Crc32, "FULL_OBJECT", crc), Is.EqualTo("QU+jOQ=="));
+        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Crc32, ChecksumType.Composite, crc), Is.EqualTo("xU/lUQ==-3"));
+        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Crc32, ChecksumType.FullObject, crc), Is.EqualTo("QU+jOQ=="));
 
         var sha1 = FoxParts.Select(p => (PartChecksum(ChecksumAlgorithm.Sha1, p), (long)p.Length)).ToList();
         Assert.That(sha1[0].Item1, Is.EqualTo("PjQ2oHPnLFMAzcps5cMh5J38QS4="));
-        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Sha1, "COMPOSITE", sha1), Is.EqualTo("35CNe/xk6dFHFPTTHUlYdG67E18=-3"));
+        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Sha1, ChecksumType.Composite, sha1), Is.EqualTo("35CNe/xk6dFHFPTTHUlYdG67E18=-3"));
 
         var sha256 = FoxParts.Select(p => (PartChecksum(ChecksumAlgorithm.Sha256, p), (long)p.Length)).ToList();
         Assert.That(sha256[2].Item1, Is.EqualTo("5vbP1U3JaQxDn/Xw16ozdlqqcztI20X4IlwSXDLr8ks="));
-        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Sha256, "COMPOSITE", sha256), Is.EqualTo("zaqbqwxblBztGfNY1qTEjrTPj3X1KS6Vofi9Umh9oHU=-3"));
+        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Sha256, ChecksumType.Composite, sha256), Is.EqualTo("zaqbqwxblBztGfNY1qTEjrTPj3X1KS6Vofi9Umh9oHU=-3"));
     }
 
     private static IEnumerable<TestCaseData> CrcAlgorithms()
@@ -143,7 +143,7 @@ internal sealed class MultipartRulesTests
                 return d;
             }).ToList();
             var whole = parts.SelectMany(p => p).ToArray();
-            var combined = MultipartRules.Combine(a, "FULL_OBJECT", parts.Select(p => (Convert.ToBase64String(Whole(a, p)), (long)p.Length)).ToList());
+            var combined = MultipartRules.Combine(a, ChecksumType.FullObject, parts.Select(p => (Convert.ToBase64String(Whole(a, p)), (long)p.Length)).ToList());
             Assert.That(combined, Is.EqualTo(Convert.ToBase64String(Whole(a, whole))), $"{a} sizes {string.Join(",", sizes)}");
             Assert.That(combined, Does.Not.Contain("-"));
         }
@@ -167,7 +167,7 @@ internal sealed class MultipartRulesTests
     {
         var parts = FoxParts.Select(p => Whole(a, p)).ToList();
         var expected = Convert.ToBase64String(Whole(a, parts.SelectMany(p => p).ToArray())) + "-3";
-        var combined = MultipartRules.Combine(a, "COMPOSITE", FoxParts.Select(p => (Convert.ToBase64String(Whole(a, p)), (long)p.Length)).ToList());
+        var combined = MultipartRules.Combine(a, ChecksumType.Composite, FoxParts.Select(p => (Convert.ToBase64String(Whole(a, p)), (long)p.Length)).ToList());
         Assert.That(combined, Is.EqualTo(expected));
     }
 
@@ -175,7 +175,7 @@ internal sealed class MultipartRulesTests
     public void FullObjectOfShaIsRefused()
     {
         var parts = new List<(string, long)> { (Convert.ToBase64String(SHA1.HashData([1])), 1) };
-        Assert.Throws<ArgumentException>(() => MultipartRules.Combine(ChecksumAlgorithm.Sha1, "FULL_OBJECT", parts));
+        Assert.Throws<ArgumentException>(() => MultipartRules.Combine(ChecksumAlgorithm.Sha1, ChecksumType.FullObject, parts));
     }
 
     [Test]
@@ -183,21 +183,19 @@ internal sealed class MultipartRulesTests
     {
         // CRC-64/NVME("123456789") is the published check value 0xAE8B14860A799888; split it into parts and combine.
         var parts = new[] { "1234", "5", "6789" }.Select(s => (B64(Crc64Nvme.Compute(Encoding.ASCII.GetBytes(s))), (long)s.Length)).ToList();
-        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Crc64Nvme, "FULL_OBJECT", parts), Is.EqualTo(B64(0xAE8B14860A799888UL)));
+        Assert.That(MultipartRules.Combine(ChecksumAlgorithm.Crc64Nvme, ChecksumType.FullObject, parts), Is.EqualTo(B64(0xAE8B14860A799888UL)));
     }
 
     // FINDINGS §5 table.
-    [TestCase(ChecksumAlgorithm.Crc64Nvme, true, false, "FULL_OBJECT")]
-    [TestCase(ChecksumAlgorithm.Crc32, true, true, "COMPOSITE")]
-    [TestCase(ChecksumAlgorithm.Crc32C, true, true, "COMPOSITE")]
-    [TestCase(ChecksumAlgorithm.Sha1, false, true, "COMPOSITE")]
-    [TestCase(ChecksumAlgorithm.Sha256, false, true, "COMPOSITE")]
-    public void SupportsAndDefaultType(ChecksumAlgorithm a, bool fullObject, bool composite, string defaultType)
+    [TestCase(ChecksumAlgorithm.Crc64Nvme, true, false, ChecksumType.FullObject)]
+    [TestCase(ChecksumAlgorithm.Crc32, true, true, ChecksumType.Composite)]
+    [TestCase(ChecksumAlgorithm.Crc32C, true, true, ChecksumType.Composite)]
+    [TestCase(ChecksumAlgorithm.Sha1, false, true, ChecksumType.Composite)]
+    [TestCase(ChecksumAlgorithm.Sha256, false, true, ChecksumType.Composite)]
+    public void SupportsAndDefaultType(ChecksumAlgorithm a, bool fullObject, bool composite, ChecksumType defaultType)
     {
-        Assert.That(MultipartRules.Supports(a, "FULL_OBJECT"), Is.EqualTo(fullObject));
-        Assert.That(MultipartRules.Supports(a, "COMPOSITE"), Is.EqualTo(composite));
-        Assert.That(MultipartRules.Supports(a, "composite"), Is.False);
-        Assert.That(MultipartRules.Supports(a, ""), Is.False);
+        Assert.That(MultipartRules.Supports(a, ChecksumType.FullObject), Is.EqualTo(fullObject));
+        Assert.That(MultipartRules.Supports(a, ChecksumType.Composite), Is.EqualTo(composite));
         Assert.That(MultipartRules.DefaultType(a), Is.EqualTo(defaultType));
         Assert.That(MultipartRules.Supports(a, MultipartRules.DefaultType(a)), Is.True);
     }
@@ -206,8 +204,8 @@ internal sealed class MultipartRulesTests
     public void EffectiveAlgorithmDefaultsToCrc64Nvme()
     {
         Assert.That(MultipartRules.Effective(null), Is.EqualTo(ChecksumAlgorithm.Crc64Nvme));
-        Assert.That(MultipartRules.Effective("CRC32C"), Is.EqualTo(ChecksumAlgorithm.Crc32C));
-        Assert.That(MultipartRules.Effective("SHA256"), Is.EqualTo(ChecksumAlgorithm.Sha256));
+        Assert.That(MultipartRules.Effective(ChecksumAlgorithm.Crc32C), Is.EqualTo(ChecksumAlgorithm.Crc32C));
+        Assert.That(MultipartRules.Effective(ChecksumAlgorithm.Sha256), Is.EqualTo(ChecksumAlgorithm.Sha256));
     }
 
     private sealed class StepClock(DateTimeOffset start)

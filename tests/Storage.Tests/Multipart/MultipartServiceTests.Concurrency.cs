@@ -11,12 +11,12 @@ internal sealed partial class MultipartServiceTests
 {
     // ---- UploadPartCopy ----
 
-    private Task<PartInfo> CopyPart(UploadInfo u, int n, string sourceKey, (long Start, long Length)? range = null) =>
-        Mp.CopyPartAsync(new CopyPartCommand(u.Bucket, u.Key, u.UploadId, n, Account, Bucket, sourceKey, range), _ => { }, CancellationToken.None);
+    private async Task<PartInfo> CopyPart(UploadInfo u, int n, string sourceKey, (long Start, long Length)? range = null) =>
+        (await Mp.CopyPartAsync(new CopyPartCommand(u.Bucket, u.Key, u.UploadId, n, Account, Bucket, sourceKey, range), CancellationToken.None)).Part;
 
     private Task<ObjectInfo> PutObject(string key, byte[] body) =>
-        _engine.Objects.PutAsync(new PutObjectCommand(Bucket, key, Account, new Dictionary<string, string>(), WriteConditions.None, body.Length, long.MaxValue),
-            new MemoryStream(body), () => null, CancellationToken.None);
+        _engine.Objects.PutAsync(new PutObjectCommand(Bucket, key, Account, new Dictionary<string, string>(), WriteConditions.None, new BodyChecks(body.Length)),
+            new MemoryStream(body), CancellationToken.None);
 
     [Test]
     public async Task CopyPartFromPlainAndMultipartSourcesWritesNoData()
@@ -62,7 +62,7 @@ internal sealed partial class MultipartServiceTests
         var result = CompleteParts(u, parts.ToArray());
         var whole = Concat(copies.Select(c => c.Expected).ToArray());
         Assert.That(result.Object.ETag, Is.EqualTo(ExpectedETag(copies.Select(c => c.Expected).ToArray())));
-        Assert.That(result.Object.Checksum, Is.EqualTo(new StoredChecksum("CRC64NVME", B64(Crc64Nvme.Compute(whole)), "FULL_OBJECT")));
+        Assert.That(result.Object.Checksum, Is.EqualTo(new ChecksumValue(ChecksumAlgorithm.Crc64Nvme, ChecksumType.FullObject, B64(Crc64Nvme.Compute(whole)))));
         Assert.That(Read("dst"), Is.EqualTo(whole));
         Assert.That(SegmentFiles(), Is.EquivalentTo(before));
 
@@ -80,10 +80,10 @@ internal sealed partial class MultipartServiceTests
         var plain = Body(40);
         await PutObject("src", plain);
         var files = SegmentFiles();
-        var u = Create("dst", "SHA256");
-        Assert.That(FaultAsync(() => CopyPart(u, 1, "src", (30, 11))), Is.EqualTo(StorageFault.InvalidRange));
-        Assert.That(FaultAsync(() => CopyPart(u, 1, "missing")), Is.EqualTo(StorageFault.NoSuchKey));
-        Assert.That(FaultAsync(() => CopyPart(u with { Key = "other" }, 1, "src")), Is.EqualTo(StorageFault.NoSuchUpload));
+        var u = Create("dst", ChecksumAlgorithm.Sha256);
+        Assert.That(FaultAsync(() => CopyPart(u, 1, "src", (30, 11))), Is.EqualTo(StorageFault.CopyRangeOutOfBounds));
+        Assert.That(FaultAsync(() => CopyPart(u, 1, "missing")), Is.EqualTo(StorageFault.ObjectNotFound));
+        Assert.That(FaultAsync(() => CopyPart(u with { Key = "other" }, 1, "src")), Is.EqualTo(StorageFault.UploadNotFound));
         var p = await CopyPart(u, 1, "src", (0, 16));
         Assert.That(p.Checksum, Is.EqualTo(Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(plain.AsSpan(0, 16)))));
         Mp.Abort(Bucket, "dst", u.UploadId, Account);
@@ -184,12 +184,12 @@ internal sealed partial class MultipartServiceTests
                     return Task.CompletedTask;
                 })));
             var (completeFault, abortFault) = (outcomes[0], outcomes[1]);
-            Assert.That(Fault(() => Mp.ListParts(Bucket, key, u.UploadId, Account, 0, 10)), Is.EqualTo(StorageFault.NoSuchUpload));
+            Assert.That(Fault(() => Mp.ListParts(Bucket, key, u.UploadId, Account, 0, 10)), Is.EqualTo(StorageFault.UploadNotFound));
             if (completeFault is null)
             {
                 completes++;
                 Assert.That(completed!.Retried, Is.False);
-                Assert.That(abortFault, Is.EqualTo(StorageFault.NoSuchUpload));
+                Assert.That(abortFault, Is.EqualTo(StorageFault.UploadNotFound));
                 Assert.That(Read(key), Is.EqualTo(Concat(Body(30, round), Body(10, round))));
                 Assert.That(SegmentFiles(), Is.EquivalentTo(ObjectFiles(key)), "the object's files, and not the unlisted part's");
                 _engine.Objects.Delete(Bucket, key, Account);
@@ -197,8 +197,8 @@ internal sealed partial class MultipartServiceTests
             else
             {
                 aborts++;
-                Assert.That((completeFault, abortFault), Is.EqualTo(((StorageFault?)StorageFault.NoSuchUpload, (StorageFault?)null)));
-                Assert.That(Fault(() => _engine.Objects.Head(Bucket, key, Account)), Is.EqualTo(StorageFault.NoSuchKey));
+                Assert.That((completeFault, abortFault), Is.EqualTo(((StorageFault?)StorageFault.UploadNotFound, (StorageFault?)null)));
+                Assert.That(Fault(() => _engine.Objects.Head(Bucket, key, Account)), Is.EqualTo(StorageFault.ObjectNotFound));
             }
 
             Assert.That(SegmentFiles(), Is.Empty, $"round {round}: nothing left behind, the unlisted part {unlisted.PartNumber} included");
@@ -225,7 +225,7 @@ internal sealed partial class MultipartServiceTests
                 })),
                 Task.Run(() => Outcome(() => Part(u, 3, Body(50, 1000 + round)))));
             Assert.That(results[0], Is.Null, "Complete succeeds either way");
-            Assert.That(results[1], Is.Null.Or.EqualTo(StorageFault.NoSuchUpload));
+            Assert.That(results[1], Is.Null.Or.EqualTo(StorageFault.UploadNotFound));
             landed += results[1] is null ? 1 : 0;
             Assert.That(Read(key), Is.EqualTo(Concat(Body(30, round), Body(10, round))));
             Assert.That(SegmentFiles(), Is.EquivalentTo(ObjectFiles(key)), "a part that landed first was unlisted and freed; a refused one left nothing");
@@ -252,8 +252,8 @@ internal sealed partial class MultipartServiceTests
         var fresh = Concat(bodies);
 
         // A reader that opened the old object before Complete reads it to the end afterwards.
-        var (held, lease) = _engine.Objects.Acquire(Bucket, "k", Account);
-        var heldStream = _engine.Objects.OpenRange(held, lease, 0, held.Info.Size);
+        var held = _engine.Objects.Open(Bucket, "k", Account);
+        var heldStream = held.OpenRange(0, held.Info.Size);
 
         var done = 0;
         var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
@@ -289,6 +289,7 @@ internal sealed partial class MultipartServiceTests
         heldStream.CopyTo(ms);
         Assert.That(ms.ToArray(), Is.EqualTo(old));
         heldStream.Dispose();
+        held.Dispose();
         Assert.That(SegmentFiles(), Is.EquivalentTo(ObjectFiles("k")), "the old files go with the last lease");
     }
 
@@ -297,7 +298,7 @@ internal sealed partial class MultipartServiceTests
     [Test]
     public async Task AnUploadSurvivesReopeningTheEngine()
     {
-        var u = Create("k", "CRC32C", "FULL_OBJECT");
+        var u = Create("k", ChecksumAlgorithm.Crc32C, ChecksumType.FullObject);
         var a = Body(35, 1);
         var b = Body(12, 2);
         await Part(u, 1, a, B64(Crc32C.Compute(a)));
@@ -315,13 +316,13 @@ internal sealed partial class MultipartServiceTests
         Assert.That(TempFiles(), Is.Empty);
 
         var uploads = Mp.ListUploads(Bucket, Account, "", null, null, null, 10).Uploads;
-        Assert.That(uploads.Select(x => (x.UploadId, x.Key, x.ChecksumAlgorithm, x.ChecksumType)), Is.EqualTo(new[] { (u.UploadId, "k", (string?)"CRC32C", (string?)"FULL_OBJECT") }));
+        Assert.That(uploads.Select(x => (x.UploadId, x.Key, x.ChecksumAlgorithm, x.ChecksumType)), Is.EqualTo(new[] { (u.UploadId, "k", (ChecksumAlgorithm?)ChecksumAlgorithm.Crc32C, (ChecksumType?)ChecksumType.FullObject) }));
         var listed = AllParts(u);
         Assert.That(listed.Select(p => (p.PartNumber, p.ETag, p.Size)), Is.EqualTo(new[] { (1, Md5(a), 35L), (2, Md5(b), 12L) }));
 
         var result = CompleteParts(u, listed.ToArray());
         Assert.That(Read("k"), Is.EqualTo(Concat(a, b)));
-        Assert.That(result.Object.Checksum, Is.EqualTo(new StoredChecksum("CRC32C", B64(Crc32C.Compute(Concat(a, b))), "FULL_OBJECT")));
+        Assert.That(result.Object.Checksum, Is.EqualTo(new ChecksumValue(ChecksumAlgorithm.Crc32C, ChecksumType.FullObject, B64(Crc32C.Compute(Concat(a, b))))));
         Assert.That(SegmentFiles(), Is.EquivalentTo(files));
     }
 

@@ -42,7 +42,7 @@ internal sealed partial class MultipartServiceTests
     }
 
     private StorageEngine Open() =>
-        new(new StorageOptions(_dir, SegmentSize, new MultipartLimits(MinPart, 1 << 20, 10000, 10000, long.MaxValue)), SystemClock.Instance);
+        new(new StorageOptions(_dir, SegmentSize, new StorageLimits(long.MaxValue, MinPart, 1 << 20, 10000, 10000, long.MaxValue)), SystemClock.Instance);
 
     private MultipartService Mp => _engine.Multipart;
 
@@ -75,27 +75,34 @@ internal sealed partial class MultipartServiceTests
         return Convert.ToBase64String(b);
     }
 
-    private UploadInfo Create(string key, string? algorithm = null, string? type = null, string bucket = Bucket) =>
+    private UploadInfo Create(string key, ChecksumAlgorithm? algorithm = null, ChecksumType? type = null, string bucket = Bucket) =>
         Mp.Create(bucket, key, Account, new Dictionary<string, string> { ["content-type"] = "application/x-mp" }, algorithm, type);
 
-    private Task<PartInfo> Part(UploadInfo u, int n, byte[] body, string? checksum = null, string? key = null, string? bucket = null, string? uploadId = null) =>
-        Mp.UploadPartAsync(new UploadPartCommand(bucket ?? u.Bucket, key ?? u.Key, uploadId ?? u.UploadId, n, Account, body.Length, null),
-            new MemoryStream(body), () => checksum, CancellationToken.None);
+    /// <summary>Stores a part; a <paramref name="checksum"/> is declared as the upload's (tracked) algorithm's.</summary>
+    private async Task<PartInfo> Part(UploadInfo u, int n, byte[] body, string? checksum = null, string? key = null, string? bucket = null, string? uploadId = null)
+    {
+        var declared = checksum is null ? null : new ExpectedChecksum(MultipartRules.Effective(u.ChecksumAlgorithm), checksum);
+        var uploaded = await Mp.UploadPartAsync(new UploadPartCommand(bucket ?? u.Bucket, key ?? u.Key, uploadId ?? u.UploadId, n, Account, new BodyChecks(body.Length, null, declared)),
+            new MemoryStream(body), CancellationToken.None);
+        return uploaded.Part;
+    }
 
     private CompleteResult Complete(UploadInfo u, params (int Number, string ETag)[] parts) =>
-        Mp.Complete(new CompleteCommand(u.Bucket, u.Key, u.UploadId, Account, parts.Select(p => new CompletePart(p.Number, p.ETag, null)).ToList(),
+        Mp.Complete(new CompleteCommand(u.Bucket, u.Key, u.UploadId, Account, parts.Select(p => new CompletePart(p.Number, p.ETag)).ToList(),
             WriteConditions.None));
 
+    /// <summary>Completes with the parts as stored; an upload with an algorithm lists each part's checksum, as clients must for a composite one.</summary>
     private CompleteResult CompleteParts(UploadInfo u, params PartInfo[] parts) =>
-        Complete(u, parts.Select(p => (p.PartNumber, Quoted(p.ETag))).ToArray());
+        Mp.Complete(new CompleteCommand(u.Bucket, u.Key, u.UploadId, Account,
+            parts.Select(p => new CompletePart(p.PartNumber, Quoted(p.ETag), u.ChecksumAlgorithm, u.ChecksumAlgorithm is null ? null : p.Checksum)).ToList(), WriteConditions.None));
 
     private List<PartInfo> AllParts(UploadInfo u) => Mp.ListParts(u.Bucket, u.Key, u.UploadId, Account, 0, 100000).Parts.ToList();
 
     private byte[] Read(string key, string bucket = Bucket, StorageEngine? engine = null)
     {
         var e = engine ?? _engine;
-        var (obj, lease) = e.Objects.Acquire(bucket, key, Account);
-        using var s = e.Objects.OpenRange(obj, lease, 0, obj.Info.Size);
+        using var reader = e.Objects.Open(bucket, key, Account);
+        using var s = reader.OpenRange(0, reader.Info.Size);
         var ms = new MemoryStream();
         s.CopyTo(ms);
         return ms.ToArray();
@@ -104,9 +111,8 @@ internal sealed partial class MultipartServiceTests
     /// <summary>The segment files the object at the key references.</summary>
     private HashSet<string> ObjectFiles(string key, string bucket = Bucket)
     {
-        var (obj, lease) = _engine.Objects.Acquire(bucket, key, Account);
-        lease.Dispose();
-        return obj.Segments.Select(s => s.SegmentId).ToHashSet();
+        using var reader = _engine.Objects.Open(bucket, key, Account);
+        return reader.Segments.Select(s => s.SegmentId).ToHashSet();
     }
 
     private HashSet<string> SegmentFiles() => _engine.Segments.EnumerateSegmentIds().ToHashSet();
@@ -145,7 +151,7 @@ internal sealed partial class MultipartServiceTests
         Assert.That(result.Retried, Is.False);
         Assert.That(result.Object.ETag, Is.EqualTo(ExpectedETag(bodies)));
         Assert.That((result.Object.Size, result.Object.PartsCount), Is.EqualTo((78L, 3)));
-        Assert.That(result.Object.Headers["content-type"], Is.EqualTo("application/x-mp"));
+        Assert.That(result.Object.Attributes["content-type"], Is.EqualTo("application/x-mp"));
         Assert.That(SegmentFiles(), Is.EquivalentTo(before), "Complete writes and deletes no file");
         Assert.That(TempFiles(), Is.Empty);
         Assert.That(ObjectFiles("dir/obj"), Is.EquivalentTo(before));
@@ -157,7 +163,7 @@ internal sealed partial class MultipartServiceTests
             Is.EqualTo(listed.Select(p => (p.PartNumber, p.Size, p.ETag))));
 
         // The upload is gone.
-        Assert.That(Fault(() => Mp.ListParts(Bucket, "dir/obj", u.UploadId, Account, 0, 1000)), Is.EqualTo(StorageFault.NoSuchUpload));
+        Assert.That(Fault(() => Mp.ListParts(Bucket, "dir/obj", u.UploadId, Account, 0, 1000)), Is.EqualTo(StorageFault.UploadNotFound));
         Assert.That(Mp.ListUploads(Bucket, Account, "", null, null, null, 1000).Uploads, Is.Empty);
 
         _engine.Objects.Delete(Bucket, "dir/obj", Account);
@@ -195,7 +201,7 @@ internal sealed partial class MultipartServiceTests
         Assert.That(now.Overlaps(old), Is.False, "the replaced part's files are deleted");
         Assert.That(AllParts(u).Select(p => (p.PartNumber, p.ETag, p.Size)), Is.EqualTo(new[] { (1, Md5(Body(20, 2)), 20L) }));
 
-        Assert.That(Fault(() => Complete(u, (1, Md5(Body(40, 1))))), Is.EqualTo(StorageFault.InvalidPart), "the old ETag no longer matches");
+        Assert.That(Fault(() => Complete(u, (1, Md5(Body(40, 1))))), Is.EqualTo(StorageFault.UnknownPart), "the old ETag no longer matches");
         CompleteParts(u, second);
         Assert.That(Read("k"), Is.EqualTo(Body(20, 2)));
     }
@@ -215,15 +221,15 @@ internal sealed partial class MultipartServiceTests
         Assert.That(SegmentFiles(), Has.Count.EqualTo(2), "only the other upload's part is left");
         Assert.That(AllParts(other).Select(p => p.PartNumber), Is.EqualTo(new[] { 1 }));
 
-        Assert.That(FaultAsync(() => Part(u, 3, Body(5))), Is.EqualTo(StorageFault.NoSuchUpload));
-        Assert.That(Fault(() => Mp.ListParts(Bucket, "k", u.UploadId, Account, 0, 1000)), Is.EqualTo(StorageFault.NoSuchUpload));
-        Assert.That(Fault(() => CompleteParts(u, p1)), Is.EqualTo(StorageFault.NoSuchUpload));
-        Assert.That(Fault(() => Mp.Abort(Bucket, "k", u.UploadId, Account)), Is.EqualTo(StorageFault.NoSuchUpload));
-        Assert.That(Fault(() => Mp.Require(Bucket, "k", u.UploadId, Account)), Is.EqualTo(StorageFault.NoSuchUpload));
+        Assert.That(FaultAsync(() => Part(u, 3, Body(5))), Is.EqualTo(StorageFault.UploadNotFound));
+        Assert.That(Fault(() => Mp.ListParts(Bucket, "k", u.UploadId, Account, 0, 1000)), Is.EqualTo(StorageFault.UploadNotFound));
+        Assert.That(Fault(() => CompleteParts(u, p1)), Is.EqualTo(StorageFault.UploadNotFound));
+        Assert.That(Fault(() => Mp.Abort(Bucket, "k", u.UploadId, Account)), Is.EqualTo(StorageFault.UploadNotFound));
+        Assert.That(Fault(() => Mp.Require(Bucket, "k", u.UploadId, Account)), Is.EqualTo(StorageFault.UploadNotFound));
         Assert.That(SegmentFiles(), Has.Count.EqualTo(2));
         Assert.That(TempFiles(), Is.Empty);
         Assert.That(Mp.ListUploads(Bucket, Account, "", null, null, null, 1000).Uploads.Select(x => x.UploadId), Is.EqualTo(new[] { other.UploadId }));
-        Assert.That(Fault(() => _engine.Objects.Head(Bucket, "k", Account)), Is.EqualTo(StorageFault.NoSuchKey));
+        Assert.That(Fault(() => _engine.Objects.Head(Bucket, "k", Account)), Is.EqualTo(StorageFault.ObjectNotFound));
     }
 
     [Test]
@@ -235,13 +241,13 @@ internal sealed partial class MultipartServiceTests
         foreach (var (bucket, key) in new[] { (Bucket, "k2"), (Bucket, "K"), (Bucket2, "k") })
         {
             var wrong = u with { Bucket = bucket, Key = key };
-            Assert.That(FaultAsync(() => Part(wrong, 2, Body(30, 2))), Is.EqualTo(StorageFault.NoSuchUpload), $"{bucket}/{key}");
-            Assert.That(Fault(() => Mp.ListParts(bucket, key, u.UploadId, Account, 0, 1000)), Is.EqualTo(StorageFault.NoSuchUpload));
-            Assert.That(Fault(() => CompleteParts(wrong, p1)), Is.EqualTo(StorageFault.NoSuchUpload));
-            Assert.That(Fault(() => Mp.Abort(bucket, key, u.UploadId, Account)), Is.EqualTo(StorageFault.NoSuchUpload));
+            Assert.That(FaultAsync(() => Part(wrong, 2, Body(30, 2))), Is.EqualTo(StorageFault.UploadNotFound), $"{bucket}/{key}");
+            Assert.That(Fault(() => Mp.ListParts(bucket, key, u.UploadId, Account, 0, 1000)), Is.EqualTo(StorageFault.UploadNotFound));
+            Assert.That(Fault(() => CompleteParts(wrong, p1)), Is.EqualTo(StorageFault.UploadNotFound));
+            Assert.That(Fault(() => Mp.Abort(bucket, key, u.UploadId, Account)), Is.EqualTo(StorageFault.UploadNotFound));
         }
 
-        Assert.That(Fault(() => Mp.ListParts(Bucket, "k", "0123456789abcdef", Account, 0, 1000)), Is.EqualTo(StorageFault.NoSuchUpload));
+        Assert.That(Fault(() => Mp.ListParts(Bucket, "k", "0123456789abcdef", Account, 0, 1000)), Is.EqualTo(StorageFault.UploadNotFound));
         Assert.That(SegmentFiles(), Is.EquivalentTo(files));
         Assert.That(TempFiles(), Is.Empty);
         Assert.That(AllParts(u).Select(p => p.ETag), Is.EqualTo(new[] { p1.ETag }));
@@ -267,25 +273,25 @@ internal sealed partial class MultipartServiceTests
         {
             Assert.That(Fault(() => Complete(u, parts)), Is.EqualTo(fault), string.Join(",", parts));
             Assert.That(AllParts(u).Select(p => p.PartNumber), Is.EqualTo(new[] { 1, 2, 3 }), "the upload and its parts are still there");
-            Assert.That(Fault(() => _engine.Objects.Head(Bucket, "k", Account)), Is.EqualTo(StorageFault.NoSuchKey), "no object was created");
+            Assert.That(Fault(() => _engine.Objects.Head(Bucket, "k", Account)), Is.EqualTo(StorageFault.ObjectNotFound), "no object was created");
             Assert.That(SegmentFiles(), Is.EquivalentTo(files), "no file was created or deleted");
         }
 
-        Expect(StorageFault.InvalidPartOrder, (2, e2), (1, e1));
-        Expect(StorageFault.InvalidPartOrder, (1, e1), (3, e3), (2, e2));
-        Expect(StorageFault.InvalidPartOrder, (1, e1), (1, e1));
-        Expect(StorageFault.InvalidPartOrder, (1, e1), (3, e3), (3, e3));
-        Expect(StorageFault.InvalidPart, (1, e1), (4, e3));
-        Expect(StorageFault.InvalidPart, (5, e1));
-        Expect(StorageFault.InvalidPart, (1, e2));
-        Expect(StorageFault.InvalidPart, (1, e1), (3, Quoted(new string('0', 32))));
-        Expect(StorageFault.InvalidPart, (1, ""));
-        Expect(StorageFault.InvalidPart, (1, "*"));
-        Expect(StorageFault.InvalidPart, (1, "\"*\""));
-        Expect(StorageFault.InvalidPart, (1, e2 + "," + e1));
+        Expect(StorageFault.PartsOutOfOrder, (2, e2), (1, e1));
+        Expect(StorageFault.PartsOutOfOrder, (1, e1), (3, e3), (2, e2));
+        Expect(StorageFault.PartsOutOfOrder, (1, e1), (1, e1));
+        Expect(StorageFault.PartsOutOfOrder, (1, e1), (3, e3), (3, e3));
+        Expect(StorageFault.UnknownPart, (1, e1), (4, e3));
+        Expect(StorageFault.UnknownPart, (5, e1));
+        Expect(StorageFault.UnknownPart, (1, e2));
+        Expect(StorageFault.UnknownPart, (1, e1), (3, Quoted(new string('0', 32))));
+        Expect(StorageFault.UnknownPart, (1, ""));
+        Expect(StorageFault.UnknownPart, (1, "*"));
+        Expect(StorageFault.UnknownPart, (1, "\"*\""));
+        Expect(StorageFault.UnknownPart, (1, e2 + "," + e1));
         // Part 2 (10 bytes) is below the 20-byte minimum and is not last.
-        Expect(StorageFault.EntityTooSmall, (1, e1), (2, e2), (3, e3));
-        Expect(StorageFault.EntityTooSmall, (2, e2), (3, e3));
+        Expect(StorageFault.PartTooSmall, (1, e1), (2, e2), (3, e3));
+        Expect(StorageFault.PartTooSmall, (2, e2), (3, e3));
 
         // Quoted and unquoted ETags are both accepted; the small part may be last.
         var result = Complete(u, (1, p1.ETag), (2, e2));
@@ -335,9 +341,9 @@ internal sealed partial class MultipartServiceTests
         Assert.That(Read("k"), Is.EqualTo(Concat(Body(20, 1), Body(7, 2))));
 
         // Replaced by another object: the upload is gone for good.
-        await _engine.Objects.PutAsync(new PutObjectCommand(Bucket, "k", Account, new Dictionary<string, string>(), WriteConditions.None, 3, long.MaxValue),
-            new MemoryStream(Body(3, 9)), () => null, CancellationToken.None);
-        Assert.That(Fault(() => CompleteParts(u, p1, p2)), Is.EqualTo(StorageFault.NoSuchUpload));
+        await _engine.Objects.PutAsync(new PutObjectCommand(Bucket, "k", Account, new Dictionary<string, string>(), WriteConditions.None, new BodyChecks(3)),
+            new MemoryStream(Body(3, 9)), CancellationToken.None);
+        Assert.That(Fault(() => CompleteParts(u, p1, p2)), Is.EqualTo(StorageFault.UploadNotFound));
 
         // Replaced by another multipart upload.
         var v = Create("k2");
@@ -346,13 +352,13 @@ internal sealed partial class MultipartServiceTests
         var w = Create("k2");
         var r1 = await Part(w, 1, Body(20, 6));
         CompleteParts(w, r1);
-        Assert.That(Fault(() => CompleteParts(v, q1)), Is.EqualTo(StorageFault.NoSuchUpload));
+        Assert.That(Fault(() => CompleteParts(v, q1)), Is.EqualTo(StorageFault.UploadNotFound));
         Assert.That(CompleteParts(w, r1).Retried, Is.True);
 
         // Deleted.
         _engine.Objects.Delete(Bucket, "k2", Account);
-        Assert.That(Fault(() => CompleteParts(w, r1)), Is.EqualTo(StorageFault.NoSuchUpload));
-        Assert.That(Fault(() => _engine.Objects.Head(Bucket, "k2", Account)), Is.EqualTo(StorageFault.NoSuchKey), "a refused retry creates nothing");
+        Assert.That(Fault(() => CompleteParts(w, r1)), Is.EqualTo(StorageFault.UploadNotFound));
+        Assert.That(Fault(() => _engine.Objects.Head(Bucket, "k2", Account)), Is.EqualTo(StorageFault.ObjectNotFound), "a refused retry creates nothing");
     }
 
     // ---- Checksums ----
@@ -360,7 +366,7 @@ internal sealed partial class MultipartServiceTests
     [Test]
     public async Task Crc32CompositeObjectChecksum()
     {
-        var u = Create("k", "CRC32", "COMPOSITE");
+        var u = Create("k", ChecksumAlgorithm.Crc32, ChecksumType.Composite);
         byte[][] bodies = [Body(37, 1), Body(20, 2), Body(9, 3)];
         var parts = new List<PartInfo>();
         for (var i = 0; i < bodies.Length; i++)
@@ -371,7 +377,7 @@ internal sealed partial class MultipartServiceTests
         Assert.That(AllParts(u).Select(p => p.Checksum), Is.EqualTo(bodies.Select(b => B64(Crc32.Compute(b)))));
         var result = CompleteParts(u, parts.ToArray());
         var concat = bodies.SelectMany(b => Convert.FromBase64String(B64(Crc32.Compute(b)))).ToArray();
-        Assert.That(result.Object.Checksum, Is.EqualTo(new StoredChecksum("CRC32", B64(Crc32.Compute(concat)) + "-3", "COMPOSITE")));
+        Assert.That(result.Object.Checksum, Is.EqualTo(new ChecksumValue(ChecksumAlgorithm.Crc32, ChecksumType.Composite, B64(Crc32.Compute(concat)) + "-3")));
         Assert.That(_engine.Objects.Head(Bucket, "k", Account).Checksum, Is.EqualTo(result.Object.Checksum));
         Assert.That(_engine.Objects.Parts(result.Object.Id).Select(p => p.Checksum), Is.EqualTo(bodies.Select(b => B64(Crc32.Compute(b)))));
     }
@@ -379,18 +385,18 @@ internal sealed partial class MultipartServiceTests
     [Test]
     public async Task Crc32WithoutTypeDefaultsToComposite()
     {
-        var u = Create("k", "CRC32");
+        var u = Create("k", ChecksumAlgorithm.Crc32);
         var body = Body(25);
         var p = await Part(u, 1, body, B64(Crc32.Compute(body)));
         var result = CompleteParts(u, p);
         Assert.That(result.Object.Checksum,
-            Is.EqualTo(new StoredChecksum("CRC32", B64(Crc32.Compute(Convert.FromBase64String(B64(Crc32.Compute(body))))) + "-1", "COMPOSITE")));
+            Is.EqualTo(new ChecksumValue(ChecksumAlgorithm.Crc32, ChecksumType.Composite, B64(Crc32.Compute(Convert.FromBase64String(B64(Crc32.Compute(body))))) + "-1")));
     }
 
     [Test]
     public async Task Crc32FullObjectChecksumIsTheCrcOfTheWholeObject()
     {
-        var u = Create("k", "CRC32", "FULL_OBJECT");
+        var u = Create("k", ChecksumAlgorithm.Crc32, ChecksumType.FullObject);
         byte[][] bodies = [Body(33, 1), Body(48, 2), Body(1, 3)];
         var parts = new List<PartInfo>();
         for (var i = 0; i < bodies.Length; i++)
@@ -399,7 +405,7 @@ internal sealed partial class MultipartServiceTests
         }
 
         var result = CompleteParts(u, parts.ToArray());
-        Assert.That(result.Object.Checksum, Is.EqualTo(new StoredChecksum("CRC32", B64(Crc32.Compute(Read("k"))), "FULL_OBJECT")));
+        Assert.That(result.Object.Checksum, Is.EqualTo(new ChecksumValue(ChecksumAlgorithm.Crc32, ChecksumType.FullObject, B64(Crc32.Compute(Read("k"))))));
         Assert.That(Read("k"), Is.EqualTo(Concat(bodies)));
     }
 
@@ -415,18 +421,18 @@ internal sealed partial class MultipartServiceTests
         }
 
         var result = CompleteParts(u, parts.ToArray());
-        Assert.That(result.Object.Checksum, Is.EqualTo(new StoredChecksum("CRC64NVME", B64(Crc64Nvme.Compute(Concat(bodies))), "FULL_OBJECT")));
+        Assert.That(result.Object.Checksum, Is.EqualTo(new ChecksumValue(ChecksumAlgorithm.Crc64Nvme, ChecksumType.FullObject, B64(Crc64Nvme.Compute(Concat(bodies))))));
     }
 
     [Test]
     public async Task CompleteComparesAListedChecksumWithTheStoredOne()
     {
-        var u = Create("k", "CRC32C", "COMPOSITE");
+        var u = Create("k", ChecksumAlgorithm.Crc32C, ChecksumType.Composite);
         var body = Body(30);
         var p = await Part(u, 1, body, B64(Crc32C.Compute(body)));
-        var wrong = new CompleteCommand(Bucket, "k", u.UploadId, Account, [new CompletePart(1, p.ETag, B64(Crc32C.Compute(body) ^ 1))], WriteConditions.None);
-        Assert.That(Fault(() => Mp.Complete(wrong)), Is.EqualTo(StorageFault.InvalidPart));
-        var right = wrong with { Parts = [new CompletePart(1, p.ETag, B64(Crc32C.Compute(body)))] };
-        Assert.That(Mp.Complete(right).Object.Checksum!.Algorithm, Is.EqualTo("CRC32C"));
+        var wrong = new CompleteCommand(Bucket, "k", u.UploadId, Account, [new CompletePart(1, p.ETag, ChecksumAlgorithm.Crc32C, B64(Crc32C.Compute(body) ^ 1))], WriteConditions.None);
+        Assert.That(Fault(() => Mp.Complete(wrong)), Is.EqualTo(StorageFault.PartChecksumMismatch));
+        var right = wrong with { Parts = [new CompletePart(1, p.ETag, ChecksumAlgorithm.Crc32C, B64(Crc32C.Compute(body)))] };
+        Assert.That(Mp.Complete(right).Object.Checksum!.Algorithm, Is.EqualTo(ChecksumAlgorithm.Crc32C));
     }
 }

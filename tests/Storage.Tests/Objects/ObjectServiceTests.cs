@@ -44,15 +44,14 @@ internal sealed class ObjectServiceTests
     private Task<ObjectInfo> Put(string key, byte[] body, WriteConditions? conditions = null, string bucket = Bucket, string account = Account,
         long? declared = null, byte[]? md5 = null, StorageEngine? engine = null) =>
         (engine ?? _engine).Objects.PutAsync(
-            new PutObjectCommand(bucket, key, account, new Dictionary<string, string> { ["content-type"] = "application/x-test" },
-                conditions ?? WriteConditions.None, declared ?? body.Length, long.MaxValue, md5),
-            new MemoryStream(body), () => null, CancellationToken.None);
+            new PutObjectCommand(bucket, key, account, new Dictionary<string, string> { ["content-type"] = "application/x-test" }, conditions ?? WriteConditions.None, new BodyChecks(declared ?? body.Length, md5)),
+            new MemoryStream(body), CancellationToken.None);
 
     private byte[] Read(string key, long start = 0, long? length = null, StorageEngine? engine = null)
     {
         var e = engine ?? _engine;
-        var (obj, lease) = e.Objects.Acquire(Bucket, key, Account);
-        using var s = e.Objects.OpenRange(obj, lease, start, length ?? obj.Info.Size - start);
+        using var reader = e.Objects.Open(Bucket, key, Account);
+        using var s = reader.OpenRange(start, length ?? reader.Info.Size - start);
         var ms = new MemoryStream();
         s.CopyTo(ms);
         return ms.ToArray();
@@ -76,7 +75,7 @@ internal sealed class ObjectServiceTests
         Assert.That(SegmentFiles(), Has.Count.EqualTo(3));
 
         var head = _engine.Objects.Head(Bucket, "dir/k", Account);
-        Assert.That((head.Size, head.ETag, head.Owner, head.Headers["content-type"]), Is.EqualTo((40L, info.ETag, Account, "application/x-test")));
+        Assert.That((head.Size, head.ETag, head.Owner, head.Attributes["content-type"]), Is.EqualTo((40L, info.ETag, Account, "application/x-test")));
         Assert.That(head.LastModified, Is.EqualTo(info.LastModified));
 
         Assert.That(Read("dir/k"), Is.EqualTo(body));
@@ -84,7 +83,7 @@ internal sealed class ObjectServiceTests
         Assert.That(Read("dir/k", 40, 0), Is.Empty);
 
         _engine.Objects.Delete(Bucket, "dir/k", Account);
-        Assert.That(Fault(() => _engine.Objects.Head(Bucket, "dir/k", Account)), Is.EqualTo(StorageFault.NoSuchKey));
+        Assert.That(Fault(() => _engine.Objects.Head(Bucket, "dir/k", Account)), Is.EqualTo(StorageFault.ObjectNotFound));
         Assert.That(SegmentFiles(), Is.Empty);
         Assert.DoesNotThrow(() => _engine.Objects.Delete(Bucket, "dir/k", Account), "deleting a missing key succeeds");
     }
@@ -104,20 +103,20 @@ internal sealed class ObjectServiceTests
         await Put("k", Body(10));
         foreach (var (start, length) in new[] { (-1L, 1L), (0L, 11L), (10L, 1L), (3L, -1L) })
         {
-            var (obj, lease) = _engine.Objects.Acquire(Bucket, "k", Account);
-            Assert.That(Fault(() => _engine.Objects.OpenRange(obj, lease, start, length)), Is.EqualTo(StorageFault.InvalidRange));
+            using var reader = _engine.Objects.Open(Bucket, "k", Account);
+            Assert.That(Fault(() => reader.OpenRange(start, length)), Is.EqualTo(StorageFault.RangeOutOfBounds));
         }
     }
 
     [Test]
     public async Task MissingBucketAndForeignAccount()
     {
-        Assert.That(FaultAsync(() => Put("k", Body(3), bucket: "nope")), Is.EqualTo(StorageFault.NoSuchBucket));
-        Assert.That(FaultAsync(() => Put("k", Body(3), account: Other)), Is.EqualTo(StorageFault.AccessDenied));
+        Assert.That(FaultAsync(() => Put("k", Body(3), bucket: "nope")), Is.EqualTo(StorageFault.BucketNotFound));
+        Assert.That(FaultAsync(() => Put("k", Body(3), account: Other)), Is.EqualTo(StorageFault.NotOwner));
         await Put("k", Body(3));
-        Assert.That(Fault(() => _engine.Objects.Head(Bucket, "k", Other)), Is.EqualTo(StorageFault.AccessDenied));
-        Assert.That(Fault(() => _engine.Objects.Acquire(Bucket, "missing", Account)), Is.EqualTo(StorageFault.NoSuchKey));
-        Assert.That(Fault(() => _engine.Objects.List(Bucket, Other, "", null, null, 10)), Is.EqualTo(StorageFault.AccessDenied));
+        Assert.That(Fault(() => _engine.Objects.Head(Bucket, "k", Other)), Is.EqualTo(StorageFault.NotOwner));
+        Assert.That(Fault(() => _engine.Objects.Open(Bucket, "missing", Account)), Is.EqualTo(StorageFault.ObjectNotFound));
+        Assert.That(Fault(() => _engine.Objects.List(Bucket, Other, "", null, null, 10)), Is.EqualTo(StorageFault.NotOwner));
         Assert.That(TempFiles(), Is.Empty);
     }
 
@@ -125,9 +124,9 @@ internal sealed class ObjectServiceTests
     public async Task WriteConditionsOnPut()
     {
         var first = await Put("k", Body(5, 1));
-        Assert.That(FaultAsync(() => Put("k", Body(5, 2), new WriteConditions(true, null))), Is.EqualTo(StorageFault.PreconditionFailed));
-        Assert.That(FaultAsync(() => Put("missing", Body(5, 2), new WriteConditions(false, "\"abc\""))), Is.EqualTo(StorageFault.NoSuchKey));
-        Assert.That(FaultAsync(() => Put("k", Body(5, 2), new WriteConditions(false, "\"abc\""))), Is.EqualTo(StorageFault.PreconditionFailed));
+        Assert.That(FaultAsync(() => Put("k", Body(5, 2), new WriteConditions(true, null))), Is.EqualTo(StorageFault.ConditionFailed));
+        Assert.That(FaultAsync(() => Put("missing", Body(5, 2), new WriteConditions(false, "\"abc\""))), Is.EqualTo(StorageFault.ObjectNotFound));
+        Assert.That(FaultAsync(() => Put("k", Body(5, 2), new WriteConditions(false, "\"abc\""))), Is.EqualTo(StorageFault.ConditionFailed));
         Assert.That(Read("k"), Is.EqualTo(Body(5, 1)), "failed conditional writes leave the object alone");
 
         await Put("new", Body(5, 2), new WriteConditions(true, null));
@@ -141,9 +140,9 @@ internal sealed class ObjectServiceTests
     [Test]
     public void IncompleteBodyAndBadDigestLeaveNoFiles()
     {
-        Assert.That(FaultAsync(() => Put("k", Body(20), declared: 21)), Is.EqualTo(StorageFault.IncompleteBody));
-        Assert.That(FaultAsync(() => Put("k", Body(20), md5: new byte[16])), Is.EqualTo(StorageFault.BadDigest));
-        Assert.That(Fault(() => _engine.Objects.Head(Bucket, "k", Account)), Is.EqualTo(StorageFault.NoSuchKey));
+        Assert.That(FaultAsync(() => Put("k", Body(20), declared: 21)), Is.EqualTo(StorageFault.LengthMismatch));
+        Assert.That(FaultAsync(() => Put("k", Body(20), md5: new byte[16])), Is.EqualTo(StorageFault.Md5Mismatch));
+        Assert.That(Fault(() => _engine.Objects.Head(Bucket, "k", Account)), Is.EqualTo(StorageFault.ObjectNotFound));
         Assert.That(TempFiles(), Is.Empty);
         Assert.That(SegmentFiles(), Is.Empty);
     }
@@ -179,8 +178,8 @@ internal sealed class ObjectServiceTests
     {
         var body = Body(40, 1);
         await Put("k", body);
-        var (obj, lease) = _engine.Objects.Acquire(Bucket, "k", Account);
-        using (var s = _engine.Objects.OpenRange(obj, lease, 0, 40))
+        using (var reader = _engine.Objects.Open(Bucket, "k", Account))
+        using (var s = reader.OpenRange(0, 40))
         {
             await Put("k", Body(5, 2));
             Assert.That(SegmentFiles(), Has.Count.EqualTo(4), "leased files outlive the replace");
@@ -198,10 +197,10 @@ internal sealed class ObjectServiceTests
         var body = Body(40);
         var src = await Put("src", body);
         var before = SegmentFiles();
-        var copy = _engine.Objects.Copy(Bucket, "src", Bucket, "dst", Account, null, _ => { }, WriteConditions.None);
+        var copy = _engine.Objects.Copy(new CopyObjectCommand(Bucket, "src", Bucket, "dst", Account, null, ReadConditions.None, WriteConditions.None));
         Assert.That(SegmentFiles(), Is.EquivalentTo(before), "a copy writes no file");
         Assert.That((copy.Key, copy.Size, copy.ETag), Is.EqualTo(("dst", 40L, src.ETag)));
-        Assert.That(copy.Headers["content-type"], Is.EqualTo("application/x-test"));
+        Assert.That(copy.Attributes["content-type"], Is.EqualTo("application/x-test"));
 
         _engine.Objects.Delete(Bucket, "src", Account);
         Assert.That(SegmentFiles(), Is.EquivalentTo(before), "the copy still references them");
@@ -217,9 +216,8 @@ internal sealed class ObjectServiceTests
         var body = Body(40);
         await Put("k", body);
         var before = SegmentFiles();
-        var copy = _engine.Objects.Copy(Bucket, "k", Bucket, "k", Account, new Dictionary<string, string> { ["content-type"] = "text/plain" }, _ => { },
-            WriteConditions.None);
-        Assert.That(copy.Headers["content-type"], Is.EqualTo("text/plain"));
+        var copy = _engine.Objects.Copy(new CopyObjectCommand(Bucket, "k", Bucket, "k", Account, new Dictionary<string, string> { ["content-type"] = "text/plain" }, ReadConditions.None, WriteConditions.None));
+        Assert.That(copy.Attributes["content-type"], Is.EqualTo("text/plain"));
         Assert.That(SegmentFiles(), Is.EquivalentTo(before));
         Assert.That(Read("k"), Is.EqualTo(body));
     }
@@ -229,14 +227,14 @@ internal sealed class ObjectServiceTests
     {
         await Put("src", Body(5));
         await Put("dst", Body(6));
-        Assert.That(Fault(() => _engine.Objects.Copy(Bucket, "missing", Bucket, "x", Account, null, _ => { }, WriteConditions.None)),
-            Is.EqualTo(StorageFault.NoSuchKey));
-        Assert.That(Fault(() => _engine.Objects.Copy(Bucket, "src", Bucket, "dst", Account, null, _ => { }, new WriteConditions(true, null))),
-            Is.EqualTo(StorageFault.PreconditionFailed));
-        Assert.Throws<InvalidOperationException>(() =>
-            _engine.Objects.Copy(Bucket, "src", Bucket, "x", Account, null, _ => throw new InvalidOperationException(), WriteConditions.None));
+        Assert.That(Fault(() => _engine.Objects.Copy(new CopyObjectCommand(Bucket, "missing", Bucket, "x", Account, null, ReadConditions.None, WriteConditions.None))),
+            Is.EqualTo(StorageFault.ObjectNotFound));
+        Assert.That(Fault(() => _engine.Objects.Copy(new CopyObjectCommand(Bucket, "src", Bucket, "dst", Account, null, ReadConditions.None, new WriteConditions(true, null)))),
+            Is.EqualTo(StorageFault.ConditionFailed));
+        Assert.That(Fault(() => _engine.Objects.Copy(new CopyObjectCommand(Bucket, "src", Bucket, "x", Account, null,
+            new ReadConditions("\"not-the-etag\"", null, null, null), WriteConditions.None))), Is.EqualTo(StorageFault.ConditionFailed), "a failed source condition copies nothing");
         Assert.That(Read("dst"), Is.EqualTo(Body(6)));
-        Assert.That(Fault(() => _engine.Objects.Head(Bucket, "x", Account)), Is.EqualTo(StorageFault.NoSuchKey));
+        Assert.That(Fault(() => _engine.Objects.Head(Bucket, "x", Account)), Is.EqualTo(StorageFault.ObjectNotFound));
     }
 
     // ---- Listing ----
@@ -421,11 +419,11 @@ internal sealed class ObjectServiceTests
     [Test]
     public void BucketCreateTwiceAndByAnotherOwner()
     {
-        Assert.That(Fault(() => _engine.Buckets.Create(Bucket, Account)), Is.EqualTo(StorageFault.BucketAlreadyOwnedByYou));
-        Assert.That(Fault(() => _engine.Buckets.Create(Bucket, Other)), Is.EqualTo(StorageFault.BucketAlreadyExists));
+        Assert.That(Fault(() => _engine.Buckets.Create(Bucket, Account)), Is.EqualTo(StorageFault.BucketAlreadyYours));
+        Assert.That(Fault(() => _engine.Buckets.Create(Bucket, Other)), Is.EqualTo(StorageFault.BucketNameTaken));
         Assert.That(_engine.Buckets.Require(Bucket, Account).Owner, Is.EqualTo(Account));
-        Assert.That(Fault(() => _engine.Buckets.Require(Bucket, Other)), Is.EqualTo(StorageFault.AccessDenied));
-        Assert.That(Fault(() => _engine.Buckets.Require("nope", Account)), Is.EqualTo(StorageFault.NoSuchBucket));
+        Assert.That(Fault(() => _engine.Buckets.Require(Bucket, Other)), Is.EqualTo(StorageFault.NotOwner));
+        Assert.That(Fault(() => _engine.Buckets.Require("nope", Account)), Is.EqualTo(StorageFault.BucketNotFound));
     }
 
     [Test]
@@ -434,12 +432,12 @@ internal sealed class ObjectServiceTests
         await Put("k", Body(3));
         Assert.That(_engine.Objects.Any(Bucket), Is.True);
         Assert.That(Fault(() => _engine.Buckets.Delete(Bucket, Account)), Is.EqualTo(StorageFault.BucketNotEmpty));
-        Assert.That(Fault(() => _engine.Buckets.Delete(Bucket, Other)), Is.EqualTo(StorageFault.AccessDenied));
+        Assert.That(Fault(() => _engine.Buckets.Delete(Bucket, Other)), Is.EqualTo(StorageFault.NotOwner));
         _engine.Objects.Delete(Bucket, "k", Account);
         Assert.That(_engine.Objects.Any(Bucket), Is.False);
         _engine.Buckets.Delete(Bucket, Account);
-        Assert.That(Fault(() => _engine.Buckets.Require(Bucket, Account)), Is.EqualTo(StorageFault.NoSuchBucket));
-        Assert.That(Fault(() => _engine.Buckets.Delete(Bucket, Account)), Is.EqualTo(StorageFault.NoSuchBucket));
+        Assert.That(Fault(() => _engine.Buckets.Require(Bucket, Account)), Is.EqualTo(StorageFault.BucketNotFound));
+        Assert.That(Fault(() => _engine.Buckets.Delete(Bucket, Account)), Is.EqualTo(StorageFault.BucketNotFound));
         _engine.Buckets.Create(Bucket, Other);
         Assert.That(_engine.Buckets.Require(Bucket, Other).Owner, Is.EqualTo(Other));
     }
@@ -525,7 +523,7 @@ internal sealed class ObjectServiceTests
         Assert.That(Read("k", engine: reopened), Is.EqualTo(body));
         Assert.That(reopened.Buckets.List(Account, null, null, 10).Buckets.Select(b => b.Name), Is.EqualTo(new[] { Bucket, "second" }));
 
-        var versions = reopened.Metadata.Read(c => MetadataStore.Scalar<long>(c, null, "SELECT COUNT(*) FROM schema_version;"));
+        var versions = reopened.Metadata.Read(Migrations.Applied);
         Assert.That(versions, Is.EqualTo(Migrations.Latest));
 
         // And the reopened engine keeps working on the same data.

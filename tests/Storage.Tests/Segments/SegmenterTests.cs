@@ -95,7 +95,7 @@ internal sealed class SegmenterTests
     public async Task StagesCeilSizeOverSegmentSizeSegmentsThenPromotes(int size)
     {
         var body = Body(size);
-        using var staged = await new Segmenter(_store).StageAsync(new TrickleStream(body), long.MaxValue, CancellationToken.None);
+        using var staged = await new Segmenter(_store).StageAsync(new TrickleStream(body), long.MaxValue, [], CancellationToken.None);
         var expectedCount = (size + (int)SegmentSize - 1) / (int)SegmentSize;
 
         Assert.That(staged.Length, Is.EqualTo(size));
@@ -118,7 +118,7 @@ internal sealed class SegmenterTests
     public async Task LargeReadsGiveTheSameSegments()
     {
         var body = Body(35);
-        using var staged = await new Segmenter(_store).StageAsync(new MemoryStream(body), 35, CancellationToken.None);
+        using var staged = await new Segmenter(_store).StageAsync(new MemoryStream(body), 35, [], CancellationToken.None);
         Assert.That(staged.Segments.Select(s => s.Length), Is.EqualTo(new long[] { 10, 10, 10, 5 }));
         Assert.That(staged.Md5, Is.EqualTo(MD5.HashData(body)));
         staged.Promote();
@@ -128,7 +128,7 @@ internal sealed class SegmenterTests
     [Test]
     public async Task DisposeWithoutPromoteDeletesTempFiles()
     {
-        var staged = await new Segmenter(_store).StageAsync(new TrickleStream(Body(25)), long.MaxValue, CancellationToken.None);
+        var staged = await new Segmenter(_store).StageAsync(new TrickleStream(Body(25)), long.MaxValue, [], CancellationToken.None);
         Assert.That(TempFiles(), Has.Length.EqualTo(3));
         staged.Dispose();
         Assert.That(TempFiles(), Is.Empty);
@@ -138,7 +138,7 @@ internal sealed class SegmenterTests
     [Test]
     public async Task DisposeAfterPromoteKeepsSegments()
     {
-        var staged = await new Segmenter(_store).StageAsync(new TrickleStream(Body(25)), long.MaxValue, CancellationToken.None);
+        var staged = await new Segmenter(_store).StageAsync(new TrickleStream(Body(25)), long.MaxValue, [], CancellationToken.None);
         staged.Promote();
         staged.Dispose();
         Assert.That(SegmentFiles(), Has.Length.EqualTo(3));
@@ -147,7 +147,7 @@ internal sealed class SegmenterTests
     [Test]
     public async Task UnpromoteDeletesPromotedSegments()
     {
-        var staged = await new Segmenter(_store).StageAsync(new TrickleStream(Body(25)), long.MaxValue, CancellationToken.None);
+        var staged = await new Segmenter(_store).StageAsync(new TrickleStream(Body(25)), long.MaxValue, [], CancellationToken.None);
         staged.Promote();
         staged.Unpromote();
         Assert.That(SegmentFiles(), Is.Empty);
@@ -159,7 +159,7 @@ internal sealed class SegmenterTests
     [TestCase(23)]
     public void BodyThatThrowsMidwayLeavesNoFiles(int failAfter)
     {
-        Assert.ThrowsAsync<IOException>(() => new Segmenter(_store).StageAsync(new TrickleStream(Body(50), failAfter), long.MaxValue, CancellationToken.None));
+        Assert.ThrowsAsync<IOException>(() => new Segmenter(_store).StageAsync(new TrickleStream(Body(50), failAfter), long.MaxValue, [], CancellationToken.None));
         Assert.That(TempFiles(), Is.Empty);
         Assert.That(SegmentFiles(), Is.Empty);
     }
@@ -169,8 +169,8 @@ internal sealed class SegmenterTests
     [TestCase(11, 10)]
     public void OverMaxLengthIsEntityTooLargeAndLeavesNoFiles(int size, long maxLength)
     {
-        var e = Assert.ThrowsAsync<StorageException>(() => new Segmenter(_store).StageAsync(new TrickleStream(Body(size)), maxLength, CancellationToken.None))!;
-        Assert.That(e.Fault, Is.EqualTo(StorageFault.EntityTooLarge));
+        var e = Assert.ThrowsAsync<StorageException>(() => new Segmenter(_store).StageAsync(new TrickleStream(Body(size)), maxLength, [], CancellationToken.None))!;
+        Assert.That(e.Fault, Is.EqualTo(StorageFault.TooLarge));
         Assert.That(TempFiles(), Is.Empty);
         Assert.That(SegmentFiles(), Is.Empty);
     }
@@ -178,7 +178,7 @@ internal sealed class SegmenterTests
     [Test]
     public async Task ExactlyMaxLengthIsAccepted()
     {
-        using var staged = await new Segmenter(_store).StageAsync(new TrickleStream(Body(25)), 25, CancellationToken.None);
+        using var staged = await new Segmenter(_store).StageAsync(new TrickleStream(Body(25)), 25, [], CancellationToken.None);
         Assert.That(staged.Length, Is.EqualTo(25));
     }
 }
@@ -186,13 +186,6 @@ internal sealed class SegmenterTests
 [TestFixture]
 internal sealed class SegmentReadStreamTests
 {
-    private sealed class CountingLease : IDisposable
-    {
-        public int Disposed { get; private set; }
-
-        public void Dispose() => Disposed++;
-    }
-
     private string _dir = "";
     private SegmentStore _store = null!;
     private byte[] _object = [];
@@ -266,14 +259,8 @@ internal sealed class SegmentReadStreamTests
             {
                 foreach (var chunk in new[] { 1, 2, 64 })
                 {
-                    var lease = new CountingLease();
-                    using (var s = new SegmentReadStream(_store, _segments, start, length, lease))
-                    {
-                        Assert.That(ReadAll(s, chunk), Is.EqualTo(_object.AsSpan(start, length).ToArray()), $"start {start} length {length} chunk {chunk}");
-                        Assert.That(lease.Disposed, Is.Zero);
-                    }
-
-                    Assert.That(lease.Disposed, Is.EqualTo(1));
+                    using var s = new SegmentReadStream(_store, _segments, start, length);
+                    Assert.That(ReadAll(s, chunk), Is.EqualTo(_object.AsSpan(start, length).ToArray()), $"start {start} length {length} chunk {chunk}");
                 }
             }
         }
@@ -287,7 +274,7 @@ internal sealed class SegmentReadStreamTests
         {
             for (var length = 0; start + length <= size; length++)
             {
-                await using var s = new SegmentReadStream(_store, _segments, start, length, new CountingLease());
+                await using var s = new SegmentReadStream(_store, _segments, start, length);
                 Assert.That(await ReadAllAsync(s, 3), Is.EqualTo(_object.AsSpan(start, length).ToArray()), $"start {start} length {length}");
             }
         }
@@ -296,7 +283,7 @@ internal sealed class SegmentReadStreamTests
     [Test]
     public void ZeroLengthReadReturnsZeroWithoutConsumingAnything()
     {
-        using var s = new SegmentReadStream(_store, _segments, 2, 5, new CountingLease());
+        using var s = new SegmentReadStream(_store, _segments, 2, 5);
         Assert.That(s.Read(Span<byte>.Empty), Is.Zero);
         Assert.That(ReadAll(s, 4), Is.EqualTo(_object.AsSpan(2, 5).ToArray()));
     }
@@ -304,7 +291,7 @@ internal sealed class SegmentReadStreamTests
     [Test]
     public async Task ZeroLengthReadAsyncReturnsZeroWithoutConsumingAnything()
     {
-        await using var s = new SegmentReadStream(_store, _segments, 2, 5, new CountingLease());
+        await using var s = new SegmentReadStream(_store, _segments, 2, 5);
         Assert.That(await s.ReadAsync(Memory<byte>.Empty), Is.Zero);
         Assert.That(await ReadAllAsync(s, 4), Is.EqualTo(_object.AsSpan(2, 5).ToArray()));
     }
@@ -313,7 +300,7 @@ internal sealed class SegmentReadStreamTests
     public void TruncatedSegmentFileIsAnIOExceptionNotShortData()
     {
         File.WriteAllBytes(_store.PathOf(_segments[2].SegmentId), [0xEE, 0xEE, 5]);
-        using var s = new SegmentReadStream(_store, _segments, 0, _object.Length, new CountingLease());
+        using var s = new SegmentReadStream(_store, _segments, 0, _object.Length);
         Assert.Throws<IOException>(() => ReadAll(s, 64));
     }
 }

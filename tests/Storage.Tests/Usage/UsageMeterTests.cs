@@ -28,7 +28,7 @@ internal sealed class UsageMeterTests
     {
         _dir = Path.Combine(Path.GetTempPath(), "usage-" + Guid.NewGuid().ToString("N"));
         _clock = new FakeClock(T0);
-        _engine = new StorageEngine(new StorageOptions(_dir, SegmentSize, new MultipartLimits(20, 1 << 20, 10000, 10000, long.MaxValue)), _clock);
+        _engine = new StorageEngine(new StorageOptions(_dir, SegmentSize, new StorageLimits(long.MaxValue, 20, 1 << 20, 10000, 10000, long.MaxValue)), _clock);
     }
 
     [TearDown]
@@ -51,35 +51,35 @@ internal sealed class UsageMeterTests
 
     private Task<ObjectInfo> Put(string key, int size, string bucket = Bucket, int seed = 1) =>
         _engine.Objects.PutAsync(
-            new PutObjectCommand(bucket, key, Account, new Dictionary<string, string>(), WriteConditions.None, size, long.MaxValue),
-            new MemoryStream(Body(size, seed)), () => null, CancellationToken.None);
+            new PutObjectCommand(bucket, key, Account, new Dictionary<string, string>(), WriteConditions.None, new BodyChecks(size)),
+            new MemoryStream(Body(size, seed)), CancellationToken.None);
 
     private UploadInfo Create(string key, string bucket = Bucket) =>
         _engine.Multipart.Create(bucket, key, Account, new Dictionary<string, string>(), null, null);
 
-    private Task<PartInfo> Part(UploadInfo u, int n, int size, int seed = 1) =>
-        _engine.Multipart.UploadPartAsync(new UploadPartCommand(u.Bucket, u.Key, u.UploadId, n, Account, size, null),
-            new MemoryStream(Body(size, seed)), () => null, CancellationToken.None);
+    private async Task<PartInfo> Part(UploadInfo u, int n, int size, int seed = 1) =>
+        (await _engine.Multipart.UploadPartAsync(new UploadPartCommand(u.Bucket, u.Key, u.UploadId, n, Account, new BodyChecks(size, null)),
+            new MemoryStream(Body(size, seed)), CancellationToken.None)).Part;
 
     private ObjectInfo Complete(UploadInfo u, params PartInfo[] parts) =>
         _engine.Multipart.Complete(new CompleteCommand(u.Bucket, u.Key, u.UploadId, Account,
-            parts.Select(p => new CompletePart(p.PartNumber, p.ETag, null)).ToList(), WriteConditions.None)).Object;
+            parts.Select(p => new CompletePart(p.PartNumber, p.ETag)).ToList(), WriteConditions.None)).Object;
 
-    private List<UsageGauges> Gauges() => _engine.Metadata.Read(c => UsageMeter.AllGauges(c, null));
+    private List<UsageGauges> Gauges() => _engine.Metadata.Read(UsageRows.AllGauges);
 
-    private UsageGauges Gauge(string bucket = Bucket) => _engine.Metadata.Read(c => UsageMeter.Gauges(c, null, bucket))!;
+    private UsageGauges Gauge(string bucket = Bucket) => _engine.Metadata.Read(db => UsageRows.Gauges(db, bucket))!;
 
     /// <summary>The gauges without the accrual time, which a recount cannot know.</summary>
     private static List<UsageGauges> Totals(IEnumerable<UsageGauges> g) => g.Select(x => x with { AccruedTo = DateTimeOffset.UnixEpoch }).ToList();
 
     private void AssertGaugesEqualRecount(string step)
     {
-        var recount = _engine.Metadata.Read(UsageMeter.Recount);
+        var recount = _engine.Metadata.Read(UsageRows.Recount);
         Assert.That(Totals(Gauges()), Is.EqualTo(Totals(recount)), step);
     }
 
     private BucketUsage Usage(string? period = null, string bucket = Bucket) =>
-        _engine.Usage.Report(period, bucket, null).Buckets.Single();
+        _engine.Usage.Report(period, bucket, null, new PriceTable()).Buckets.Single();
 
     [Test]
     public async Task GaugesEqualRecountAfterEveryRowChange()
@@ -94,11 +94,11 @@ internal sealed class UsageMeterTests
         AssertGaugesEqualRecount("replace a");
         await Put("b", 33);
         AssertGaugesEqualRecount("put b");
-        _engine.Objects.Copy(Bucket, "b", Bucket, "c", Account, null, _ => { }, WriteConditions.None);
+        _engine.Objects.Copy(new CopyObjectCommand(Bucket, "b", Bucket, "c", Account, null, ReadConditions.None, WriteConditions.None));
         AssertGaugesEqualRecount("copy b -> c");
-        _engine.Objects.Copy(Bucket, "b", Bucket, "b", Account, null, _ => { }, WriteConditions.None);
+        _engine.Objects.Copy(new CopyObjectCommand(Bucket, "b", Bucket, "b", Account, null, ReadConditions.None, WriteConditions.None));
         AssertGaugesEqualRecount("copy b onto itself");
-        _engine.Objects.Copy(Bucket, "b", Bucket2, "b", Account, null, _ => { }, WriteConditions.None);
+        _engine.Objects.Copy(new CopyObjectCommand(Bucket, "b", Bucket2, "b", Account, null, ReadConditions.None, WriteConditions.None));
         AssertGaugesEqualRecount("copy to another bucket");
         _engine.Objects.Delete(Bucket, "b", Account);
         AssertGaugesEqualRecount("delete b");
@@ -115,7 +115,7 @@ internal sealed class UsageMeterTests
         AssertGaugesEqualRecount("part 1 re-uploaded");
         await Part(u, 3, 7);
         AssertGaugesEqualRecount("part 3 (left out of complete)");
-        var copied = await _engine.Multipart.CopyPartAsync(new CopyPartCommand(Bucket, "a", u.UploadId, 4, Account, Bucket, "c", (1, 20)), _ => { }, CancellationToken.None);
+        var copied = await _engine.Multipart.CopyPartAsync(new CopyPartCommand(Bucket, "a", u.UploadId, 4, Account, Bucket, "c", (1, 20)), CancellationToken.None);
         AssertGaugesEqualRecount("upload part copy");
 
         var v = Create("v");
@@ -124,7 +124,7 @@ internal sealed class UsageMeterTests
         _engine.Multipart.Abort(Bucket, "v", v.UploadId, Account);
         AssertGaugesEqualRecount("abort");
 
-        Complete(u, p1, p2, copied);
+        Complete(u, p1, p2, copied.Part);
         AssertGaugesEqualRecount("complete onto existing a");
 
         var g = Gauge();
@@ -194,9 +194,9 @@ internal sealed class UsageMeterTests
         Assert.That(Usage("2026-12").Objects, Is.EqualTo(new ObjectUsage(1, 50, 4, 50 * 31 * 24, 4 * 31 * 24)));
         Assert.That(Usage("2027-01").Objects, Is.EqualTo(new ObjectUsage(1, 50, 4, 50 * 31 * 24, 4 * 31 * 24)));
         Assert.That(Usage("2027-02").Objects, Is.EqualTo(new ObjectUsage(1, 50, 4, 50 * 1, 4 * 1)));
-        Assert.That(_engine.Usage.Report("2027-03", null, null).Buckets, Is.Empty);
+        Assert.That(_engine.Usage.Report("2027-03", null, null, new PriceTable()).Buckets, Is.Empty);
 
-        var report = _engine.Usage.Report("2027-01", null, null);
+        var report = _engine.Usage.Report("2027-01", null, null, new PriceTable());
         Assert.That((report.Start, report.End, report.AsOf), Is.EqualTo((
             new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 2, 1, 0, 0, 0, TimeSpan.Zero), _clock.UtcNow)));
     }
@@ -208,7 +208,7 @@ internal sealed class UsageMeterTests
         await Put("k", 10);
         At(new DateTimeOffset(2026, 12, 1, 1, 0, 0, TimeSpan.Zero));
 
-        var report = _engine.Usage.Report(null, null, null);
+        var report = _engine.Usage.Report(null, null, null, new PriceTable());
         Assert.That(report.Period, Is.EqualTo("2026-12"));
         Assert.That(report.Buckets.Single().Objects.ByteHours, Is.EqualTo(10));
     }
@@ -254,7 +254,7 @@ internal sealed class UsageMeterTests
 
         At(T0.AddDays(40));
         Assert.That(Usage("2026-11", Bucket2), Is.EqualTo(before));
-        Assert.That(_engine.Usage.Report("2026-12", Bucket2, null).Buckets, Is.Empty);
+        Assert.That(_engine.Usage.Report("2026-12", Bucket2, null, new PriceTable()).Buckets, Is.Empty);
     }
 
     [Test]
@@ -273,19 +273,15 @@ internal sealed class UsageMeterTests
         t.Record(Bucket, Account, dec, RequestClass.Read, 0, 11);
         t.Flush();
         t.Flush();
-        _engine.Metadata.Write((c, tx) =>
-        {
-            UsageMeter.AddTraffic(c, tx, "2026-11", Bucket, Account, new TrafficCounters(1, 2, 3, 4, 5));
-            return 0;
-        });
+        _engine.Metadata.Write(db => UsageRows.AddTraffic(db, "2026-11", Bucket, Account, new TrafficCounters(1, 2, 3, 4, 5)));
 
-        var november = _engine.Usage.Report("2026-11", Bucket, null).Buckets;
+        var november = _engine.Usage.Report("2026-11", Bucket, null, new PriceTable()).Buckets;
         Assert.That(november.Select(b => (b.Account, b.Traffic)), Is.EqualTo(new[]
         {
             (Account, new TrafficCounters(100 + 50 + 3 + 1, 1 + 70 + 4 + 2, 2 + 3, 1 + 4, 1 + 5)),
             ("visitor", new TrafficCounters(0, 9, 0, 1, 0)),
         }));
-        Assert.That(_engine.Usage.Report("2026-12", Bucket, Account).Buckets.Single().Traffic, Is.EqualTo(new TrafficCounters(0, 11, 0, 1, 0)));
+        Assert.That(_engine.Usage.Report("2026-12", Bucket, Account, new PriceTable()).Buckets.Single().Traffic, Is.EqualTo(new TrafficCounters(0, 11, 0, 1, 0)));
     }
 
     [Test]
@@ -316,7 +312,7 @@ internal sealed class UsageMeterTests
         Task.WaitAll([.. recorders, flusher]);
         _engine.Traffic.Flush();
 
-        var rows = _engine.Usage.Report("2026-11", null, null).Buckets;
+        var rows = _engine.Usage.Report("2026-11", null, null, new PriceTable()).Buckets;
         var total = rows.Sum(r => r.Traffic.WriteRequests + r.Traffic.ReadRequests + r.Traffic.OtherRequests);
         Assert.That(total, Is.EqualTo(Threads * PerThread), $"after {flushes} concurrent flushes");
         Assert.That(rows.Sum(r => r.Traffic.BytesIn), Is.EqualTo(2L * Threads * PerThread));
@@ -344,8 +340,8 @@ internal sealed class UsageMeterTests
         var segmentHours = 2 * 1 + 4 * 1 + 5 * 2;
         Assert.That(uploads, Is.EqualTo(new[]
         {
-            new UploadUsage(Bucket, Account, "big", u.UploadId, T0, 2, 70, 5, byteHours, segmentHours),
-            new UploadUsage(Bucket, Account, "idle", idle.UploadId, T0.AddHours(1), 0, 0, 0, 0, 0),
+            new UploadUsage(Bucket, Account, "big", u.UploadId, T0, 2, 70, 5, byteHours, segmentHours, 0),
+            new UploadUsage(Bucket, Account, "idle", idle.UploadId, T0.AddHours(1), 0, 0, 0, 0, 0, 0),
         }));
         Assert.That(Usage().Incomplete, Is.EqualTo(new IncompleteUsage(2, 2, 70, 5, byteHours, segmentHours)),
             "the bucket's incomplete byte-hours are the sum over its uploads");

@@ -70,12 +70,12 @@ internal sealed class VirtualClockTests
         var engine = Open(Start);
         engine.Buckets.Create("bkt", "acct");
         var info = await engine.Objects.PutAsync(
-            new PutObjectCommand("bkt", "k", "acct", new Dictionary<string, string>(), WriteConditions.None, 40, long.MaxValue),
-            new MemoryStream(new byte[40]), () => null, CancellationToken.None);
+            new PutObjectCommand("bkt", "k", "acct", new Dictionary<string, string>(), WriteConditions.None, new BodyChecks(40)),
+            new MemoryStream(new byte[40]), CancellationToken.None);
         Assert.That(info.LastModified, Is.EqualTo(Start));
 
         Virtual(engine).Advance(TimeSpan.FromHours(3));
-        var usage = engine.Usage.Report(null, "bkt", null).Buckets.Single();
+        var usage = engine.Usage.Report(null, "bkt", null, new PriceTable()).Buckets.Single();
         Assert.That((usage.Objects.ByteHours, usage.Objects.SegmentHours), Is.EqualTo((40.0 * 3, 3.0 * 3)));
     }
 }

@@ -1,7 +1,7 @@
 using Gateway.Errors;
 using Microsoft.Extensions.Primitives;
 
-namespace Gateway.Handlers;
+namespace Gateway.Http;
 
 /// <summary>
 /// Cross-origin access for browsers, from Gateway:Cors. A preflight (OPTIONS with Origin and
@@ -14,7 +14,7 @@ internal static class Cors
     public static bool IsPreflight(HttpRequest request) =>
         HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Origin") && request.Headers.ContainsKey("Access-Control-Request-Method");
 
-    public static Task Preflight(HttpContext http, CorsOptions options)
+    public static void Preflight(HttpContext http, CorsOptions options)
     {
         var origin = http.Request.Headers.Origin.ToString();
         var method = http.Request.Headers.AccessControlRequestMethod.ToString();
@@ -35,7 +35,6 @@ internal static class Cors
         h.AccessControlMaxAge = options.MaxAgeSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         h.Vary = new StringValues(["Origin", "Access-Control-Request-Headers", "Access-Control-Request-Method"]);
         http.Response.StatusCode = 200;
-        return Task.CompletedTask;
     }
 
     /// <summary>Adds the CORS response headers to an actual (non-preflight) request from an allowed origin.</summary>

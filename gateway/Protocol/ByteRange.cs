@@ -1,63 +1,7 @@
 using System.Globalization;
 using Gateway.Errors;
-using Storage.Metadata;
-using Storage.Objects;
 
-namespace Gateway.Handlers;
-
-/// <summary>
-/// Read preconditions (RFC 9110 section 13.2.2 order, as S3 applies them): If-Match, then If-Unmodified-Since
-/// (ignored when If-Match is present) -> 412; If-None-Match, then If-Modified-Since (ignored when If-None-Match
-/// is present) -> 304 for GET and HEAD.
-/// </summary>
-internal static class HttpConditions
-{
-    public static void CheckRead(ObjectInfo o, string? ifMatch, string? ifNoneMatch, string? ifModifiedSince, string? ifUnmodifiedSince,
-        S3ErrorCode onNoneMatch = S3ErrorCode.NotModified)
-    {
-        if (ifMatch is not null)
-        {
-            if (!ETags.Match(ifMatch, o.ETag))
-            {
-                throw new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", "If-Match");
-            }
-        }
-        else if (ParseDate(ifUnmodifiedSince) is { } unmodified && Seconds(o.LastModified) > unmodified)
-        {
-            throw new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", "If-Unmodified-Since");
-        }
-
-        if (ifNoneMatch is not null)
-        {
-            if (ETags.Match(ifNoneMatch, o.ETag))
-            {
-                throw NoneMatch(onNoneMatch, "If-None-Match");
-            }
-        }
-        else if (ParseDate(ifModifiedSince) is { } modified && Seconds(o.LastModified) <= modified)
-        {
-            throw NoneMatch(onNoneMatch, "If-Modified-Since");
-        }
-    }
-
-    private static S3Exception NoneMatch(S3ErrorCode code, string condition) =>
-        code == S3ErrorCode.NotModified ? new S3Exception(code) : new S3Exception(code).With("Condition", condition);
-
-    // HTTP dates have whole seconds; Last-Modified is compared at that precision.
-    private static DateTimeOffset Seconds(DateTimeOffset t) => DateTimeOffset.FromUnixTimeSeconds(t.ToUnixTimeSeconds());
-
-    /// <summary>An unparseable date makes the condition absent, as HTTP requires.</summary>
-    public static DateTimeOffset? ParseDate(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d)
-            ? d : null;
-    }
-}
+namespace Gateway.Protocol;
 
 /// <summary>A byte range request resolved against an object size.</summary>
 internal readonly record struct ByteRange(long Start, long Length)

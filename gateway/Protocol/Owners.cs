@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Gateway.Xml;
 
-namespace Gateway.Handlers;
+namespace Gateway.Protocol;
 
 /// <summary>
 /// Canonical user ids. S3 shows owners as a 64-hex-digit canonical id; ours is the SHA-256 of the access key,

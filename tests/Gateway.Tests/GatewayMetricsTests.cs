@@ -1,11 +1,10 @@
-using Gateway.Routing;
 using Storage.Usage;
 
 namespace Gateway.Tests;
 
-/// <summary>GatewayMetrics.Render, BillingOptions.Cost, Dispatcher.Classify and GatewayOptions.IsAdmin.</summary>
+/// <summary>GatewayMetrics.Render: the Prometheus text.</summary>
 [TestFixture]
-internal sealed class MetricsAndBillingTests
+internal sealed class GatewayMetricsTests
 {
     private static UsageGauges G(string bucket, long objects, long bytes, long segments, long uploads, long parts, long partBytes, long partSegments) =>
         new(bucket, "acct", objects, bytes, segments, uploads, parts, partBytes, partSegments, DateTimeOffset.UnixEpoch);
@@ -57,73 +56,5 @@ internal sealed class MetricsAndBillingTests
         var text = m.Render([]);
         Assert.That(text, Does.Contain("s3gw_requests_total{operation=\"GetObject\",status=\"200\"} 4000\n")
             .And.Contain("\ns3gw_bytes_in_total 4000\n").And.Contain("\ns3gw_bytes_out_total 8000\n"));
-    }
-
-    [Test]
-    public void CostOfOneGbMonthIsTheStoragePrice()
-    {
-        var prices = new BillingOptions();
-        Assert.That(prices.Cost(1e9 * 730, 0, 0, 0, 0), Is.EqualTo(prices.StorageGbMonth));
-        Assert.That(prices.Cost(1e9 * 730, 0, 0, 0, 0), Is.EqualTo(0.004));
-        Assert.That(prices.Cost(0, 730, 0, 0, 0), Is.EqualTo(0.0000088));
-        Assert.That(prices.Cost(0, 0, 0, 0, 0), Is.Zero);
-    }
-
-    [Test]
-    public void CostAddsEveryComponent()
-    {
-        var prices = new BillingOptions
-        {
-            StorageGbMonth = 2,
-            SegmentMonth = 0.5,
-            EgressGb = 3,
-            WriteRequestsPer1000 = 4,
-            ReadRequestsPer1000 = 8,
-            HoursPerMonth = 100,
-        };
-        // 3 GB-months * 2 + 20 segment-months * 0.5 + 2 GB * 3 + 1.5 thousand writes * 4 + 0.25 thousand reads * 8
-        Assert.That(prices.Cost(3e9 * 100, 20 * 100, 2_000_000_000, 1500, 250), Is.EqualTo(6 + 10 + 6 + 6 + 2).Within(1e-9));
-        Assert.That(prices.Cost(0, 0, 500_000_000, 0, 0), Is.EqualTo(1.5).Within(1e-12), "egress is per decimal GB");
-        Assert.That(prices.Cost(0, 0, 0, 1, 0), Is.EqualTo(0.004).Within(1e-15));
-    }
-
-    [Test]
-    public void EveryOperationHasABillingClass()
-    {
-        foreach (var op in Enum.GetValues<S3Operation>())
-        {
-            Assert.That(Enum.IsDefined(Dispatcher.Classify(op)), Is.True, op.ToString());
-        }
-    }
-
-    [TestCase(S3Operation.PutObject, RequestClass.WriteOrList)]
-    [TestCase(S3Operation.CopyObject, RequestClass.WriteOrList)]
-    [TestCase(S3Operation.UploadPart, RequestClass.WriteOrList)]
-    [TestCase(S3Operation.CompleteMultipartUpload, RequestClass.WriteOrList)]
-    [TestCase(S3Operation.ListObjectsV2, RequestClass.WriteOrList)]
-    [TestCase(S3Operation.ListBuckets, RequestClass.WriteOrList)]
-    [TestCase(S3Operation.GetObject, RequestClass.Read)]
-    [TestCase(S3Operation.HeadObject, RequestClass.Read)]
-    [TestCase(S3Operation.HeadBucket, RequestClass.Read)]
-    [TestCase(S3Operation.GetBucketLifecycle, RequestClass.Read)]
-    [TestCase(S3Operation.DeleteObject, RequestClass.Other)]
-    [TestCase(S3Operation.DeleteBucket, RequestClass.Other)]
-    [TestCase(S3Operation.AbortMultipartUpload, RequestClass.Other)]
-    [TestCase(S3Operation.NotImplemented, RequestClass.Other)]
-    public void ClassifySpotChecks(S3Operation op, RequestClass expected) => Assert.That(Dispatcher.Classify(op), Is.EqualTo(expected));
-
-    [Test]
-    public void WithoutAdminsOnlyTheDefaultAccessKeyIsAdmin()
-    {
-        var o = new GatewayOptions { AccessKey = "root" };
-        o.Credentials.Add(new CredentialOptions { AccessKey = "alice", SecretKey = "s" });
-        Assert.That((o.IsAdmin("root"), o.IsAdmin("alice"), o.IsAdmin(""), o.IsAdmin("ROOT")), Is.EqualTo((true, false, false, false)));
-    }
-
-    [Test]
-    public void AnExplicitAdminListReplacesTheDefault()
-    {
-        var o = new GatewayOptions { AccessKey = "root", Admins = ["alice", "ops"] };
-        Assert.That((o.IsAdmin("alice"), o.IsAdmin("ops"), o.IsAdmin("root"), o.IsAdmin("bob")), Is.EqualTo((true, true, false, false)));
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Gateway.Handlers;
+namespace Gateway.Protocol;
 
 /// <summary>S3's naming rules for general purpose buckets ("Bucket naming rules" in the S3 user guide).</summary>
 internal static class BucketNames

@@ -1,0 +1,22 @@
+using Gateway.Auth;
+using Storage;
+
+namespace Gateway;
+
+/// <summary>The long-lived services of one running gateway.</summary>
+internal sealed class GatewayServices(GatewayOptions options, StorageEngine storage, SigV4Verifier verifier)
+{
+    public GatewayOptions Options { get; } = options;
+
+    public StorageEngine Storage { get; } = storage;
+
+    public SigV4Verifier Verifier { get; } = verifier;
+
+    /// <summary>The gateway's clock (the storage engine's: system or virtual).</summary>
+    public IClock Clock => Storage.Clock;
+
+    /// <summary>Real start time, for uptime (the gateway clock may be virtual).</summary>
+    public DateTimeOffset StartedAtReal { get; } = DateTimeOffset.UtcNow;
+
+    public GatewayMetrics Metrics { get; } = new();
+}

@@ -1,0 +1,219 @@
+using System.Security.Cryptography;
+using Gateway.Auth;
+using Gateway.Errors;
+using Gateway.Handlers;
+using Gateway.Routing;
+using Gateway.Streaming;
+using Microsoft.AspNetCore.Http.Features;
+using Storage.Faults;
+using Storage.Usage;
+
+namespace Gateway.Http;
+
+/// <summary>
+/// The single terminal middleware: assigns the request id, routes once, authenticates, calls the one handler for
+/// the operation, writes the response value it returns, and turns every failure into an error response through
+/// the one table.
+/// </summary>
+internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> log)
+{
+    public async Task HandleAsync(HttpContext http)
+    {
+        var requestId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        var hostId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+        SetIds(http, requestId, hostId);
+        http.Response.Headers.Server = "S3Gateway";
+        var bodyIn = new CountingStream(http.Request.Body);
+        var bodyOut = new CountingStream(http.Response.Body);
+        http.Request.Body = bodyIn;
+        http.Response.Body = bodyOut;
+        var rawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (http.Request.Path + http.Request.QueryString).ToString();
+        var options = services.Options;
+        var route = S3Router.Route(http.Request.Method, http.Request.Host.Value ?? "", rawTarget,
+            http.Request.Headers.ContainsKey("x-amz-copy-source"), options.VirtualHostDomains, options.MaxPartNumber);
+        AuthResult? auth = null;
+        string? errorCode = null;
+        try
+        {
+            if (!route.IsAdmin)
+            {
+                Cors.Decorate(http, options.Cors);
+                if (Cors.IsPreflight(http.Request))
+                {
+                    Cors.Preflight(http, options.Cors);
+                    return;
+                }
+            }
+
+            var headers = RequestHeaders.From(http.Request.Headers);
+            if (!route.Unauthenticated)
+            {
+                auth = services.Verifier.Verify(new SigV4Request(http.Request.Method, rawTarget, headers.All));
+            }
+
+            if (route.Rejection is { } rejection)
+            {
+                throw rejection;
+            }
+
+            var request = new S3Request
+            {
+                Method = http.Request.Method,
+                Route = route,
+                Auth = auth,
+                Headers = headers,
+                Body = http.Request.Body,
+                ContentLength = http.Request.ContentLength,
+                Scheme = http.Request.Scheme,
+                Host = http.Request.Host.ToString(),
+                Aborted = http.RequestAborted,
+                Services = services,
+            };
+            var response = await Dispatch(request).ConfigureAwait(false);
+            await ResponseWriter.WriteAsync(http, response, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (S3Exception e)
+        {
+            errorCode = S3ErrorTable.Lookup(e.Code).Code;
+            await WriteError(http, e, route, requestId, hostId).ConfigureAwait(false);
+        }
+        catch (StorageException e)
+        {
+            var error = FaultMap.ToS3(e);
+            errorCode = S3ErrorTable.Lookup(error.Code).Code;
+            await WriteError(http, error, route, requestId, hostId).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing was committed and there is nobody to answer.
+        }
+        catch (Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            // Likewise: the client closed the connection mid-body.
+        }
+        catch (BadHttpRequestException e)
+        {
+            log.LogInformation("Bad request body for {Target}: {Message}", rawTarget, e.Message);
+            errorCode = "IncompleteBody";
+            await WriteError(http, new S3Exception(S3ErrorCode.IncompleteBody), route, requestId, hostId).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Unhandled error in {Method} {Target} (request {RequestId})", http.Request.Method, rawTarget, requestId);
+            errorCode = "InternalError";
+            await WriteError(http, new S3Exception(S3ErrorCode.InternalError), route, requestId, hostId).ConfigureAwait(false);
+        }
+        finally
+        {
+            Account(http, route, auth, errorCode, bodyIn.Count, bodyOut.Count);
+        }
+    }
+
+    private static void SetIds(HttpContext http, string requestId, string hostId)
+    {
+        http.Response.Headers["x-amz-request-id"] = requestId;
+        http.Response.Headers["x-amz-id-2"] = hostId;
+    }
+
+    /// <summary>
+    /// Counts the request for metrics and, when it reached a bucket its signer owns, for that bucket's traffic.
+    /// Requests refused before they reached a bucket (bad signature, someone else's bucket, no such bucket) are
+    /// not billed to anyone.
+    /// </summary>
+    private void Account(HttpContext http, S3Route route, AuthResult? auth, string? errorCode, long bytesIn, long bytesOut)
+    {
+        services.Metrics.Record(route.Operation.ToString(), http.Response.StatusCode, bytesIn, bytesOut);
+        // Billed to the bucket's owner only, and only when the signer is that owner: a request refused for a
+        // bucket someone else owns (or that does not exist) must not put phantom usage on anyone's bill. Every
+        // storage call checks ownership, so a success proves it without another read on this hot path; only
+        // refusals, and a DeleteBucket whose bucket is now gone, need the lookup.
+        if (route.Bucket is { } bucket && auth is not null && errorCode is not ("AccessDenied" or "NoSuchBucket" or "InvalidBucketName")
+            && ((errorCode is null && route.Operation != S3Operation.DeleteBucket) || services.Storage.Buckets.OwnerOf(bucket) == auth.AccessKey))
+        {
+            services.Storage.Traffic.Record(bucket, auth.AccessKey, services.Clock.UtcNow, Classify(route.Operation), bytesIn, bytesOut);
+        }
+    }
+
+    /// <summary>The billing class of an operation: S3 prices PUT, COPY, POST and LIST together, GET and the rest below them, and DELETE not at all.</summary>
+    internal static RequestClass Classify(S3Operation op) => op switch
+    {
+        S3Operation.ListBuckets or S3Operation.CreateBucket or S3Operation.PutBucketAcl or S3Operation.ListObjects or S3Operation.ListObjectsV2
+            or S3Operation.ListObjectVersions or S3Operation.DeleteObjects or S3Operation.PutObject or S3Operation.CopyObject or S3Operation.PutObjectAcl
+            or S3Operation.CreateMultipartUpload or S3Operation.UploadPart or S3Operation.UploadPartCopy or S3Operation.ListParts
+            or S3Operation.ListMultipartUploads or S3Operation.CompleteMultipartUpload or S3Operation.PutBucketLifecycle => RequestClass.WriteOrList,
+        S3Operation.HeadBucket or S3Operation.GetBucketLocation or S3Operation.GetBucketVersioning or S3Operation.GetBucketAcl or S3Operation.GetObject
+            or S3Operation.HeadObject or S3Operation.GetObjectAcl or S3Operation.GetObjectAttributes or S3Operation.GetBucketLifecycle => RequestClass.Read,
+        S3Operation.DeleteBucket or S3Operation.DeleteObject or S3Operation.AbortMultipartUpload or S3Operation.DeleteBucketLifecycle
+            or S3Operation.NotImplemented => RequestClass.Other,
+        // The gateway's own endpoints address no bucket, so nothing is billed for them.
+        S3Operation.AdminHealth or S3Operation.AdminUsage or S3Operation.AdminUploads or S3Operation.AdminAbortUploads or S3Operation.AdminClock
+            or S3Operation.AdminClockAdvance or S3Operation.AdminMetrics or S3Operation.AdminUnknown => RequestClass.Other,
+    };
+
+    /// <summary>The one handler of each operation.</summary>
+    internal static async Task<S3Response> Dispatch(S3Request r) => r.Route.Operation switch
+    {
+        S3Operation.ListBuckets => ServiceHandlers.ListBuckets(r),
+        S3Operation.CreateBucket => await BucketHandlers.Create(r).ConfigureAwait(false),
+        S3Operation.HeadBucket => BucketHandlers.Head(r),
+        S3Operation.DeleteBucket => BucketHandlers.Delete(r),
+        S3Operation.GetBucketLocation => BucketHandlers.Location(r),
+        S3Operation.GetBucketVersioning => BucketHandlers.Versioning(r),
+        S3Operation.GetBucketAcl => AclHandlers.GetBucketAcl(r),
+        S3Operation.PutBucketAcl => await AclHandlers.PutBucketAcl(r).ConfigureAwait(false),
+        S3Operation.ListObjects => ListHandlers.ListObjectsV1(r),
+        S3Operation.ListObjectsV2 => ListHandlers.ListObjectsV2(r),
+        S3Operation.ListObjectVersions => ListHandlers.ListObjectVersions(r),
+        S3Operation.DeleteObjects => await ObjectHandlers.DeleteObjects(r).ConfigureAwait(false),
+        S3Operation.PutObject => await ObjectHandlers.Put(r).ConfigureAwait(false),
+        S3Operation.CopyObject => CopyHandlers.Copy(r),
+        S3Operation.GetObject => ObjectHandlers.Get(r, headOnly: false),
+        S3Operation.HeadObject => ObjectHandlers.Get(r, headOnly: true),
+        S3Operation.DeleteObject => ObjectHandlers.Delete(r),
+        S3Operation.GetObjectAcl => AclHandlers.GetObjectAcl(r),
+        S3Operation.PutObjectAcl => await AclHandlers.PutObjectAcl(r).ConfigureAwait(false),
+        S3Operation.CreateMultipartUpload => MultipartHandlers.Create(r),
+        S3Operation.UploadPart => await MultipartHandlers.UploadPart(r).ConfigureAwait(false),
+        S3Operation.UploadPartCopy => await MultipartHandlers.UploadPartCopy(r).ConfigureAwait(false),
+        S3Operation.ListParts => MultipartListHandlers.ListParts(r),
+        S3Operation.ListMultipartUploads => MultipartListHandlers.ListMultipartUploads(r),
+        S3Operation.CompleteMultipartUpload => await MultipartHandlers.Complete(r).ConfigureAwait(false),
+        S3Operation.AbortMultipartUpload => MultipartHandlers.Abort(r),
+        S3Operation.GetObjectAttributes => AttributesHandlers.GetObjectAttributes(r),
+        S3Operation.GetBucketLifecycle => LifecycleHandlers.Get(r),
+        S3Operation.PutBucketLifecycle => await LifecycleHandlers.Put(r).ConfigureAwait(false),
+        S3Operation.DeleteBucketLifecycle => LifecycleHandlers.Delete(r),
+        S3Operation.NotImplemented => throw new S3Exception(S3ErrorCode.NotImplemented,
+            $"A header or query you provided implies functionality that is not implemented ({r.Route.Detail})."),
+        S3Operation.AdminHealth => AdminHandlers.Health(r),
+        S3Operation.AdminUsage => AdminHandlers.Usage(r),
+        S3Operation.AdminUploads => AdminHandlers.Uploads(r),
+        S3Operation.AdminAbortUploads => AdminHandlers.AbortStale(r),
+        S3Operation.AdminClock => AdminHandlers.Clock(r),
+        S3Operation.AdminClockAdvance => AdminHandlers.Advance(r),
+        S3Operation.AdminMetrics => AdminHandlers.Metrics(r),
+        S3Operation.AdminUnknown => AdminHandlers.Unknown(r),
+    };
+
+    private async Task WriteError(HttpContext http, S3Exception error, S3Route route, string requestId, string hostId)
+    {
+        if (http.Response.HasStarted)
+        {
+            // Mid-body failure of a streamed response: the status is gone, so cut the connection; the client
+            // sees a short body and never mistakes it for the whole object.
+            http.Abort();
+            return;
+        }
+
+        http.Response.Clear();
+        SetIds(http, requestId, hostId);
+        if (!route.IsAdmin)
+        {
+            // Response.Clear() dropped the CORS headers; a browser must be able to read the error too.
+            Cors.Decorate(http, services.Options.Cors);
+        }
+
+        var response = ResponseWriter.Error(error, route, route.Resource, requestId, hostId, HttpMethods.IsHead(http.Request.Method));
+        await ResponseWriter.WriteAsync(http, response, http.RequestAborted).ConfigureAwait(false);
+    }
+}

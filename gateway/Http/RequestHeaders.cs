@@ -1,0 +1,53 @@
+namespace Gateway.Http;
+
+/// <summary>
+/// The request headers as received: names as sent, repeated headers as repeated entries. Lookups ignore case and
+/// join repeated values with ",", as HTTP defines a repeated field to mean.
+/// </summary>
+internal sealed class RequestHeaders(IReadOnlyList<KeyValuePair<string, string>> all)
+{
+    public static readonly RequestHeaders Empty = new([]);
+
+    public IReadOnlyList<KeyValuePair<string, string>> All { get; } = all;
+
+    public static RequestHeaders From(IEnumerable<(string Name, string Value)> headers) =>
+        new(headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)).ToList());
+
+    public static RequestHeaders From(IDictionary<string, string> headers) => new(headers.ToList());
+
+    public static RequestHeaders From(IHeaderDictionary headers)
+    {
+        var list = new List<KeyValuePair<string, string>>();
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                list.Add(new(name, value ?? ""));
+            }
+        }
+
+        return new RequestHeaders(list);
+    }
+
+    public string? this[string name] => Get(name);
+
+    public string? Get(string name)
+    {
+        string? result = null;
+        foreach (var (key, value) in All)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                result = result is null ? value : result + "," + value;
+            }
+        }
+
+        return result;
+    }
+
+    public bool Has(string name) => All.Any(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Distinct header names (lowercase) that start with <paramref name="prefix"/>.</summary>
+    public IEnumerable<string> NamesStartingWith(string prefix) =>
+        All.Select(h => h.Key.ToLowerInvariant()).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Distinct();
+}

@@ -1,0 +1,55 @@
+using Gateway.Auth;
+using Gateway.Routing;
+using Storage;
+
+namespace Gateway.Http;
+
+/// <summary>
+/// Everything a handler needs about one routed, authenticated request, independent of ASP.NET: handlers read
+/// this and return an <see cref="S3Response"/>, so they run in unit tests without a server.
+/// </summary>
+internal sealed class S3Request
+{
+    public required string Method { get; init; }
+
+    public required S3Route Route { get; init; }
+
+    /// <summary>Who signed the request; null only for unauthenticated routes (health).</summary>
+    public AuthResult? Auth { get; init; }
+
+    public required RequestHeaders Headers { get; init; }
+
+    /// <summary>The request body as received (still aws-chunked, if it is).</summary>
+    public Stream Body { get; init; } = Stream.Null;
+
+    /// <summary>Content-Length, if the request had one.</summary>
+    public long? ContentLength { get; init; }
+
+    /// <summary>"http" or "https", and the Host header, for the Location of a completed upload.</summary>
+    public string Scheme { get; init; } = "http";
+
+    public string Host { get; init; } = "localhost";
+
+    public CancellationToken Aborted { get; init; }
+
+    public required GatewayServices Services { get; init; }
+
+    public StorageEngine Storage => Services.Storage;
+
+    public GatewayOptions Options => Services.Options;
+
+    /// <summary>The account is the access key that signed the request.</summary>
+    public string Account => Auth?.AccessKey ?? throw new InvalidOperationException("The request is not authenticated.");
+
+    public string Bucket => Route.Bucket ?? throw new InvalidOperationException("No bucket in route.");
+
+    public string Key => Route.Key ?? throw new InvalidOperationException("No key in route.");
+
+    public string UploadId => Route.UploadId ?? throw new InvalidOperationException("No upload id in route.");
+
+    public int PartNumber => Route.PartNumber ?? throw new InvalidOperationException("No part number in route.");
+
+    public Routing.QueryString Query => Route.Query;
+
+    public string? Header(string name) => Headers.Get(name);
+}

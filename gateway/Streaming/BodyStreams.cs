@@ -1,0 +1,108 @@
+using Gateway.Auth;
+using Gateway.Errors;
+using Gateway.Protocol;
+using Storage;
+using Storage.Checksums;
+
+namespace Gateway.Streaming;
+
+/// <summary>
+/// A request body decoded and verified as far as the transport goes (aws-chunked framing with its chunk and
+/// trailer signatures, or the SHA-256 of a signed payload), and what the client declared about its content, as
+/// data for storage to check: <see cref="Checks"/>. A checksum sent as a trailer arrives in
+/// <see cref="Checksum"/> when the stream reaches its end.
+/// </summary>
+internal sealed record DecodedBody(Stream Stream, BodyDeclaration Declaration, ExpectedChecksum? Checksum)
+{
+    public BodyChecks Checks => new(Declaration.Length, Declaration.ContentMd5, Checksum);
+}
+
+/// <summary>The other half of reading a body: stacks the transport's decoders over the raw body.</summary>
+internal static class BodyStreams
+{
+    public static DecodedBody Open(Stream raw, AuthResult auth, BodyDeclaration declaration)
+    {
+        Stream stream = raw;
+        ExpectedChecksum? checksum = declaration.HeaderAlgorithm is { } h ? new ExpectedChecksum(h, declaration.HeaderValue) : null;
+        if (declaration.Streaming)
+        {
+            var trailer = declaration.TrailerName;
+            var chunked = new AwsChunkedStream(raw, auth.Payload == PayloadMode.StreamingUnsignedTrailer ? null : auth.Chunk,
+                auth.Payload == PayloadMode.StreamingSignedTrailer, trailer is null ? [] : [trailer], declaration.Length);
+            stream = chunked;
+            if (declaration.TrailerAlgorithm is { } t)
+            {
+                checksum = new ExpectedChecksum(t);
+                stream = new TrailerChecksumStream(chunked, trailer!, checksum);
+            }
+        }
+        else if (auth.Payload == PayloadMode.SignedHex)
+        {
+            var expected = auth.PayloadSha256Hex!;
+            var sha = IncrementalChecksum.Create(ChecksumAlgorithm.Sha256);
+            stream = new DigestingStream(raw, sha.Append, sha.Finish, digest =>
+            {
+                if (!string.Equals(Convert.ToHexStringLower(digest), expected, StringComparison.Ordinal))
+                {
+                    throw new S3Exception(S3ErrorCode.XAmzContentSHA256Mismatch)
+                        .With("ClientComputedContentSHA256", expected)
+                        .With("S3ComputedContentSHA256", Convert.ToHexStringLower(digest));
+                }
+            });
+        }
+
+        return new DecodedBody(stream, declaration, checksum);
+    }
+
+    /// <summary>
+    /// Passes an aws-chunked body through and, at its end, hands the checksum trailer's value to the
+    /// <see cref="ExpectedChecksum"/> storage compares against, so the end of the body carries its checksum.
+    /// </summary>
+    private sealed class TrailerChecksumStream(AwsChunkedStream inner, string trailerName, ExpectedChecksum checksum) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer) => Seen(inner.Read(buffer), buffer.IsEmpty);
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Seen(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false), buffer.IsEmpty);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int Seen(int n, bool emptyRequest)
+        {
+            if (n == 0 && !emptyRequest && checksum.Value is null && inner.Trailers.TryGetValue(trailerName, out var value))
+            {
+                if (!ChecksumAlgorithms.IsValidValue(checksum.Algorithm, value))
+                {
+                    throw new S3Exception(S3ErrorCode.InvalidRequest, $"Value for {trailerName} trailing header is invalid.");
+                }
+
+                checksum.Value = value.Trim();
+            }
+
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

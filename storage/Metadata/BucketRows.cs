@@ -1,0 +1,28 @@
+using Storage.Objects;
+
+namespace Storage.Metadata;
+
+/// <summary>The buckets table.</summary>
+internal static class BucketRows
+{
+    public static BucketInfo? Find(Db db, string name) =>
+        db.First("SELECT owner, created FROM buckets WHERE name = $n;", r => new BucketInfo(name, r.GetString(0), Codes.Time(r.GetInt64(1))), ("$n", name));
+
+    public static void Insert(Db db, BucketInfo b) =>
+        db.Execute("INSERT INTO buckets(name, owner, created) VALUES ($n, $o, $t);", ("$n", b.Name), ("$o", b.Owner), ("$t", Codes.Ms(b.Created)));
+
+    /// <summary>Deletes the bucket row and the rows hanging off it that are not data (its lifecycle rules).</summary>
+    public static void Delete(Db db, string name)
+    {
+        db.Execute("DELETE FROM lifecycle WHERE bucket = $b;", ("$b", name));
+        db.Execute("DELETE FROM buckets WHERE name = $b;", ("$b", name));
+    }
+
+    /// <summary>The owner's buckets in name order after <paramref name="after"/> that start with <paramref name="prefix"/>; at most <paramref name="limit"/>.</summary>
+    public static List<BucketInfo> List(Db db, string owner, string prefix, string after, int limit) =>
+        db.List("SELECT name, owner, created FROM buckets WHERE owner = $o AND name > $after AND substr(name, 1, length($p)) = $p ORDER BY name LIMIT $n;",
+            r => new BucketInfo(r.GetString(0), r.GetString(1), Codes.Time(r.GetInt64(2))), ("$o", owner), ("$after", after), ("$p", prefix), ("$n", limit));
+
+    public static bool HasObjects(Db db, string bucket) =>
+        db.Scalar<long>("SELECT EXISTS(SELECT 1 FROM objects WHERE bucket = $b);", ("$b", bucket)) != 0;
+}

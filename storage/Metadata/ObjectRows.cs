@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Storage.Checksums;
+using Storage.Objects;
+using Storage.Segments;
+
+namespace Storage.Metadata;
+
+/// <summary>The objects table with its segment lists (object_segments) and, for multipart objects, its parts (object_parts).</summary>
+internal static class ObjectRows
+{
+    private const string Columns = "id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner";
+
+    public static ObjectInfo? Find(Db db, string bucket, string key) =>
+        db.First($"SELECT {Columns} FROM objects WHERE bucket = $b AND key = $k;", Map, ("$b", bucket), ("$k", key));
+
+    private static ObjectInfo Map(SqliteDataReader r)
+    {
+        var attributes = JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(6)) ?? [];
+        ChecksumValue? checksum = r.IsDBNull(7) ? null : new ChecksumValue(Codes.Algorithm(r.GetString(7)), Codes.Type(r.GetString(9)), r.GetString(8));
+        return new ObjectInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4),
+            Codes.Time(r.GetInt64(5)), attributes, checksum, r.GetInt32(10), r.GetString(11));
+    }
+
+    /// <summary>The object's segment ranges in order, with the part number each came from (0 for objects written whole).</summary>
+    public static (List<SegmentRef> Segments, List<int> PartNumbers) Segments(Db db, long objectId)
+    {
+        var rows = db.List("SELECT segment_id, seg_offset, length, part_number FROM object_segments WHERE object_id = $id ORDER BY seq;",
+            r => (new SegmentRef(r.GetString(0), r.GetInt64(1), r.GetInt64(2)), r.GetInt32(3)), ("$id", objectId));
+        return (rows.Select(x => x.Item1).ToList(), rows.Select(x => x.Item2).ToList());
+    }
+
+    public static long SegmentCount(Db db, long objectId) =>
+        db.Scalar<long>("SELECT COUNT(*) FROM object_segments WHERE object_id = $id;", ("$id", objectId));
+
+    /// <summary>The parts a multipart object was completed from, in part-number order (empty for other objects).</summary>
+    public static List<ObjectPart> Parts(Db db, long objectId) =>
+        db.List("SELECT part_number, size, etag, checksum_value FROM object_parts WHERE object_id = $id ORDER BY part_number;",
+            r => new ObjectPart(r.GetInt32(0), r.GetInt64(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3)), ("$id", objectId));
+
+    /// <summary>Inserts the object row, its segment list and its parts; returns the new row id.</summary>
+    public static long Insert(Db db, ObjectInfo info, IReadOnlyList<SegmentRef> segments, IReadOnlyList<int>? partNumbers, IReadOnlyList<ObjectPart>? parts)
+    {
+        var id = db.Scalar<long>(
+            "INSERT INTO objects(bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner) " +
+            "VALUES ($b, $k, $s, $e, $t, $h, $ca, $cv, $ct, $pc, $o) RETURNING id;",
+            ("$b", info.Bucket), ("$k", info.Key), ("$s", info.Size), ("$e", info.ETag), ("$t", Codes.Ms(info.LastModified)),
+            ("$h", JsonSerializer.Serialize(info.Attributes)), ("$ca", info.Checksum is { } c ? Codes.Of(c.Algorithm) : null), ("$cv", info.Checksum?.Value),
+            ("$ct", info.Checksum is { } t ? Codes.Of(t.Type) : null), ("$pc", info.PartsCount), ("$o", info.Owner));
+        db.ExecuteEach("INSERT INTO object_segments(object_id, seq, segment_id, seg_offset, length, part_number) VALUES ($id, $seq, $sid, $off, $len, $pn);",
+            Enumerable.Range(0, segments.Count),
+            i => [("$id", id), ("$seq", i), ("$sid", segments[i].SegmentId), ("$off", segments[i].Offset), ("$len", segments[i].Length), ("$pn", partNumbers?[i] ?? 0)]);
+        if (parts is not null)
+        {
+            db.ExecuteEach("INSERT INTO object_parts(object_id, part_number, size, etag, checksum_value) VALUES ($id, $pn, $size, $etag, $cv);", parts,
+                p => [("$id", id), ("$pn", p.PartNumber), ("$size", p.Size), ("$etag", p.ETag), ("$cv", p.Checksum)]);
+        }
+
+        return id;
+    }
+
+    /// <summary>Deletes the object row; its segment list and parts go with it (ON DELETE CASCADE).</summary>
+    public static void Delete(Db db, long objectId) => db.Execute("DELETE FROM objects WHERE id = $id;", ("$id", objectId));
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> objects of a bucket in key order with key &gt;= <paramref name="from"/>, key &gt;
+    /// <paramref name="after"/> and, when given, key &lt; <paramref name="upper"/>.
+    /// </summary>
+    public static IEnumerable<ObjectInfo> Page(Db db, string bucket, string from, string after, string? upper, int limit) =>
+        db.Query($"SELECT {Columns} FROM objects WHERE bucket = $b AND key >= $from AND key > $after" + (upper is null ? "" : " AND key < $upper") + " ORDER BY key LIMIT $n;",
+            Map, ("$b", bucket), ("$from", from), ("$after", after), ("$upper", upper), ("$n", limit));
+
+    /// <summary>(key, last modified, id) of the objects under a prefix last modified at or before <paramref name="cutoffMs"/>.</summary>
+    public static List<(string Key, DateTimeOffset LastModified, long Id)> ModifiedBefore(Db db, string bucket, string prefix, long cutoffMs) =>
+        db.List("SELECT key, last_modified, id FROM objects WHERE bucket = $b AND substr(key, 1, length($p)) = $p AND last_modified <= $cut;",
+            r => (r.GetString(0), Codes.Time(r.GetInt64(1)), r.GetInt64(2)), ("$b", bucket), ("$p", prefix), ("$cut", cutoffMs));
+}
+
+/// <summary>Which rows reference a segment file: object segment lists and parts of incomplete uploads.</summary>
+internal static class SegmentRows
+{
+    public static bool IsReferenced(Db db, string segmentId) =>
+        db.Scalar<long>("SELECT EXISTS(SELECT 1 FROM object_segments WHERE segment_id = $s) OR EXISTS(SELECT 1 FROM part_segments WHERE segment_id = $s);",
+            ("$s", segmentId)) != 0;
+
+    /// <summary>Of <paramref name="ids"/>, those no row references (checked inside the transaction that stopped referencing them).</summary>
+    public static List<string> Unreferenced(Db db, IEnumerable<string> ids) =>
+        ids.Distinct(StringComparer.Ordinal).Where(id => !IsReferenced(db, id)).ToList();
+
+    /// <summary>Every segment id some row references.</summary>
+    public static HashSet<string> AllReferenced(Db db) =>
+        db.List("SELECT segment_id FROM object_segments UNION SELECT segment_id FROM part_segments;", r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
+}

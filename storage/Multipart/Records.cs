@@ -1,0 +1,30 @@
+using Storage.Checksums;
+using Storage.Objects;
+
+namespace Storage.Multipart;
+
+/// <summary>An incomplete multipart upload. A declared algorithm always comes with its type.</summary>
+public sealed record UploadInfo(
+    string UploadId,
+    string Bucket,
+    string Key,
+    DateTimeOffset Initiated,
+    IReadOnlyDictionary<string, string> Attributes,
+    ChecksumAlgorithm? ChecksumAlgorithm,
+    ChecksumType? ChecksumType,
+    string Owner);
+
+/// <summary>One uploaded part of an incomplete upload; <see cref="Checksum"/> is of the upload's tracked algorithm.</summary>
+public sealed record PartInfo(int PartNumber, long Size, string ETag, DateTimeOffset LastModified, string? Checksum);
+
+/// <summary>A stored part, the upload it belongs to and, when the writer declared a checksum, that checksum's computed value.</summary>
+public sealed record UploadedPart(PartInfo Part, UploadInfo Upload, string? DeclaredChecksumValue);
+
+/// <summary>One page of incomplete uploads in (key, initiation) order.</summary>
+public sealed record UploadListing(IReadOnlyList<UploadInfo> Uploads, IReadOnlyList<string> CommonPrefixes, bool IsTruncated, string? NextKeyMarker, string? NextUploadIdMarker);
+
+/// <summary>One page of an upload's parts.</summary>
+public sealed record PartListing(UploadInfo Upload, IReadOnlyList<PartInfo> Parts, bool IsTruncated);
+
+/// <summary>The result of Complete: the object, and whether this was a retry of a Complete that had already succeeded.</summary>
+public sealed record CompleteResult(ObjectInfo Object, bool Retried);
