@@ -63,7 +63,6 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
                 Auth = auth,
                 Headers = headers,
                 Body = http.Request.Body,
-                ContentLength = http.Request.ContentLength,
                 Scheme = http.Request.Scheme,
                 Host = http.Request.Host.ToString(),
                 Aborted = http.RequestAborted,

@@ -22,9 +22,6 @@ internal sealed class S3Request
     /// <summary>The request body as received (still aws-chunked, if it is).</summary>
     public Stream Body { get; init; } = Stream.Null;
 
-    /// <summary>Content-Length, if the request had one.</summary>
-    public long? ContentLength { get; init; }
-
     /// <summary>"http" or "https", and the Host header, for the Location of a completed upload.</summary>
     public string Scheme { get; init; } = "http";
 

@@ -35,11 +35,11 @@ internal readonly record struct ByteRange(long Start, long Length)
 
         var first = spec[..dash].Trim();
         var last = spec[(dash + 1)..].Trim();
-        const NumberStyles digits = NumberStyles.None;
+        const NumberStyles Digits = NumberStyles.None;
         if (first.Length == 0)
         {
             // Suffix range: the last N bytes.
-            if (!long.TryParse(last, digits, CultureInfo.InvariantCulture, out var n))
+            if (!long.TryParse(last, Digits, CultureInfo.InvariantCulture, out var n))
             {
                 return null;
             }
@@ -53,7 +53,7 @@ internal readonly record struct ByteRange(long Start, long Length)
             return new ByteRange(size - n, n);
         }
 
-        if (!long.TryParse(first, digits, CultureInfo.InvariantCulture, out var start))
+        if (!long.TryParse(first, Digits, CultureInfo.InvariantCulture, out var start))
         {
             return null;
         }
@@ -61,7 +61,7 @@ internal readonly record struct ByteRange(long Start, long Length)
         long end = size - 1;
         if (last.Length > 0)
         {
-            if (!long.TryParse(last, digits, CultureInfo.InvariantCulture, out end) || end < start)
+            if (!long.TryParse(last, Digits, CultureInfo.InvariantCulture, out end) || end < start)
             {
                 return null;
             }

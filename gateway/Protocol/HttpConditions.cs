@@ -1,5 +1,4 @@
 using System.Globalization;
-using Gateway.Errors;
 using Gateway.Http;
 using Storage.Objects;
 

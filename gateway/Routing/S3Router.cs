@@ -162,27 +162,79 @@ internal static class S3Router
         switch (method)
         {
             case "GET":
-                if (q.Has("location")) return S3Operation.GetBucketLocation;
-                if (q.Has("acl")) return S3Operation.GetBucketAcl;
-                if (q.Has("versioning")) return S3Operation.GetBucketVersioning;
-                if (q.Has("versions")) return S3Operation.ListObjectVersions;
-                if (q.Has("uploads")) return S3Operation.ListMultipartUploads;
-                if (q.Has("lifecycle")) return S3Operation.GetBucketLifecycle;
-                if (Unimplemented(q, UnimplementedBucketSubresources, out detail)) return S3Operation.NotImplemented;
+                if (q.Has("location"))
+                {
+                    return S3Operation.GetBucketLocation;
+                }
+
+                if (q.Has("acl"))
+                {
+                    return S3Operation.GetBucketAcl;
+                }
+
+                if (q.Has("versioning"))
+                {
+                    return S3Operation.GetBucketVersioning;
+                }
+
+                if (q.Has("versions"))
+                {
+                    return S3Operation.ListObjectVersions;
+                }
+
+                if (q.Has("uploads"))
+                {
+                    return S3Operation.ListMultipartUploads;
+                }
+
+                if (q.Has("lifecycle"))
+                {
+                    return S3Operation.GetBucketLifecycle;
+                }
+
+                if (Unimplemented(q, UnimplementedBucketSubresources, out detail))
+                {
+                    return S3Operation.NotImplemented;
+                }
+
                 return q.Get("list-type") == "2" ? S3Operation.ListObjectsV2 : S3Operation.ListObjects;
             case "HEAD":
                 return S3Operation.HeadBucket;
             case "PUT":
-                if (q.Has("acl")) return S3Operation.PutBucketAcl;
-                if (q.Has("lifecycle")) return S3Operation.PutBucketLifecycle;
-                if (Unimplemented(q, UnimplementedBucketSubresources, out detail)) return S3Operation.NotImplemented;
+                if (q.Has("acl"))
+                {
+                    return S3Operation.PutBucketAcl;
+                }
+
+                if (q.Has("lifecycle"))
+                {
+                    return S3Operation.PutBucketLifecycle;
+                }
+
+                if (Unimplemented(q, UnimplementedBucketSubresources, out detail))
+                {
+                    return S3Operation.NotImplemented;
+                }
+
                 return S3Operation.CreateBucket;
             case "DELETE":
-                if (q.Has("lifecycle")) return S3Operation.DeleteBucketLifecycle;
-                if (Unimplemented(q, UnimplementedBucketSubresources, out detail)) return S3Operation.NotImplemented;
+                if (q.Has("lifecycle"))
+                {
+                    return S3Operation.DeleteBucketLifecycle;
+                }
+
+                if (Unimplemented(q, UnimplementedBucketSubresources, out detail))
+                {
+                    return S3Operation.NotImplemented;
+                }
+
                 return S3Operation.DeleteBucket;
             case "POST":
-                if (q.Has("delete")) return S3Operation.DeleteObjects;
+                if (q.Has("delete"))
+                {
+                    return S3Operation.DeleteObjects;
+                }
+
                 detail = "POST on a bucket";
                 return S3Operation.NotImplemented;
             default:
@@ -197,16 +249,40 @@ internal static class S3Router
         switch (method)
         {
             case "GET":
-                if (q.Has("acl")) return S3Operation.GetObjectAcl;
-                if (q.Has("attributes")) return S3Operation.GetObjectAttributes;
-                if (q.Has("uploadId")) return S3Operation.ListParts;
-                if (Unimplemented(q, UnimplementedObjectSubresources, out detail)) return S3Operation.NotImplemented;
+                if (q.Has("acl"))
+                {
+                    return S3Operation.GetObjectAcl;
+                }
+
+                if (q.Has("attributes"))
+                {
+                    return S3Operation.GetObjectAttributes;
+                }
+
+                if (q.Has("uploadId"))
+                {
+                    return S3Operation.ListParts;
+                }
+
+                if (Unimplemented(q, UnimplementedObjectSubresources, out detail))
+                {
+                    return S3Operation.NotImplemented;
+                }
+
                 return S3Operation.GetObject;
             case "HEAD":
                 return S3Operation.HeadObject;
             case "PUT":
-                if (q.Has("acl")) return S3Operation.PutObjectAcl;
-                if (Unimplemented(q, UnimplementedObjectSubresources, out detail)) return S3Operation.NotImplemented;
+                if (q.Has("acl"))
+                {
+                    return S3Operation.PutObjectAcl;
+                }
+
+                if (Unimplemented(q, UnimplementedObjectSubresources, out detail))
+                {
+                    return S3Operation.NotImplemented;
+                }
+
                 if (q.Has("uploadId") || q.Has("partNumber"))
                 {
                     return hasCopySource ? S3Operation.UploadPartCopy : S3Operation.UploadPart;
@@ -214,14 +290,34 @@ internal static class S3Router
 
                 return hasCopySource ? S3Operation.CopyObject : S3Operation.PutObject;
             case "POST":
-                if (q.Has("uploads")) return S3Operation.CreateMultipartUpload;
-                if (q.Has("uploadId")) return S3Operation.CompleteMultipartUpload;
-                if (Unimplemented(q, UnimplementedObjectSubresources, out detail)) return S3Operation.NotImplemented;
+                if (q.Has("uploads"))
+                {
+                    return S3Operation.CreateMultipartUpload;
+                }
+
+                if (q.Has("uploadId"))
+                {
+                    return S3Operation.CompleteMultipartUpload;
+                }
+
+                if (Unimplemented(q, UnimplementedObjectSubresources, out detail))
+                {
+                    return S3Operation.NotImplemented;
+                }
+
                 detail = "POST on an object";
                 return S3Operation.NotImplemented;
             case "DELETE":
-                if (q.Has("uploadId")) return S3Operation.AbortMultipartUpload;
-                if (Unimplemented(q, UnimplementedObjectSubresources, out detail)) return S3Operation.NotImplemented;
+                if (q.Has("uploadId"))
+                {
+                    return S3Operation.AbortMultipartUpload;
+                }
+
+                if (Unimplemented(q, UnimplementedObjectSubresources, out detail))
+                {
+                    return S3Operation.NotImplemented;
+                }
+
                 return S3Operation.DeleteObject;
             default:
                 detail = method;

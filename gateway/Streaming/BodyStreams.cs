@@ -1,6 +1,5 @@
 using Gateway.Auth;
 using Gateway.Errors;
-using Gateway.Protocol;
 using Storage;
 using Storage.Checksums;
 

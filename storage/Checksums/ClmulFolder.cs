@@ -23,17 +23,17 @@ internal sealed class ClmulFolder
     /// <summary>Below this many bytes the tables are as quick as setting up eight lanes.</summary>
     public const int MinLength = 128;
 
-    private readonly Vector128<ulong> k128;
-    private readonly Vector128<ulong> k1024;
-    private readonly Vector128<ulong> k512;
-    private readonly Vector128<ulong> k2048;
+    private readonly Vector128<ulong> _k128;
+    private readonly Vector128<ulong> _k1024;
+    private readonly Vector128<ulong> _k512;
+    private readonly Vector128<ulong> _k2048;
 
     public ClmulFolder(CrcMath math)
     {
-        k128 = Constants(math, 128);
-        k512 = Constants(math, 512);
-        k1024 = Constants(math, 1024);
-        k2048 = Constants(math, 2048);
+        _k128 = Constants(math, 128);
+        _k512 = Constants(math, 512);
+        _k1024 = Constants(math, 1024);
+        _k2048 = Constants(math, 2048);
     }
 
     private static Vector128<ulong> Constants(CrcMath math, int distance) =>
@@ -80,7 +80,7 @@ internal sealed class ClmulFolder
         }
         for (; offset < length; offset += 16)
         {
-            r = Fold(r, k128) ^ Load128(ref p, offset);
+            r = Fold(r, _k128) ^ Load128(ref p, offset);
         }
         r.AsByte().CopyTo(remainder);
     }
@@ -97,7 +97,7 @@ internal sealed class ClmulFolder
         var x6 = Load128(ref p, 96);
         var x7 = Load128(ref p, 112);
         int offset = 128;
-        var k = k1024;
+        var k = _k1024;
         for (; offset + 128 <= length; offset += 128)
         {
             x0 = Fold(x0, k) ^ Load128(ref p, offset);
@@ -111,13 +111,13 @@ internal sealed class ClmulFolder
         }
         // The lanes are consecutive 16-byte blocks of one 128-byte stripe, so folding each into the next
         // by 128 bits merges them in order.
-        var r = Fold(x0, k128) ^ x1;
-        r = Fold(r, k128) ^ x2;
-        r = Fold(r, k128) ^ x3;
-        r = Fold(r, k128) ^ x4;
-        r = Fold(r, k128) ^ x5;
-        r = Fold(r, k128) ^ x6;
-        r = Fold(r, k128) ^ x7;
+        var r = Fold(x0, _k128) ^ x1;
+        r = Fold(r, _k128) ^ x2;
+        r = Fold(r, _k128) ^ x3;
+        r = Fold(r, _k128) ^ x4;
+        r = Fold(r, _k128) ^ x5;
+        r = Fold(r, _k128) ^ x6;
+        r = Fold(r, _k128) ^ x7;
         return (r, offset);
     }
 
@@ -129,7 +129,7 @@ internal sealed class ClmulFolder
         var y2 = Load512(ref p, 128);
         var y3 = Load512(ref p, 192);
         int offset = 256;
-        var k = Vector512.Create(Vector256.Create(k2048, k2048), Vector256.Create(k2048, k2048));
+        var k = Vector512.Create(Vector256.Create(_k2048, _k2048), Vector256.Create(_k2048, _k2048));
         for (; offset + 256 <= length; offset += 256)
         {
             y0 = Fold(y0, k) ^ Load512(ref p, offset);
@@ -137,13 +137,13 @@ internal sealed class ClmulFolder
             y2 = Fold(y2, k) ^ Load512(ref p, offset + 128);
             y3 = Fold(y3, k) ^ Load512(ref p, offset + 192);
         }
-        var k4 = Vector512.Create(Vector256.Create(k512, k512), Vector256.Create(k512, k512));
+        var k4 = Vector512.Create(Vector256.Create(_k512, _k512), Vector256.Create(_k512, _k512));
         var y = Fold(y0, k4) ^ y1;
         y = Fold(y, k4) ^ y2;
         y = Fold(y, k4) ^ y3;
-        var r = Fold(y.GetLower().GetLower(), k128) ^ y.GetLower().GetUpper();
-        r = Fold(r, k128) ^ y.GetUpper().GetLower();
-        r = Fold(r, k128) ^ y.GetUpper().GetUpper();
+        var r = Fold(y.GetLower().GetLower(), _k128) ^ y.GetLower().GetUpper();
+        r = Fold(r, _k128) ^ y.GetUpper().GetLower();
+        r = Fold(r, _k128) ^ y.GetUpper().GetUpper();
         return (r, offset);
     }
 }

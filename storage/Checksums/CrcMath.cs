@@ -14,7 +14,7 @@ internal sealed class CrcMath
     public ulong ReflectedPoly { get; }
 
     /// <summary>x^(2^k) mod P for k = 0..69: enough for any byte length up to 2^63 (bit length up to 2^66).</summary>
-    private readonly ulong[] x2n = new ulong[70];
+    private readonly ulong[] _x2n = new ulong[70];
 
     /// <summary>Slicing-by-8 tables, flattened: entry [k*256+b] is the CRC of byte b followed by k zero bytes.</summary>
     public ulong[] Table64 { get; }
@@ -25,11 +25,11 @@ internal sealed class CrcMath
         Width = width;
         ReflectedPoly = reflectedPoly;
         ulong p = One >> 1; // x^1
-        x2n[0] = p;
-        for (int k = 1; k < x2n.Length; k++)
+        _x2n[0] = p;
+        for (int k = 1; k < _x2n.Length; k++)
         {
             p = MultModP(p, p);
-            x2n[k] = p;
+            _x2n[k] = p;
         }
 
         Table64 = new ulong[8 * 256];
@@ -89,7 +89,7 @@ internal sealed class CrcMath
         {
             if ((bits & 1) != 0)
             {
-                p = MultModP(x2n[k], p);
+                p = MultModP(_x2n[k], p);
             }
         }
         return p;
@@ -104,7 +104,7 @@ internal sealed class CrcMath
         {
             if ((bytes & 1) != 0)
             {
-                p = MultModP(x2n[k], p);
+                p = MultModP(_x2n[k], p);
             }
         }
         return p;

@@ -39,104 +39,104 @@ public abstract class IncrementalChecksum : IDisposable
     {
     }
 
-    private bool finished;
+    private bool _finished;
 
     /// <summary>A second Finish or an Append after Finish is a caller bug; fail loudly rather than return garbage.</summary>
     private protected void EnsureOpen()
     {
-        if (finished)
+        if (_finished)
         {
-            throw new InvalidOperationException("the checksum was already finished");
+            throw new InvalidOperationException("the checksum was already _finished");
         }
     }
 
     private protected void MarkFinished()
     {
         EnsureOpen();
-        finished = true;
+        _finished = true;
     }
 
     private sealed class Crc32Checksum : IncrementalChecksum
     {
-        private uint crc;
+        private uint _crc;
 
         public override ChecksumAlgorithm Algorithm => ChecksumAlgorithm.Crc32;
 
         public override void Append(ReadOnlySpan<byte> data)
         {
             EnsureOpen();
-            crc = Crc32.Append(crc, data);
+            _crc = Crc32.Append(_crc, data);
         }
 
         public override byte[] Finish()
         {
             MarkFinished();
             var digest = new byte[4];
-            BinaryPrimitives.WriteUInt32BigEndian(digest, crc);
+            BinaryPrimitives.WriteUInt32BigEndian(digest, _crc);
             return digest;
         }
     }
 
     private sealed class Crc32CChecksum : IncrementalChecksum
     {
-        private uint crc;
+        private uint _crc;
 
         public override ChecksumAlgorithm Algorithm => ChecksumAlgorithm.Crc32C;
 
         public override void Append(ReadOnlySpan<byte> data)
         {
             EnsureOpen();
-            crc = Crc32C.Append(crc, data);
+            _crc = Crc32C.Append(_crc, data);
         }
 
         public override byte[] Finish()
         {
             MarkFinished();
             var digest = new byte[4];
-            BinaryPrimitives.WriteUInt32BigEndian(digest, crc);
+            BinaryPrimitives.WriteUInt32BigEndian(digest, _crc);
             return digest;
         }
     }
 
     private sealed class Crc64NvmeChecksum : IncrementalChecksum
     {
-        private ulong crc;
+        private ulong _crc;
 
         public override ChecksumAlgorithm Algorithm => ChecksumAlgorithm.Crc64Nvme;
 
         public override void Append(ReadOnlySpan<byte> data)
         {
             EnsureOpen();
-            crc = Crc64Nvme.Append(crc, data);
+            _crc = Crc64Nvme.Append(_crc, data);
         }
 
         public override byte[] Finish()
         {
             MarkFinished();
             var digest = new byte[8];
-            BinaryPrimitives.WriteUInt64BigEndian(digest, crc);
+            BinaryPrimitives.WriteUInt64BigEndian(digest, _crc);
             return digest;
         }
     }
 
     private sealed class ShaChecksum(ChecksumAlgorithm algorithm, HashAlgorithmName name) : IncrementalChecksum
     {
-        private readonly IncrementalHash hash = IncrementalHash.CreateHash(name);
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(name);
 
         public override ChecksumAlgorithm Algorithm => algorithm;
 
         public override void Append(ReadOnlySpan<byte> data)
         {
             EnsureOpen();
-            hash.AppendData(data);
+            _hash.AppendData(data);
         }
 
         public override byte[] Finish()
         {
             MarkFinished();
-            return hash.GetHashAndReset();
+            return _hash.GetHashAndReset();
         }
 
-        public override void Dispose() => hash.Dispose();
+        public override void Dispose() => _hash.Dispose();
     }
 }

@@ -30,13 +30,13 @@ public sealed partial class MultipartService
         var truncated = false;
         string? lastKey = null;
         string? lastId = null;
-        const int batch = 1000;
+        const int Batch = 1000;
         while (true)
         {
             var rows = 0;
             string? jumpTo = null;
             var done = false;
-            foreach (var u in UploadRows.Page(db, bucket, from, afterKey, afterId, upper, batch))
+            foreach (var u in UploadRows.Page(db, bucket, from, afterKey, afterId, upper, Batch))
             {
                 rows++;
                 afterKey = u.Key;
@@ -76,7 +76,7 @@ public sealed partial class MultipartService
                 lastId = u.UploadId;
             }
 
-            if (done || (jumpTo is null && rows < batch))
+            if (done || (jumpTo is null && rows < Batch))
             {
                 break;
             }

@@ -25,13 +25,13 @@ public sealed partial class ObjectService
             return new ObjectListing(objects, prefixes, false, null);
         }
 
-        const int batch = 1000;
+        const int Batch = 1000;
         var done = false;
         while (!done)
         {
             var rows = 0;
             string? jumpTo = null;
-            foreach (var info in ObjectRows.Page(db, bucket, from, strictAfter, upper, batch))
+            foreach (var info in ObjectRows.Page(db, bucket, from, strictAfter, upper, Batch))
             {
                 rows++;
                 strictAfter = info.Key;
@@ -87,7 +87,7 @@ public sealed partial class ObjectService
                 continue;
             }
 
-            if (rows < batch)
+            if (rows < Batch)
             {
                 done = true;
             }

@@ -195,9 +195,6 @@ public sealed partial class ObjectService
 
     /// <summary>The parts a multipart object was completed from (empty for objects written whole).</summary>
     public IReadOnlyList<ObjectPart> Parts(long objectId) => _db.Read(db => ObjectRows.Parts(db, objectId));
-
-    /// <summary>True when the bucket has at least one object.</summary>
-    public bool Any(string bucket) => _db.Read(db => BucketRows.HasObjects(db, bucket));
 }
 
 /// <summary>

@@ -162,7 +162,7 @@ public sealed class CliTests
         var python = Environment.GetEnvironmentVariable("BOTO3_PYTHON") ?? Processes.Which("python3");
         Assert.That(python, Is.Not.Null, "python3 with boto3 is required: run tools/test.sh, which installs it");
         var bucket = Names.Bucket("botm");
-        const string script = """
+        const string Script = """
             import base64, boto3, hashlib, os, sys
             s3 = boto3.client("s3")
             b = sys.argv[1]
@@ -194,7 +194,7 @@ public sealed class CliTests
             print("boto3-multipart-ok")
             """;
         var scriptFile = Path.Combine(_home, "botom.py");
-        await File.WriteAllTextAsync(scriptFile, script);
+        await File.WriteAllTextAsync(scriptFile, Script);
         var r = await Processes.RunAsync(python!, [scriptFile, bucket], Processes.AwsEnv(Gw, _home));
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
         Assert.That(r.Stdout, Does.Contain("boto3-multipart-ok"));
@@ -207,7 +207,7 @@ public sealed class CliTests
         var python = Environment.GetEnvironmentVariable("BOTO3_PYTHON") ?? Processes.Which("python3");
         Assert.That(python, Is.Not.Null, "python3 with boto3 is required: run tools/test.sh, which installs it");
         var bucket = Names.Bucket("boto");
-        const string script = """
+        const string Script = """
             import boto3, hashlib, os, sys
             s3 = boto3.client("s3")
             b = sys.argv[1]
@@ -235,7 +235,7 @@ public sealed class CliTests
             print("boto3-ok")
             """;
         var scriptFile = Path.Combine(_home, "boto.py");
-        await File.WriteAllTextAsync(scriptFile, script);
+        await File.WriteAllTextAsync(scriptFile, Script);
         var r = await Processes.RunAsync(python!, [scriptFile, bucket], Processes.AwsEnv(Gw, _home));
         Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
         Assert.That(r.Stdout, Does.Contain("boto3-ok"));

@@ -1,5 +1,4 @@
 global using Amazon.S3;
 global using Amazon.S3.Model;
-global using EndToEnd.Tests;
 global using EndToEnd.Tests.Infrastructure;
 global using NUnit.Framework;

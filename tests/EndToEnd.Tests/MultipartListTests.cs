@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace EndToEnd.Tests;
 
 /// <summary>ListParts and ListMultipartUploads paging through AWSSDK.S3, on the wire where the SDK hides details.</summary>

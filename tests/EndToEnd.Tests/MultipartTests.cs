@@ -231,7 +231,7 @@ public sealed class MultipartTests
     {
         var (s3, bucket) = await NewBucket();
         using var _ = s3;
-        const string id = "0000000000000000nope";
+        const string Id = "0000000000000000nope";
         void Check(Func<Task> call)
         {
             var ex = Assert.CatchAsync<AmazonS3Exception>(() => call());
@@ -239,12 +239,12 @@ public sealed class MultipartTests
             Assert.That(ex.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         }
 
-        Check(() => Part(s3, bucket, "k", id, 1, [1, 2, 3]));
-        Check(() => s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "k", UploadId = id }));
-        Check(() => s3.AbortMultipartUploadAsync(bucket, "k", id));
-        Check(() => s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "k", UploadId = id, PartETags = [new(1, "\"abc\"")] }));
+        Check(() => Part(s3, bucket, "k", Id, 1, [1, 2, 3]));
+        Check(() => s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "k", UploadId = Id }));
+        Check(() => s3.AbortMultipartUploadAsync(bucket, "k", Id));
+        Check(() => s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "k", UploadId = Id, PartETags = [new(1, "\"abc\"")] }));
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "src", ContentBody = "x" });
-        Check(() => s3.CopyPartAsync(new CopyPartRequest { SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "k", UploadId = id, PartNumber = 1 }));
+        Check(() => s3.CopyPartAsync(new CopyPartRequest { SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "k", UploadId = Id, PartNumber = 1 }));
 
         // A real upload id used with another key is NoSuchUpload too.
         var create = await s3.InitiateMultipartUploadAsync(bucket, "right-key");

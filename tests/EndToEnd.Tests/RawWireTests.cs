@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Gateway.Protocol;
 using Storage.Checksums;
-using ChecksumAlgorithm = Storage.Checksums.ChecksumAlgorithm;
 
 namespace EndToEnd.Tests;
 

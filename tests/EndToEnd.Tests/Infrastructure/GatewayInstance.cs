@@ -1,5 +1,4 @@
 using Amazon.Runtime;
-using Amazon.S3;
 using Gateway;
 using Microsoft.AspNetCore.Builder;
 

@@ -68,10 +68,10 @@ public sealed class SigV4VectorTests
     [Test]
     public void AwsDocPresignedGet()
     {
-        const string target = "/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+        const string Target = "/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
                               + "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
                               + "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
-        var result = TestSigning.Verifier(TestSigning.DocTime.AddHours(1)).Verify(new SigV4Request("GET", target, TestSigning.HostOnly(DocHost)));
+        var result = TestSigning.Verifier(TestSigning.DocTime.AddHours(1)).Verify(new SigV4Request("GET", Target, TestSigning.HostOnly(DocHost)));
         Assert.That(result, Is.EqualTo(new AuthResult("AKIAIOSFODNN7EXAMPLE", PayloadMode.Unsigned, null, null, true)));
     }
 

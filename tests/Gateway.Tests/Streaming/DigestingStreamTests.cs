@@ -1,5 +1,4 @@
 using Gateway.Streaming;
-using NUnit.Framework;
 
 namespace Gateway.Tests.Streaming;
 

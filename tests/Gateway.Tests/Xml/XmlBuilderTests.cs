@@ -69,13 +69,13 @@ internal sealed class XmlBuilderTests
     public void AccessControlPolicyIsPinned()
     {
         // SHA-256 of "test": the canonical id of account "test".
-        const string id = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        const string Id = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
         Assert.That(AclHandlers.Policy("test"), Is.EqualTo(Declaration +
             "<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">" +
-            "<Owner><ID>" + id + "</ID><DisplayName>test</DisplayName></Owner>" +
+            "<Owner><ID>" + Id + "</ID><DisplayName>test</DisplayName></Owner>" +
             "<AccessControlList><Grant>" +
             "<Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\">" +
-            "<ID>" + id + "</ID><DisplayName>test</DisplayName></Grantee>" +
+            "<ID>" + Id + "</ID><DisplayName>test</DisplayName></Grantee>" +
             "<Permission>FULL_CONTROL</Permission></Grant></AccessControlList></AccessControlPolicy>"));
     }
 

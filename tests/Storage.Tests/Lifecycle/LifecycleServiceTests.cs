@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using NUnit.Framework;
 using Storage.Faults;
 using Storage.Lifecycle;
-using Storage.Metadata;
 using Storage.Multipart;
 using Storage.Objects;
 using Storage.Tests.Usage;

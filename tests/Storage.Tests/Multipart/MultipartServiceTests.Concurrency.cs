@@ -1,7 +1,6 @@
 using NUnit.Framework;
 using Storage.Checksums;
 using Storage.Faults;
-using Storage.Metadata;
 using Storage.Multipart;
 using Storage.Objects;
 

@@ -1,5 +1,4 @@
 using NUnit.Framework;
-using Storage.Metadata;
 using Storage.Multipart;
 
 namespace Storage.Tests.Multipart;

@@ -4,7 +4,6 @@ using Microsoft.Data.Sqlite;
 using NUnit.Framework;
 using Storage.Checksums;
 using Storage.Faults;
-using Storage.Metadata;
 using Storage.Multipart;
 using Storage.Objects;
 

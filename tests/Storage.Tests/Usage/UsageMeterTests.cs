@@ -45,8 +45,6 @@ internal sealed class UsageMeterTests
         return data;
     }
 
-    private static long Segments(long bytes) => (bytes + SegmentSize - 1) / SegmentSize;
-
     private void At(DateTimeOffset t) => _clock.UtcNow = t;
 
     private Task<ObjectInfo> Put(string key, int size, string bucket = Bucket, int seed = 1) =>

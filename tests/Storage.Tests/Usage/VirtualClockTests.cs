@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using NUnit.Framework;
-using Storage.Metadata;
 using Storage.Objects;
 using Storage.Usage;
 
