@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Gateway.Auth;
 
 namespace EndToEnd.Tests.Infrastructure;
 
@@ -45,8 +44,8 @@ public sealed class ChunkTamper
 
 /// <summary>
 /// Sends hand-signed SigV4 requests for what SDKs never send (tampered chunks, odd encodings, raw targets).
-/// Paths and queries are sent exactly as given; signing uses the gateway's own <see cref="SigV4"/> primitives,
-/// which the unit tests pin to AWS and SDK vectors.
+/// Paths and queries are sent exactly as given; signing uses the independent <see cref="WireSigner"/>, pinned to
+/// AWS's published examples, never the gateway's own SigV4 code.
 /// </summary>
 public sealed class RawS3Client(HttpClient http, string accessKey, string secret, string region = "us-east-1")
 {
@@ -65,10 +64,10 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
         tamper?.Invoke(t);
         body ??= [];
         var at = (now ?? DateTimeOffset.UtcNow).UtcDateTime;
-        var amzDate = at.ToString(SigV4.AmzDateFormat, CultureInfo.InvariantCulture);
+        var amzDate = at.ToString(WireSigner.AmzDateFormat, CultureInfo.InvariantCulture);
         var date = amzDate[..8];
-        var scope = SigV4.Scope(date, region);
-        var key = SigV4.DeriveSigningKey(secret, date, region, SigV4.Service);
+        var scope = WireSigner.Scope(date, region);
+        var key = WireSigner.SigningKey(secret, date, region);
 
         var signedHeaders = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -90,11 +89,11 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
         // A caller-supplied x-amz-content-sha256 wins, so a test can declare a hash that the body will not match.
         signedHeaders["x-amz-content-sha256"] = headers is not null && headers.TryGetValue("x-amz-content-sha256", out var declared) ? declared : style switch
         {
-            PayloadStyle.SignedHex => SigV4.Sha256Hex(body),
-            PayloadStyle.Unsigned => SigV4.UnsignedPayload,
-            PayloadStyle.StreamingSigned => SigV4.StreamingSignedPayload,
-            PayloadStyle.StreamingSignedTrailer => SigV4.StreamingSignedPayloadTrailer,
-            _ => SigV4.StreamingUnsignedPayloadTrailer,
+            PayloadStyle.SignedHex => WireSigner.Sha256Hex(body),
+            PayloadStyle.Unsigned => WireSigner.UnsignedPayload,
+            PayloadStyle.StreamingSigned => WireSigner.StreamingSigned,
+            PayloadStyle.StreamingSignedTrailer => WireSigner.StreamingSignedTrailer,
+            _ => WireSigner.StreamingUnsignedTrailer,
         };
         if (streaming)
         {
@@ -106,19 +105,16 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
             }
         }
 
-        var names = signedHeaders.Keys.ToList();
-        var signedText = string.Join(';', names);
         var q = rawPathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = q < 0 ? rawPathAndQuery : rawPathAndQuery[..q];
         var query = q < 0 ? "" : rawPathAndQuery[(q + 1)..];
-        var canonical = SigV4.CanonicalRequest(method.Method, SigV4.CanonicalUri(path), SigV4.CanonicalQuery(query, plusIsSpace: true),
-            SigV4.CanonicalHeaders(signedHeaders, names), signedText, signedHeaders["x-amz-content-sha256"]);
-        var signature = SigV4.Sign(key, SigV4.StringToSign(amzDate, scope, canonical));
+        var canonical = WireSigner.CanonicalRequest(method.Method, path, query, signedHeaders, signedHeaders["x-amz-content-sha256"], out var signedText);
+        var signature = WireSigner.Sign(key, WireSigner.StringToSign(amzDate, scope, canonical));
 
         var wire = body;
         if (streaming)
         {
-            var context = style == PayloadStyle.StreamingUnsignedTrailer ? null : new ChunkSigningContext(key, amzDate, scope, signature);
+            var context = style == PayloadStyle.StreamingUnsignedTrailer ? null : new ChunkSigning(key, amzDate, scope, signature);
             wire = EncodeChunked(body, context, trailer, ChunkSize, t);
         }
 
@@ -128,7 +124,7 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
         }
 
         var request = new HttpRequestMessage(method, new Uri(http.BaseAddress!, rawPathAndQuery));
-        request.Headers.TryAddWithoutValidation("Authorization", $"{SigV4.Algorithm} Credential={accessKey}/{scope}, SignedHeaders={signedText}, Signature={signature}");
+        request.Headers.TryAddWithoutValidation("Authorization", $"{WireSigner.Algorithm} Credential={accessKey}/{scope}, SignedHeaders={signedText}, Signature={signature}");
         var content = new ByteArrayContent(wire);
         foreach (var (name, value) in signedHeaders)
         {
@@ -161,8 +157,8 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
     /// </summary>
     public string Presign(HttpMethod method, string pathAndQuery, TimeSpan expires, DateTimeOffset? now = null)
     {
-        var amzDate = (now ?? DateTimeOffset.UtcNow).UtcDateTime.ToString(SigV4.AmzDateFormat, CultureInfo.InvariantCulture);
-        var scope = SigV4.Scope(amzDate[..8], region);
+        var amzDate = (now ?? DateTimeOffset.UtcNow).UtcDateTime.ToString(WireSigner.AmzDateFormat, CultureInfo.InvariantCulture);
+        var scope = WireSigner.Scope(amzDate[..8], region);
         var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
         var query = new StringBuilder(q < 0 ? "" : pathAndQuery[(q + 1)..]);
@@ -171,15 +167,15 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
             query.Append('&');
         }
 
-        query.Append("X-Amz-Algorithm=").Append(SigV4.Algorithm)
-            .Append("&X-Amz-Credential=").Append(SigV4.UriEncode($"{accessKey}/{scope}", keepSlash: false))
+        query.Append("X-Amz-Algorithm=").Append(WireSigner.Algorithm)
+            .Append("&X-Amz-Credential=").Append(WireSigner.Encode($"{accessKey}/{scope}", path: false))
             .Append("&X-Amz-Date=").Append(amzDate)
             .Append("&X-Amz-Expires=").Append(((long)expires.TotalSeconds).ToString(CultureInfo.InvariantCulture))
             .Append("&X-Amz-SignedHeaders=host");
-        var canonical = SigV4.CanonicalRequest(method.Method, SigV4.CanonicalUri(path), SigV4.CanonicalQuery(query.ToString(), plusIsSpace: true),
-            $"host:{HostHeader()}\n", "host", SigV4.UnsignedPayload);
-        var key = SigV4.DeriveSigningKey(secret, amzDate[..8], region, SigV4.Service);
-        var signature = SigV4.Sign(key, SigV4.StringToSign(amzDate, scope, canonical));
+        var canonical = WireSigner.CanonicalRequest(method.Method, path, query.ToString(), new Dictionary<string, string> { ["host"] = HostHeader() },
+            WireSigner.UnsignedPayload, out _);
+        var key = WireSigner.SigningKey(secret, amzDate[..8], region);
+        var signature = WireSigner.Sign(key, WireSigner.StringToSign(amzDate, scope, canonical));
         return $"{path}?{query}&X-Amz-Signature={signature}";
     }
 
@@ -187,7 +183,7 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
     /// Encodes <paramref name="data"/> as aws-chunked: signed chunks when <paramref name="context"/> is set, else unsigned,
     /// with an x-amz-checksum-crc32 trailer when <paramref name="trailer"/> (format per "Signature calculations for trailing headers").
     /// </summary>
-    internal static byte[] EncodeChunked(byte[] data, ChunkSigningContext? context, bool trailer, int chunkSize, ChunkTamper? tamper = null)
+    internal static byte[] EncodeChunked(byte[] data, ChunkSigning? context, bool trailer, int chunkSize, ChunkTamper? tamper = null)
     {
         var output = new MemoryStream();
         void Write(string s) => output.Write(Encoding.ASCII.GetBytes(s));
@@ -199,7 +195,7 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
             Write(chunk.Length.ToString("x", CultureInfo.InvariantCulture));
             if (context != null)
             {
-                var sig = SigV4.ChunkSignature(context.SigningKey, context.AmzDate, context.Scope, previous!, chunk);
+                var sig = WireSigner.ChunkSignature(context.Key, context.AmzDate, context.Scope, previous!, chunk);
                 previous = sig;
                 Write(";chunk-signature=" + (tamper?.BadChunkSignatureIndex == index ? new string('0', 64) : sig));
             }
@@ -221,7 +217,7 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
             Write($"x-amz-checksum-crc32:{crc}\r\n");
             if (context != null)
             {
-                var sig = SigV4.TrailerSignature(context.SigningKey, context.AmzDate, context.Scope, previous!, trailers);
+                var sig = WireSigner.TrailerSignature(context.Key, context.AmzDate, context.Scope, previous!, trailers);
                 Write("x-amz-trailer-signature:" + (tamper?.BadTrailerSignature == true ? new string('0', 64) : sig) + "\r\n");
             }
         }

@@ -7,7 +7,7 @@ namespace Gateway.Tests.Handlers;
 
 /// <summary>LifecycleHandlers.Parse on literal request documents.</summary>
 [TestFixture]
-internal sealed class LifecycleParseTests
+internal sealed class LifecycleHandlersTests
 {
     private const string Ns = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"";
 

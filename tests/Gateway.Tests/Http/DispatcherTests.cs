@@ -6,7 +6,7 @@ namespace Gateway.Tests.Http;
 
 /// <summary>Dispatcher.Classify: S3's billing class of every operation.</summary>
 [TestFixture]
-internal sealed class DispatcherClassifyTests
+internal sealed class DispatcherTests
 {
     /// <summary>Every operation's billing class, written out: an operation added without a row here fails the coverage test.</summary>
     private static readonly Dictionary<S3Operation, RequestClass> Classes = new()

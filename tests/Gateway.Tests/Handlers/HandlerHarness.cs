@@ -1,0 +1,82 @@
+using System.Text;
+using Gateway.Auth;
+using Gateway.Http;
+using Gateway.Routing;
+using Microsoft.Data.Sqlite;
+using Storage;
+
+namespace Gateway.Tests.Handlers;
+
+/// <summary>
+/// Handlers without a server: a real storage engine in a temp folder, requests built as values (routed by the
+/// real router, authenticated as an account with an unsigned payload) and the handler's response value.
+/// </summary>
+internal sealed class HandlerHarness : IDisposable
+{
+    public const string Account = "acct";
+    public const string Other = "other";
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "handlers-" + Guid.NewGuid().ToString("N"));
+
+    public HandlerHarness(Action<GatewayOptions>? configure = null)
+    {
+        Options = new GatewayOptions { DataDir = _dir, SegmentSize = 64, AccessKey = Account, SecretKey = "s", MinPartSize = 5 };
+        configure?.Invoke(Options);
+        Storage = new StorageEngine(new StorageOptions(_dir, Options.SegmentSize, Options.Limits(), Options.Clock == "virtual"), SystemClock.Instance);
+        Services = new GatewayServices(Options, Storage, new SigV4Verifier(new ConfiguredCredentials(Options), Options.Region, Options.MaxClockSkew, () => DateTimeOffset.UtcNow));
+    }
+
+    public GatewayOptions Options { get; }
+
+    public StorageEngine Storage { get; }
+
+    public GatewayServices Services { get; }
+
+    /// <summary>A routed request as an account sends it; the body is declared by Content-Length and sent unsigned.</summary>
+    public S3Request Request(string method, string target, byte[]? body = null, Dictionary<string, string>? headers = null, string account = Account)
+    {
+        var all = new Dictionary<string, string>(headers ?? [], StringComparer.OrdinalIgnoreCase);
+        if (body is not null || method is "PUT" or "POST")
+        {
+            all.TryAdd("Content-Length", (body?.Length ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return new S3Request
+        {
+            Method = method,
+            Route = S3Router.Route(method, "127.0.0.1:9000", target, all.ContainsKey("x-amz-copy-source"), Options.VirtualHostDomains, Options.MaxPartNumber),
+            Auth = new AuthResult(account, PayloadMode.Unsigned, null, null, false),
+            Headers = RequestHeaders.From(all),
+            Body = new MemoryStream(body ?? []),
+            Host = "127.0.0.1:9000",
+            Services = Services,
+        };
+    }
+
+    public Task<S3Response> Send(string method, string target, byte[]? body = null, Dictionary<string, string>? headers = null, string account = Account)
+    {
+        var r = Request(method, target, body, headers, account);
+        return r.Route.Rejection is { } e ? throw e : Dispatcher.Dispatch(r);
+    }
+
+    public Task<S3Response> Send(string method, string target, string body, Dictionary<string, string>? headers = null) =>
+        Send(method, target, Encoding.UTF8.GetBytes(body), headers);
+
+    /// <summary>Reads an object response's bytes (and disposes its reader).</summary>
+    public static async Task<byte[]> BodyOf(S3Response response)
+    {
+        var o = (ResponseBody.ObjectRange)response.Body;
+        using (o.Reader)
+        {
+            await using var s = o.Reader.OpenRange(o.Start, o.Length);
+            var ms = new MemoryStream();
+            await s.CopyToAsync(ms);
+            return ms.ToArray();
+        }
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
