@@ -36,7 +36,7 @@ public sealed class StorageEngine
         // The virtual clock is stored in the metadata database, so it can only be made once that is open.
         VirtualClock = options.VirtualClock ? new VirtualClock(Metadata, clock.UtcNow) : null;
         Clock = VirtualClock ?? clock;
-        var limits = options.Limits ?? StorageLimits.S3;
+        var limits = options.Limits ?? StorageLimits.Default;
         Buckets = new BucketService(Metadata, Clock);
         Objects = new ObjectService(Metadata, Segments, Clock, limits);
         Multipart = new MultipartService(Metadata, Segments, Objects, Clock, limits);

@@ -9,11 +9,11 @@ public sealed record StorageOptions(string DataDir, long SegmentSize, StorageLim
 
 /// <summary>
 /// The sizes and counts storage enforces: the largest single write, part sizes (every part but the last at least
-/// <see cref="MinPartSize"/>), part numbers, parts per object and the largest completed object. S3's by default.
+/// <see cref="MinPartSize"/>), part numbers, parts per object and the largest completed object. The defaults are the ones S3 publishes.
 /// </summary>
 public sealed record StorageLimits(long MaxWriteSize, long MinPartSize, long MaxPartSize, int MaxPartNumber, int MaxParts, long MaxObjectSize)
 {
-    public static readonly StorageLimits S3 = new(5L << 30, 5L << 20, 5L << 30, 10000, 10000, 5L << 40);
+    public static readonly StorageLimits Default = new(5L << 30, 5L << 20, 5L << 30, 10000, 10000, 5L << 40);
 }
 
 /// <summary>
