@@ -51,6 +51,9 @@ internal sealed class GatewayOptions
     /// <summary>How often the lifecycle sweeper runs (it also runs right after every clock advance).</summary>
     public TimeSpan LifecycleInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a request body may send nothing before it is answered RequestTimeout (S3 waits about 20 s).</summary>
+    public TimeSpan RequestBodyIdleTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>How often request traffic gathered in memory is written to the meter.</summary>
     public TimeSpan TrafficFlushInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -47,6 +47,7 @@ internal enum S3ErrorCode
     NotImplemented,
     NotModified,
     PreconditionFailed,
+    RequestTimeout,
     RequestTimeTooSkewed,
     SignatureDoesNotMatch,
     XAmzContentSHA256Mismatch,

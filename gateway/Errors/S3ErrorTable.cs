@@ -48,6 +48,7 @@ internal static class S3ErrorTable
         S3ErrorCode.NotImplemented => new("NotImplemented", 501, "A header or query you provided implies functionality that is not implemented."),
         S3ErrorCode.NotModified => new("NotModified", 304, "Not Modified"),
         S3ErrorCode.PreconditionFailed => new("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold"),
+        S3ErrorCode.RequestTimeout => new("RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed."),
         S3ErrorCode.RequestTimeTooSkewed => new("RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large."),
         S3ErrorCode.SignatureDoesNotMatch => new("SignatureDoesNotMatch", 403, "The request signature we calculated does not match the signature you provided. Check your key and signing method."),
         S3ErrorCode.XAmzContentSHA256Mismatch => new("XAmzContentSHA256Mismatch", 400, "The provided 'x-amz-content-sha256' header does not match what was computed."),

@@ -23,7 +23,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         var hostId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
         SetIds(http, requestId, hostId);
         http.Response.Headers.Server = "S3Gateway";
-        var bodyIn = new CountingStream(http.Request.Body);
+        var bodyIn = new RequestBodyStream(http.Request.Body, services.Options.RequestBodyIdleTimeout);
         var bodyOut = new CountingStream(http.Response.Body);
         http.Request.Body = bodyIn;
         http.Response.Body = bodyOut;
@@ -69,18 +69,19 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
                 Services = services,
             };
             var response = await Dispatch(request).ConfigureAwait(false);
+            CloseIfBodyLeft(http, bodyIn);
             await ResponseWriter.WriteAsync(http, response, http.RequestAborted).ConfigureAwait(false);
         }
         catch (S3Exception e)
         {
             errorCode = S3ErrorTable.Lookup(e.Code).Code;
-            await WriteError(http, e, route, requestId, hostId).ConfigureAwait(false);
+            await WriteError(http, e, route, requestId, hostId, bodyIn).ConfigureAwait(false);
         }
         catch (StorageException e)
         {
             var error = FaultMap.ToS3(e);
             errorCode = S3ErrorTable.Lookup(error.Code).Code;
-            await WriteError(http, error, route, requestId, hostId).ConfigureAwait(false);
+            await WriteError(http, error, route, requestId, hostId, bodyIn).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -94,13 +95,13 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         {
             log.LogInformation("Bad request body for {Target}: {Message}", rawTarget, e.Message);
             errorCode = "IncompleteBody";
-            await WriteError(http, new S3Exception(S3ErrorCode.IncompleteBody), route, requestId, hostId).ConfigureAwait(false);
+            await WriteError(http, new S3Exception(S3ErrorCode.IncompleteBody), route, requestId, hostId, bodyIn).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             log.LogError(e, "Unhandled error in {Method} {Target} (request {RequestId})", http.Request.Method, rawTarget, requestId);
             errorCode = "InternalError";
-            await WriteError(http, new S3Exception(S3ErrorCode.InternalError), route, requestId, hostId).ConfigureAwait(false);
+            await WriteError(http, new S3Exception(S3ErrorCode.InternalError), route, requestId, hostId, bodyIn).ConfigureAwait(false);
         }
         finally
         {
@@ -194,7 +195,28 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.AdminUnknown => AdminHandlers.Unknown(r),
     };
 
-    private async Task WriteError(HttpContext http, S3Exception error, S3Route route, string requestId, string hostId)
+    /// <summary>
+    /// HTTP/1.1 keeps a connection for the next request only once this one's body has been read to its end. A body
+    /// left unread (an error answered from the headers) would be taken for the next request's start, so the answer
+    /// closes the connection instead. So does any final answer to an Expect: 100-continue request that Kestrel never
+    /// sent 100 Continue for (it sends one only on the first read of a non-empty body): botocore, having received
+    /// its final answer in place of 100 Continue, keeps that status for the next response on the connection and
+    /// misreads it, so the connection must not be reused.
+    /// </summary>
+    private static void CloseIfBodyLeft(HttpContext http, RequestBodyStream body)
+    {
+        var length = http.Request.ContentLength;
+        var chunked = http.Request.Headers.TransferEncoding.ToString().Contains("chunked", StringComparison.OrdinalIgnoreCase);
+        var bodyLeft = (length > 0 || chunked) && !body.Ended;
+        var expect = http.Request.Headers.Expect.ToString().Contains("100-continue", StringComparison.OrdinalIgnoreCase);
+        var continueNotSent = expect && (length == 0 || !body.ReadAttempted);
+        if (bodyLeft || continueNotSent)
+        {
+            http.Response.Headers.Connection = "close";
+        }
+    }
+
+    private async Task WriteError(HttpContext http, S3Exception error, S3Route route, string requestId, string hostId, RequestBodyStream body)
     {
         if (http.Response.HasStarted)
         {
@@ -213,6 +235,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         }
 
         var response = ResponseWriter.Error(error, route, route.Resource, requestId, hostId, HttpMethods.IsHead(http.Request.Method));
+        CloseIfBodyLeft(http, body);
         await ResponseWriter.WriteAsync(http, response, http.RequestAborted).ConfigureAwait(false);
     }
 }

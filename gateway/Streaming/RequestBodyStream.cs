@@ -1,0 +1,75 @@
+using Gateway.Errors;
+
+namespace Gateway.Streaming;
+
+/// <summary>
+/// The request body as Kestrel delivers it, counted for the traffic meter, watched for the moment it ends (so the
+/// dispatcher knows whether the connection may carry another request), and bounded by an idle timeout: a client
+/// that stops sending in the middle of a body is answered RequestTimeout instead of holding its temp files open.
+/// </summary>
+internal sealed class RequestBodyStream(Stream inner, TimeSpan idleTimeout) : Stream
+{
+    private long _count;
+
+    public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>A read was attempted: for a body with content, Kestrel has then sent 100 Continue if the client asked.</summary>
+    public bool ReadAttempted { get; private set; }
+
+    /// <summary>A read returned the end of the body: nothing of it is left on the connection.</summary>
+    public bool Ended { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        ReadAttempted = true;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(idleTimeout);
+        int n;
+        try
+        {
+            n = await inner.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new S3Exception(S3ErrorCode.RequestTimeout);
+        }
+
+        if (n == 0)
+        {
+            Ended = true;
+        }
+
+        Interlocked.Add(ref _count, n);
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
