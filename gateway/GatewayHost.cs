@@ -45,7 +45,7 @@ internal static class GatewayHost
         var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits(), options.Clock == "virtual"), realClock);
         // Header signatures are checked against real time (clients sign with it); presigned expiry, upload ages,
         // lifecycle and the meter all read the gateway's clock, which may be virtual.
-        var verifier = new SigV4Verifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => realClock.UtcNow, () => storage.Clock.UtcNow);
+        var verifier = new SignatureVerifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => realClock.UtcNow, () => storage.Clock.UtcNow, options.SigV2);
         var services = new GatewayServices(options, storage, verifier);
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton<Dispatcher>();

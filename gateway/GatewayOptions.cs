@@ -18,6 +18,9 @@ internal sealed class GatewayOptions
     /// <summary>Further credential pairs; each access key is one account that owns its own buckets.</summary>
     public List<CredentialOptions> Credentials { get; set; } = [];
 
+    /// <summary>Whether Signature Version 2 is accepted (SDK defaults still presign with it); false refuses it with a message naming the client setting.</summary>
+    public bool SigV2 { get; set; } = true;
+
     /// <summary>How far a header-signed request's time may be from the server's clock.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(15);
 

@@ -4,13 +4,13 @@ using Storage;
 namespace Gateway;
 
 /// <summary>The long-lived services of one running gateway.</summary>
-internal sealed class GatewayServices(GatewayOptions options, StorageEngine storage, SigV4Verifier verifier)
+internal sealed class GatewayServices(GatewayOptions options, StorageEngine storage, SignatureVerifier verifier)
 {
     public GatewayOptions Options { get; } = options;
 
     public StorageEngine Storage { get; } = storage;
 
-    public SigV4Verifier Verifier { get; } = verifier;
+    public SignatureVerifier Verifier { get; } = verifier;
 
     /// <summary>The gateway's clock (the storage engine's: system or virtual).</summary>
     public IClock Clock => Storage.Clock;

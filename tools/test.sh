@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command. Installs the real clients the end-to-end tests drive when they are missing
-# (the AWS CLI and boto3 from Debian), then builds and runs every test project of the solution.
+# (the AWS CLI, s3cmd and boto3 from Debian), then builds and runs every test project of the solution.
 # Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~ListTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,11 @@ fi
 if ! command -v aws >/dev/null 2>&1; then
   echo "tools/test.sh: installing the AWS CLI (Debian package awscli)"
   apt_install awscli
+fi
+
+if ! command -v s3cmd >/dev/null 2>&1; then
+  echo "tools/test.sh: installing s3cmd (Debian package s3cmd)"
+  apt_install s3cmd
 fi
 
 # The boto3 test runs the first python that can import boto3.

@@ -9,8 +9,10 @@ internal interface ICredentialStore
 /// <summary>
 /// The request as received. RawTarget is the request-target bytes as sent (path plus optional "?query"),
 /// NOT ASP.NET's decoded Request.Path. Headers: every header, names as received; repeated headers appear as repeated entries.
+/// <paramref name="VirtualHostBucket"/> is the bucket named by the Host header (virtual-hosted style), which SigV2's
+/// canonical resource starts with.
 /// </summary>
-internal sealed record SigV4Request(string Method, string RawTarget, IReadOnlyList<KeyValuePair<string, string>> Headers);
+internal sealed record AuthRequest(string Method, string RawTarget, IReadOnlyList<KeyValuePair<string, string>> Headers, string? VirtualHostBucket = null);
 
 /// <summary>How the body is protected, from the x-amz-content-sha256 value.</summary>
 internal enum PayloadMode
@@ -25,8 +27,9 @@ internal enum PayloadMode
 /// <summary>
 /// What a verified request may send. For SignedHex, PayloadSha256Hex is the declared lowercase hex SHA-256 the body must match.
 /// Chunk is set for StreamingSigned and StreamingSignedTrailer (the seed signature is the request's signature).
+/// <paramref name="SignatureVersion"/> is 4, or 2 for the legacy HMAC-SHA1 signatures.
 /// </summary>
-internal sealed record AuthResult(string AccessKey, PayloadMode Payload, string? PayloadSha256Hex, ChunkSigningContext? Chunk, bool Presigned);
+internal sealed record AuthResult(string AccessKey, PayloadMode Payload, string? PayloadSha256Hex, ChunkSigningContext? Chunk, bool Presigned, int SignatureVersion = 4);
 
 /// <summary>What the aws-chunked decoder needs to verify chunk and trailer signatures.</summary>
 internal sealed record ChunkSigningContext(byte[] SigningKey, string AmzDate, string Scope, string SeedSignature);

@@ -5,7 +5,7 @@ using System.Text;
 namespace Gateway.Auth;
 
 /// <summary>
-/// The AWS Signature Version 4 primitives, shared by <see cref="SigV4Verifier"/>, the aws-chunked decoder and the
+/// The AWS Signature Version 4 primitives, shared by <see cref="SignatureVerifier"/>, the aws-chunked decoder and the
 /// test signers. Everything here follows "Signature Calculations for the Authorization Header: Transferring
 /// Payload in a Single Chunk" (S3 API reference, sig-v4-header-based-auth) unless a comment says otherwise.
 /// </summary>

@@ -48,12 +48,17 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
             var headers = RequestHeaders.From(http.Request.Headers);
             if (!route.Unauthenticated)
             {
-                auth = services.Verifier.Verify(new SigV4Request(http.Request.Method, rawTarget, headers.All));
+                auth = services.Verifier.Verify(new AuthRequest(http.Request.Method, rawTarget, headers.All, route.VirtualHosted ? route.Bucket : null));
             }
 
             if (route.Rejection is { } rejection)
             {
                 throw rejection;
+            }
+
+            if (auth is { Presigned: true })
+            {
+                headers = headers.WithQueryHeaders(route.Query, includeContentHeaders: auth.SignatureVersion == 2);
             }
 
             var request = new S3Request

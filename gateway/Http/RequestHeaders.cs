@@ -29,6 +29,33 @@ internal sealed class RequestHeaders(IReadOnlyList<KeyValuePair<string, string>>
         return new RequestHeaders(list);
     }
 
+    /// <summary>
+    /// The headers of a presigned request with the x-amz-* (and, for SigV2, Content-Type / Content-MD5) parameters
+    /// of its query added as headers: signers move signed headers into the query, and S3 honours them there
+    /// (metadata, checksums, ACLs...). A header sent as a header wins; the authentication parameters stay in the query.
+    /// </summary>
+    public RequestHeaders WithQueryHeaders(Routing.QueryString query, bool includeContentHeaders)
+    {
+        var added = new List<KeyValuePair<string, string>>(All);
+        foreach (var (name, value) in query.Pairs)
+        {
+            var lower = name.ToLowerInvariant();
+            var hoisted = (lower.StartsWith("x-amz-", StringComparison.Ordinal) && !AuthParameters.Contains(lower))
+                || (includeContentHeaders && lower is "content-type" or "content-md5");
+            if (hoisted && !Has(lower))
+            {
+                added.Add(new(lower, value));
+            }
+        }
+
+        return added.Count == All.Count ? this : new RequestHeaders(added);
+    }
+
+    private static readonly HashSet<string> AuthParameters = new(StringComparer.Ordinal)
+    {
+        "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires", "x-amz-signedheaders", "x-amz-signature", "x-amz-security-token",
+    };
+
     public string? this[string name] => Get(name);
 
     public string? Get(string name)

@@ -15,12 +15,12 @@ public sealed class SigV4VectorTests
 {
     private const string DocHost = "examplebucket.s3.amazonaws.com";
 
-    private static SigV4Request DocRequest(string method, string target, string signedHeaders, string signature, params (string, string)[] headers)
+    private static AuthRequest DocRequest(string method, string target, string signedHeaders, string signature, params (string, string)[] headers)
     {
         var list = headers.Select(h => new KeyValuePair<string, string>(h.Item1, h.Item2)).ToList();
         list.Add(new("Authorization",
             $"AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders={signedHeaders},Signature={signature}"));
-        return new SigV4Request(method, target, list);
+        return new AuthRequest(method, target, list);
     }
 
     [Test]
@@ -71,7 +71,7 @@ public sealed class SigV4VectorTests
         const string Target = "/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
                               + "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
                               + "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
-        var result = TestSigning.Verifier(TestSigning.DocTime.AddHours(1)).Verify(new SigV4Request("GET", Target, TestSigning.HostOnly(DocHost)));
+        var result = TestSigning.Verifier(TestSigning.DocTime.AddHours(1)).Verify(new AuthRequest("GET", Target, TestSigning.HostOnly(DocHost)));
         Assert.That(result, Is.EqualTo(new AuthResult("AKIAIOSFODNN7EXAMPLE", PayloadMode.Unsigned, null, null, true)));
     }
 
@@ -93,7 +93,7 @@ public sealed class SigV4VectorTests
     {
         var body = AwsDocChunkedBody();
         Assert.That(body, Has.Length.EqualTo(66824));
-        var request = new SigV4Request("PUT", "/examplebucket/chunkObject.txt",
+        var request = new AuthRequest("PUT", "/examplebucket/chunkObject.txt",
         [
             new("Host", "s3.amazonaws.com"), new("x-amz-date", "20130524T000000Z"), new("x-amz-storage-class", "REDUCED_REDUNDANCY"),
             new("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
@@ -127,7 +127,7 @@ public sealed class SigV4VectorTests
     [TestCase("/bucket?acl", "b82aedc00b4e9f232b66d04e0a8f5720d30a965edb629068c13163caa886b093")]
     public void BotocoreGet(string target, string signature)
     {
-        var request = new SigV4Request("GET", target,
+        var request = new AuthRequest("GET", target,
         [
             new("Host", "localhost:9000"), new("X-Amz-Date", "20240301T120000Z"), new("X-Amz-Content-SHA256", SigV4.EmptySha256),
             new("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240301/us-east-1/s3/aws4_request, "
@@ -139,7 +139,7 @@ public sealed class SigV4VectorTests
     [Test]
     public void BotocorePutWithMetadataNeedingTrim()
     {
-        var request = new SigV4Request("PUT", "/bucket/hello.txt",
+        var request = new AuthRequest("PUT", "/bucket/hello.txt",
         [
             new("Host", "localhost:9000"), new("Content-Type", "text/plain"), new("x-amz-meta-Color", "  blue   green "),
             new("X-Amz-Date", "20240301T120000Z"),
@@ -157,7 +157,7 @@ public sealed class SigV4VectorTests
     [TestCase("/bucket/obj?versionId=abc&response-content-type=text%2Fplain&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240301%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20240301T120000Z&X-Amz-Expires=600&X-Amz-SignedHeaders=host&X-Amz-Signature=dfe8673e2c365873e4e8de13177ee1811bc42365134f9dec23553f098ff6115f")]
     public void BotocorePresigned(string target)
     {
-        var result = TestSigning.Verifier(BotoTime.AddMinutes(5)).Verify(new SigV4Request("GET", target, TestSigning.HostOnly()));
+        var result = TestSigning.Verifier(BotoTime.AddMinutes(5)).Verify(new AuthRequest("GET", target, TestSigning.HostOnly()));
         Assert.That(result.Presigned, Is.True);
     }
 
@@ -198,7 +198,7 @@ public sealed class SigV4VectorTests
     public void DotnetSdkChunkedPutWithTrailer()
     {
         Assert.That(DotnetSdkBody, Has.Length.EqualTo(399));
-        var result = TestSigning.Verifier(DotnetSdkTime).Verify(new SigV4Request("PUT", DotnetSdkTarget, DotnetSdkHeaders));
+        var result = TestSigning.Verifier(DotnetSdkTime).Verify(new AuthRequest("PUT", DotnetSdkTarget, DotnetSdkHeaders));
         Assert.That(result.AccessKey, Is.EqualTo("test"));
         Assert.That(result.Payload, Is.EqualTo(PayloadMode.StreamingSignedTrailer));
 

@@ -13,10 +13,10 @@ internal static class TestSigning
 
     public static readonly DateTimeOffset DocTime = new(2013, 5, 24, 0, 0, 0, TimeSpan.Zero);
 
-    public static SigV4Verifier Verifier(DateTimeOffset now, string region = "us-east-1") =>
+    public static SignatureVerifier Verifier(DateTimeOffset now, string region = "us-east-1") =>
         new(new Store(), region, TimeSpan.FromMinutes(15), () => now);
 
-    public static S3Exception Fails(SigV4Verifier verifier, SigV4Request request, S3ErrorCode code)
+    public static S3Exception Fails(SignatureVerifier verifier, AuthRequest request, S3ErrorCode code)
     {
         var e = Assert.Throws<S3Exception>(() => verifier.Verify(request))!;
         Assert.That(e.Code, Is.EqualTo(code), e.Message);
@@ -26,7 +26,7 @@ internal static class TestSigning
     public static string? Extra(S3Exception e, string name) => e.Extra.FirstOrDefault(x => x.Key == name).Value;
 
     /// <summary>Signs a header-auth request; host, x-amz-date and x-amz-content-sha256 are added and signed.</summary>
-    public static SigV4Request SignHeader(string method, string rawTarget, DateTimeOffset at, string payloadHash = SigV4.EmptySha256,
+    public static AuthRequest SignHeader(string method, string rawTarget, DateTimeOffset at, string payloadHash = SigV4.EmptySha256,
         IEnumerable<KeyValuePair<string, string>>? extraHeaders = null, string accessKey = DocAccessKey, string secret = DocSecret,
         string region = "us-east-1", string host = "localhost:9000")
     {
@@ -49,7 +49,7 @@ internal static class TestSigning
         var key = SigV4.DeriveSigningKey(secret, amzDate[..8], region, "s3");
         var signature = SigV4.Sign(key, SigV4.StringToSign(amzDate, scope, canonical));
         headers.Add(new("Authorization", $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope}, SignedHeaders={signedText}, Signature={signature}"));
-        return new SigV4Request(method, rawTarget, headers);
+        return new AuthRequest(method, rawTarget, headers);
     }
 
     /// <summary>Builds a presigned target (path?query&amp;X-Amz-...) signed over the host header only.</summary>

@@ -20,7 +20,7 @@ public sealed class CliRequestTests
     {
         var headers = new List<KeyValuePair<string, string>> { new("Host", request.Headers.Host!) };
         headers.AddRange(request.Headers.Where(h => h.Key != "Host").Select(h => new KeyValuePair<string, string>(h.Key, string.Join(",", h.Value))));
-        var result = TestSigning.Verifier(CliRun.Now).Verify(new SigV4Request(request.Method.Method, Target(request), headers));
+        var result = TestSigning.Verifier(CliRun.Now).Verify(new AuthRequest(request.Method.Method, Target(request), headers));
         Assert.That(result.AccessKey, Is.EqualTo("test"));
     }
 

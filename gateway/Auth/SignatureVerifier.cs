@@ -7,11 +7,12 @@ using Gateway.Errors;
 namespace Gateway.Auth;
 
 /// <summary>
-/// Verifies AWS Signature Version 4 for S3: the Authorization header form ("Authenticating Requests: Using the
-/// Authorization Header") and the presigned form ("Authenticating Requests: Using Query Parameters").
-/// Error codes and messages follow what S3 answers so that SDK error handling behaves the same.
+/// Verifies a request's signature: AWS Signature Version 4 in the Authorization header ("Authenticating Requests:
+/// Using the Authorization Header") or the query ("Authenticating Requests: Using Query Parameters"), and the legacy
+/// Version 2 in either (SignatureVerifier.V2.cs). Error codes and messages follow what S3 answers so that SDK error
+/// handling behaves the same.
 /// </summary>
-internal sealed partial class SigV4Verifier
+internal sealed partial class SignatureVerifier
 {
     /// <summary>S3 caps presigned URLs at seven days ("Authenticating Requests: Using Query Parameters", X-Amz-Expires).</summary>
     public const int MaxPresignSeconds = 604800;
@@ -26,14 +27,21 @@ internal sealed partial class SigV4Verifier
     private readonly ConcurrentDictionary<(string Secret, string Date, string Region), byte[]> _keys = new();
 
     private readonly Func<DateTimeOffset> _expiryClock;
+    private readonly bool _sigV2;
 
+    /// <param name="credentials">The accounts' secrets.</param>
+    /// <param name="region">The region requests must be signed for (SigV4).</param>
+    /// <param name="maxClockSkew">How far a header-signed request's time may be from real time.</param>
     /// <param name="clock">Real time: header-signed requests must be within <paramref name="maxClockSkew"/> of it.</param>
     /// <param name="expiryClock">
     /// The gateway's clock for presigned-URL expiry (default: <paramref name="clock"/>). With a virtual clock,
     /// advancing it expires presigned URLs, while clients signing with real time keep working.
     /// </param>
-    public SigV4Verifier(ICredentialStore credentials, string region, TimeSpan maxClockSkew, Func<DateTimeOffset> clock, Func<DateTimeOffset>? expiryClock = null)
+    /// <param name="sigV2">Whether Signature Version 2 requests are verified (true) or refused with a message that says how to switch.</param>
+    public SignatureVerifier(ICredentialStore credentials, string region, TimeSpan maxClockSkew, Func<DateTimeOffset> clock, Func<DateTimeOffset>? expiryClock = null,
+        bool sigV2 = true)
     {
+        _sigV2 = sigV2;
         _expiryClock = expiryClock ?? clock;
         _credentials = credentials;
         _region = region;
@@ -42,14 +50,15 @@ internal sealed partial class SigV4Verifier
     }
 
     /// <summary>Verifies the request's signature; throws <see cref="S3Exception"/> with S3's code when it does not hold.</summary>
-    public AuthResult Verify(SigV4Request request)
+    public AuthResult Verify(AuthRequest request)
     {
         var (rawPath, rawQuery) = SplitTarget(request.RawTarget);
         var query = SigV4.SplitQuery(rawQuery).Select(p => (Name: SigV4.DecodeString(p.Name, false), Raw: p.Value)).ToList();
         var authorization = Header(request, "authorization");
         var presigned = query.Any(p => p.Name is "X-Amz-Algorithm" or "X-Amz-Credential" or "X-Amz-Signature");
+        var presignedV2 = query.Any(p => p.Name is "AWSAccessKeyId" or "Signature");
 
-        if (authorization != null && presigned)
+        if (authorization != null && (presigned || presignedV2))
         {
             throw new S3Exception(S3ErrorCode.InvalidArgument,
                     "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified")
@@ -58,7 +67,9 @@ internal sealed partial class SigV4Verifier
 
         if (authorization != null)
         {
-            return VerifyHeader(request, rawPath, rawQuery, authorization);
+            return authorization.StartsWith("AWS ", StringComparison.Ordinal)
+                ? VerifyV2Header(request, rawPath, rawQuery, authorization)
+                : VerifyHeader(request, rawPath, rawQuery, authorization);
         }
 
         if (presigned)
@@ -66,24 +77,18 @@ internal sealed partial class SigV4Verifier
             return VerifyPresigned(request, rawPath, rawQuery, query);
         }
 
-        // SigV2 (AWSAccessKeyId + Signature query, or "AWS ak:sig") is deliberately unsupported, as in newer S3 regions.
-        if (query.Any(p => p.Name == "AWSAccessKeyId"))
+        if (presignedV2)
         {
-            throw Unsupported();
+            return VerifyV2Query(request, rawPath, rawQuery, query);
         }
 
         throw new S3Exception(S3ErrorCode.AccessDenied);
     }
 
-    private AuthResult VerifyHeader(SigV4Request request, string rawPath, string rawQuery, string authorization)
+    private AuthResult VerifyHeader(AuthRequest request, string rawPath, string rawQuery, string authorization)
     {
         if (!authorization.StartsWith(SigV4.Algorithm + " ", StringComparison.Ordinal))
         {
-            if (authorization.StartsWith("AWS ", StringComparison.Ordinal))
-            {
-                throw Unsupported();
-            }
-
             throw HeaderMalformed("The authorization header is malformed; the authorization mechanism must be AWS4-HMAC-SHA256.");
         }
 
@@ -180,7 +185,7 @@ internal sealed partial class SigV4Verifier
     /// escape keys, so when the canonical path fails the path exactly as sent is tried too, and for a query
     /// containing '+' the literal-plus reading; each candidate is still a proof of the secret.
     /// </summary>
-    private static void VerifySignature(SigV4Request request, string rawPath, string rawQuery, string? exclude, IReadOnlyList<string> signed,
+    private static void VerifySignature(AuthRequest request, string rawPath, string rawQuery, string? exclude, IReadOnlyList<string> signed,
         string signedHeadersText, string payloadHash, string amzDate, string scope, byte[] key, string provided, string accessKey)
     {
         var headers = SigV4.CanonicalHeaders(request.Headers, signed);
@@ -270,7 +275,7 @@ internal sealed partial class SigV4Verifier
     /// x-amz-copy-source to a captured request. x-amz-content-sha256 is exempt: its value is the last line
     /// of the canonical request, so the signature covers it anyway.
     /// </summary>
-    private static void CheckUnsignedAmzHeaders(SigV4Request request, IReadOnlyList<string> signed)
+    private static void CheckUnsignedAmzHeaders(AuthRequest request, IReadOnlyList<string> signed)
     {
         var unsigned = request.Headers
             .Select(h => h.Key.ToLowerInvariant())
@@ -317,7 +322,7 @@ internal sealed partial class SigV4Verifier
         return q < 0 ? (rawTarget, "") : (rawTarget[..q], rawTarget[(q + 1)..]);
     }
 
-    private static string? Header(SigV4Request request, string name)
+    private static string? Header(AuthRequest request, string name)
     {
         string? result = null;
         foreach (var (key, value) in request.Headers)
@@ -341,7 +346,4 @@ internal sealed partial class SigV4Verifier
     private static S3Exception HeaderMalformed(string message) => new(S3ErrorCode.AuthorizationHeaderMalformed, message);
 
     private static S3Exception QueryError(string message) => new(S3ErrorCode.AuthorizationQueryParametersError, message);
-
-    private static S3Exception Unsupported() =>
-        new(S3ErrorCode.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
 }

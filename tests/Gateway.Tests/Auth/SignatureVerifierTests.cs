@@ -5,11 +5,11 @@ using static Gateway.Tests.Auth.TestSigning;
 namespace Gateway.Tests.Auth;
 
 [TestFixture]
-public sealed class SigV4VerifierErrorTests
+public sealed class SignatureVerifierTests
 {
     private static readonly DateTimeOffset Now = new(2024, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static SigV4Request Replace(SigV4Request request, string name, string? value)
+    private static AuthRequest Replace(AuthRequest request, string name, string? value)
     {
         var headers = request.Headers.Where(h => !string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).ToList();
         if (value != null)
@@ -29,7 +29,7 @@ public sealed class SigV4VerifierErrorTests
 
     [Test]
     public void NoAuthIsAccessDenied() =>
-        Fails(Verifier(Now), new SigV4Request("GET", "/bucket/key", HostOnly()), S3ErrorCode.AccessDenied);
+        Fails(Verifier(Now), new AuthRequest("GET", "/bucket/key", HostOnly()), S3ErrorCode.AccessDenied);
 
     [TestCase("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240301/us-east-1/s3/aws4_request")]
     [TestCase("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240301/us-east-1/s3, SignedHeaders=host, Signature=00")]
@@ -41,10 +41,16 @@ public sealed class SigV4VerifierErrorTests
     }
 
     [Test]
-    public void SigV2IsNotSupported()
+    public void SigV2TurnedOffIsInvalidRequest()
     {
+        // SigV2 is on by default (SignatureVerifierV2Tests); Gateway:SigV2=false refuses it.
         var request = Replace(SignHeader("GET", "/b/k", Now), "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:abc=");
-        Fails(Verifier(Now), request, S3ErrorCode.InvalidRequest);
+        Fails(new SignatureVerifier(new StoreForV2(), "us-east-1", TimeSpan.FromMinutes(15), () => Now, sigV2: false), request, S3ErrorCode.InvalidRequest);
+    }
+
+    private sealed class StoreForV2 : ICredentialStore
+    {
+        public string? FindSecret(string accessKey) => accessKey == TestSigning.DocAccessKey ? TestSigning.DocSecret : null;
     }
 
     [Test]
@@ -104,7 +110,7 @@ public sealed class SigV4VerifierErrorTests
         var key = SigV4.DeriveSigningKey(DocSecret, "20240301", "us-east-1", "s3");
         var sig = SigV4.Sign(key, SigV4.StringToSign("20240301T120000Z", "20240301/us-east-1/s3/aws4_request", canonical));
         headers.Add(new("Authorization", auth[..auth.IndexOf("Signature=", StringComparison.Ordinal)] + "Signature=" + sig));
-        Assert.DoesNotThrow(() => Verifier(Now).Verify(new SigV4Request("GET", "/b/a%2bb", headers)));
+        Assert.DoesNotThrow(() => Verifier(Now).Verify(new AuthRequest("GET", "/b/a%2bb", headers)));
     }
 
     [Test]
@@ -170,7 +176,7 @@ public sealed class SigV4VerifierErrorTests
     public void PresignedVerifies()
     {
         var target = Presign("GET", "/bucket/some%20key?versionId=3", Now, 3600);
-        var result = Verifier(Now.AddMinutes(59)).Verify(new SigV4Request("GET", target, HostOnly()));
+        var result = Verifier(Now.AddMinutes(59)).Verify(new AuthRequest("GET", target, HostOnly()));
         Assert.That(result, Is.EqualTo(new AuthResult(DocAccessKey, PayloadMode.Unsigned, null, null, true)));
     }
 
@@ -178,7 +184,7 @@ public sealed class SigV4VerifierErrorTests
     public void PresignedExpired()
     {
         var target = Presign("GET", "/bucket/key", Now, 3600);
-        var e = Fails(Verifier(Now.AddSeconds(3601)), new SigV4Request("GET", target, HostOnly()), S3ErrorCode.AccessDenied);
+        var e = Fails(Verifier(Now.AddSeconds(3601)), new AuthRequest("GET", target, HostOnly()), S3ErrorCode.AccessDenied);
         Assert.That(e.Message, Is.EqualTo("Request has expired"));
         Assert.That(Extra(e, "X-Amz-Expires"), Is.EqualTo("3600"));
         Assert.That(Extra(e, "Expires"), Is.EqualTo("2024-03-01T13:00:00Z"));
@@ -189,11 +195,11 @@ public sealed class SigV4VerifierErrorTests
     [TestCase(0)]
     [TestCase(-5)]
     public void PresignedExpiresOutOfRange(long seconds) =>
-        Fails(Verifier(Now), new SigV4Request("GET", Presign("GET", "/b/k", Now, seconds), HostOnly()), S3ErrorCode.AuthorizationQueryParametersError);
+        Fails(Verifier(Now), new AuthRequest("GET", Presign("GET", "/b/k", Now, seconds), HostOnly()), S3ErrorCode.AuthorizationQueryParametersError);
 
     [Test]
     public void PresignedSevenDaysIsAllowed() =>
-        Assert.DoesNotThrow(() => Verifier(Now.AddDays(6)).Verify(new SigV4Request("GET", Presign("GET", "/b/k", Now, 604800), HostOnly())));
+        Assert.DoesNotThrow(() => Verifier(Now.AddDays(6)).Verify(new AuthRequest("GET", Presign("GET", "/b/k", Now, 604800), HostOnly())));
 
     [TestCase("X-Amz-Date")]
     [TestCase("X-Amz-Expires")]
@@ -204,13 +210,13 @@ public sealed class SigV4VerifierErrorTests
         var target = Presign("GET", "/b/k", Now, 60);
         var parts = target.Split('?');
         var query = string.Join('&', parts[1].Split('&').Where(p => !p.StartsWith(name + "=", StringComparison.Ordinal)));
-        Fails(Verifier(Now), new SigV4Request("GET", parts[0] + "?" + query, HostOnly()), S3ErrorCode.AuthorizationQueryParametersError);
+        Fails(Verifier(Now), new AuthRequest("GET", parts[0] + "?" + query, HostOnly()), S3ErrorCode.AuthorizationQueryParametersError);
     }
 
     [Test]
     public void PresignedWrongRegion()
     {
-        var e = Fails(Verifier(Now), new SigV4Request("GET", Presign("GET", "/b/k", Now, 60, region: "eu-west-1"), HostOnly()),
+        var e = Fails(Verifier(Now), new AuthRequest("GET", Presign("GET", "/b/k", Now, 60, region: "eu-west-1"), HostOnly()),
             S3ErrorCode.AuthorizationQueryParametersError);
         Assert.That(e.Message, Is.EqualTo("Error parsing the X-Amz-Credential parameter; the region 'eu-west-1' is wrong; expecting 'us-east-1'"));
     }
@@ -219,8 +225,8 @@ public sealed class SigV4VerifierErrorTests
     public void PresignedTamperedAndUnknownKey()
     {
         var target = Presign("GET", "/b/k", Now, 60);
-        Fails(Verifier(Now), new SigV4Request("GET", target.Replace("/b/k", "/b/x", StringComparison.Ordinal), HostOnly()), S3ErrorCode.SignatureDoesNotMatch);
-        Fails(Verifier(Now), new SigV4Request("GET", Presign("GET", "/b/k", Now, 60, accessKey: "NOPE"), HostOnly()), S3ErrorCode.InvalidAccessKeyId);
+        Fails(Verifier(Now), new AuthRequest("GET", target.Replace("/b/k", "/b/x", StringComparison.Ordinal), HostOnly()), S3ErrorCode.SignatureDoesNotMatch);
+        Fails(Verifier(Now), new AuthRequest("GET", Presign("GET", "/b/k", Now, 60, accessKey: "NOPE"), HostOnly()), S3ErrorCode.InvalidAccessKeyId);
     }
 
     [Test]

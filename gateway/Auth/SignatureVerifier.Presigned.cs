@@ -7,9 +7,9 @@ namespace Gateway.Auth;
 /// Presigned URLs ("Authenticating Requests: Using Query Parameters"): the X-Amz-* parameters, their expiry on the
 /// gateway's clock, and the signature over the query without X-Amz-Signature.
 /// </summary>
-internal sealed partial class SigV4Verifier
+internal sealed partial class SignatureVerifier
 {
-    private AuthResult VerifyPresigned(SigV4Request request, string rawPath, string rawQuery, List<(string Name, string Raw)> query)
+    private AuthResult VerifyPresigned(AuthRequest request, string rawPath, string rawQuery, List<(string Name, string Raw)> query)
     {
         string? Param(string name)
         {
