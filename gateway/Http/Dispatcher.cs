@@ -32,6 +32,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         var route = S3Router.Route(http.Request.Method, http.Request.Host.Value ?? "", rawTarget,
             http.Request.Headers.ContainsKey("x-amz-copy-source"), options.VirtualHostDomains, options.MaxPartNumber);
         AuthResult? auth = null;
+        S3Request? request = null;
         string? errorCode = null;
         try
         {
@@ -61,7 +62,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
                 headers = headers.WithQueryHeaders(route.Query, includeContentHeaders: auth.SignatureVersion == 2);
             }
 
-            var request = new S3Request
+            request = new S3Request
             {
                 Method = http.Request.Method,
                 Route = route,
@@ -110,7 +111,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         }
         finally
         {
-            Account(http, route, auth, errorCode, bodyIn.Count, bodyOut.Count);
+            Account(http, route, request?.Auth ?? auth, errorCode, bodyIn.Count, bodyOut.Count);
         }
     }
 
@@ -143,7 +144,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
     internal static RequestClass Classify(S3Operation op) => op switch
     {
         S3Operation.ListBuckets or S3Operation.CreateBucket or S3Operation.PutBucketAcl or S3Operation.ListObjects or S3Operation.ListObjectsV2
-            or S3Operation.ListObjectVersions or S3Operation.DeleteObjects or S3Operation.PutObject or S3Operation.CopyObject or S3Operation.PutObjectAcl
+            or S3Operation.ListObjectVersions or S3Operation.DeleteObjects or S3Operation.PostObject or S3Operation.PutObject or S3Operation.CopyObject or S3Operation.PutObjectAcl
             or S3Operation.CreateMultipartUpload or S3Operation.UploadPart or S3Operation.UploadPartCopy or S3Operation.ListParts
             or S3Operation.ListMultipartUploads or S3Operation.CompleteMultipartUpload or S3Operation.PutBucketLifecycle => RequestClass.WriteOrList,
         S3Operation.HeadBucket or S3Operation.GetBucketLocation or S3Operation.GetBucketVersioning or S3Operation.GetBucketAcl or S3Operation.GetObject
@@ -170,6 +171,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.ListObjectsV2 => ListHandlers.ListObjectsV2(r),
         S3Operation.ListObjectVersions => ListHandlers.ListObjectVersions(r),
         S3Operation.DeleteObjects => await ObjectHandlers.DeleteObjects(r).ConfigureAwait(false),
+        S3Operation.PostObject => await PostObjectHandlers.Post(r).ConfigureAwait(false),
         S3Operation.PutObject => await ObjectHandlers.Put(r).ConfigureAwait(false),
         S3Operation.CopyObject => CopyHandlers.Copy(r),
         S3Operation.GetObject => ObjectHandlers.Get(r, headOnly: false),

@@ -14,8 +14,11 @@ internal sealed class S3Request
 
     public required S3Route Route { get; init; }
 
-    /// <summary>Who signed the request; null only for unauthenticated routes (health).</summary>
-    public AuthResult? Auth { get; init; }
+    /// <summary>
+    /// Who signed the request; null for unauthenticated routes (health) and, until its handler verifies the form's
+    /// signed policy, for a form upload (which then sets it, so the request is billed to its signer).
+    /// </summary>
+    public AuthResult? Auth { get; set; }
 
     public required RequestHeaders Headers { get; init; }
 

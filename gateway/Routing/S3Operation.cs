@@ -15,6 +15,7 @@ internal enum S3Operation
     ListObjectsV2,
     ListObjectVersions,
     DeleteObjects,
+    PostObject,
     PutObject,
     CopyObject,
     GetObject,

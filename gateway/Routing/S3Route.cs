@@ -35,6 +35,9 @@ internal sealed record S3Route(
     public bool IsAdmin => Operation is S3Operation.AdminHealth or S3Operation.AdminUsage or S3Operation.AdminUploads or S3Operation.AdminAbortUploads
         or S3Operation.AdminClock or S3Operation.AdminClockAdvance or S3Operation.AdminMetrics or S3Operation.AdminUnknown;
 
-    /// <summary>Answered without authentication (container health probes cannot sign).</summary>
-    public bool Unauthenticated => Operation == S3Operation.AdminHealth;
+    /// <summary>
+    /// Answered without header or query authentication: health (container probes cannot sign) and form uploads,
+    /// whose signature is a field of the form.
+    /// </summary>
+    public bool Unauthenticated => Operation is S3Operation.AdminHealth or S3Operation.PostObject;
 }

@@ -235,8 +235,12 @@ internal static class S3Router
                     return S3Operation.DeleteObjects;
                 }
 
-                detail = "POST on a bucket";
-                return S3Operation.NotImplemented;
+                if (Unimplemented(q, UnimplementedBucketSubresources, out detail))
+                {
+                    return S3Operation.NotImplemented;
+                }
+
+                return S3Operation.PostObject;
             default:
                 detail = method;
                 return S3Operation.NotImplemented;

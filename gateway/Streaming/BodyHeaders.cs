@@ -102,7 +102,7 @@ internal static class BodyHeaders
         return new BodyDeclaration(streaming, length, md5, headerAlgorithm, headerValue, trailerAlgorithm);
     }
 
-    private static byte[]? ParseContentMd5(string? header)
+    public static byte[]? ParseContentMd5(string? header)
     {
         if (header is null)
         {

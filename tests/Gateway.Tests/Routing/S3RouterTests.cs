@@ -71,7 +71,9 @@ internal sealed class S3RouterTests
             C("DELETE", "/b?tagging", S3Operation.NotImplemented, "b", null, "?tagging"),
             C("POST", "/b?delete", S3Operation.DeleteObjects, "b", null),
             C("POST", "/b?delete=", S3Operation.DeleteObjects, "b", null),
-            C("POST", "/b", S3Operation.NotImplemented, "b", null, "POST on a bucket"),
+            C("POST", "/b", S3Operation.PostObject, "b", null),
+            C("POST", "/b/", S3Operation.PostObject, "b", null),
+            C("POST", "/b?policy", S3Operation.NotImplemented, "b", null, "?policy"),
             C("PATCH", "/b", S3Operation.NotImplemented, "b", null, "PATCH"),
 
             // Object: GET, HEAD.
