@@ -37,7 +37,7 @@ public sealed class StorageEngine
         VirtualClock = options.VirtualClock ? new VirtualClock(Metadata, clock.UtcNow) : null;
         Clock = VirtualClock ?? clock;
         var limits = options.Limits ?? StorageLimits.Default;
-        Buckets = new BucketService(Metadata, Clock);
+        Buckets = new BucketService(Metadata, Segments, Clock);
         Objects = new ObjectService(Metadata, Segments, Clock, limits);
         Multipart = new MultipartService(Metadata, Segments, Objects, Clock, limits);
         Traffic = new TrafficMeter(Metadata);

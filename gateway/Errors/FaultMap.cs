@@ -14,8 +14,6 @@ internal static class FaultMap
         StorageFault.BucketNameTaken => new S3Exception(S3ErrorCode.BucketAlreadyExists).With("BucketName", e.Bucket),
         StorageFault.BucketAlreadyYours => new S3Exception(S3ErrorCode.BucketAlreadyOwnedByYou).With("BucketName", e.Bucket),
         StorageFault.BucketNotEmpty => new S3Exception(S3ErrorCode.BucketNotEmpty).With("BucketName", e.Bucket),
-        StorageFault.BucketHasUploads => new S3Exception(S3ErrorCode.BucketNotEmpty,
-            "The bucket you tried to delete is not empty: it has incomplete multipart uploads. Abort them first.").With("BucketName", e.Bucket),
         StorageFault.ObjectNotFound => new S3Exception(S3ErrorCode.NoSuchKey).With("Key", e.Key),
         StorageFault.UploadNotFound => new S3Exception(S3ErrorCode.NoSuchUpload),
         StorageFault.ConditionFailed => new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", e.Condition is { } c ? ConditionName(c) : null),

@@ -23,9 +23,6 @@ public enum StorageFault
     /// <summary>Delete: the bucket still holds objects.</summary>
     BucketNotEmpty,
 
-    /// <summary>Delete: the bucket holds no objects, but incomplete uploads.</summary>
-    BucketHasUploads,
-
     /// <summary>No object at (<see cref="StorageException.Bucket"/>, <see cref="StorageException.Key"/>).</summary>
     ObjectNotFound,
 

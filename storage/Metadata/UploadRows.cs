@@ -36,9 +36,6 @@ internal static class UploadRows
                 (upper is null ? "" : " AND key < $upper") + " ORDER BY key, upload_id LIMIT $n;",
             Map, ("$b", bucket), ("$from", from), ("$ak", afterKey), ("$ai", afterId), ("$upper", upper), ("$n", limit));
 
-    public static bool AnyInBucket(Db db, string bucket) =>
-        db.Scalar<long>("SELECT EXISTS(SELECT 1 FROM uploads WHERE bucket = $b);", ("$b", bucket)) != 0;
-
     /// <summary>A bucket's incomplete uploads in (key, upload id) order.</summary>
     public static List<UploadInfo> InBucket(Db db, string bucket) =>
         db.List($"SELECT {Columns} FROM uploads WHERE bucket = $b ORDER BY key, upload_id;", Map, ("$b", bucket));
@@ -99,6 +96,9 @@ internal static class UploadRows
     public static void RecordCompleted(Db db, string uploadId, string bucket, string key, string etag, DateTimeOffset completed) =>
         db.Execute("INSERT OR REPLACE INTO completed_uploads(upload_id, bucket, key, etag, completed) VALUES ($u, $b, $k, $e, $t);",
             ("$u", uploadId), ("$b", bucket), ("$k", key), ("$e", etag), ("$t", Codes.Ms(completed)));
+
+    /// <summary>Forgets the completed uploads of a bucket that is being deleted (a new bucket of that name starts clean).</summary>
+    public static void ForgetCompleted(Db db, string bucket) => db.Execute("DELETE FROM completed_uploads WHERE bucket = $b;", ("$b", bucket));
 
     /// <summary>The ETag of the object the upload was completed into, if it was completed into (bucket, key).</summary>
     public static string? CompletedETag(Db db, string uploadId, string bucket, string key) =>

@@ -259,7 +259,7 @@ public sealed partial class MultipartService
     }
 
     /// <summary>Deletes the upload with its parts and takes them off the meter; returns the segments nothing references any more.</summary>
-    private static List<string> DeleteUpload(Db db, string uploadId, DateTimeOffset now)
+    internal static List<string> DeleteUpload(Db db, string uploadId, DateTimeOffset now)
     {
         if (UploadRows.Find(db, uploadId) is { } upload)
         {

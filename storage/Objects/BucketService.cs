@@ -1,5 +1,7 @@
 using Storage.Faults;
 using Storage.Metadata;
+using Storage.Multipart;
+using Storage.Segments;
 using Storage.Usage;
 
 namespace Storage.Objects;
@@ -8,11 +10,13 @@ namespace Storage.Objects;
 public sealed class BucketService
 {
     private readonly MetadataStore _db;
+    private readonly SegmentStore _segments;
     private readonly IClock _clock;
 
-    internal BucketService(MetadataStore db, IClock clock)
+    internal BucketService(MetadataStore db, SegmentStore segments, IClock clock)
     {
         _db = db;
+        _segments = segments;
         _clock = clock;
     }
 
@@ -41,23 +45,35 @@ public sealed class BucketService
     /// <summary>The owner of a bucket, or null if there is no such bucket.</summary>
     public string? OwnerOf(string name) => _db.Read(db => BucketRows.Find(db, name)?.Owner);
 
-    public void Delete(string name, string account) => _db.Write(db =>
+    /// <summary>
+    /// Deletes an empty bucket. Incomplete uploads do not keep a bucket from being deleted (S3 deletes a bucket
+    /// whose only content is incomplete uploads): they are aborted in the same transaction, so the meter stops
+    /// billing them exactly when the bucket goes, and their segments are freed after the commit.
+    /// </summary>
+    public void Delete(string name, string account)
     {
-        Require(db, name, account);
-        if (BucketRows.HasObjects(db, name))
+        var orphans = _db.Write(db =>
         {
-            throw new StorageException(StorageFault.BucketNotEmpty) { Bucket = name };
-        }
+            Require(db, name, account);
+            if (BucketRows.HasObjects(db, name))
+            {
+                throw new StorageException(StorageFault.BucketNotEmpty) { Bucket = name };
+            }
 
-        // Incomplete uploads hold data (and are billed) until aborted: the bucket is not empty while any remain.
-        if (UploadRows.AnyInBucket(db, name))
-        {
-            throw new StorageException(StorageFault.BucketHasUploads) { Bucket = name };
-        }
+            var now = _clock.UtcNow;
+            var freed = new List<string>();
+            foreach (var upload in UploadRows.InBucket(db, name))
+            {
+                freed.AddRange(MultipartService.DeleteUpload(db, upload.UploadId, now));
+            }
 
-        UsageMeter.Close(db, name, _clock.UtcNow);
-        BucketRows.Delete(db, name);
-    });
+            UploadRows.ForgetCompleted(db, name);
+            UsageMeter.Close(db, name, now);
+            BucketRows.Delete(db, name);
+            return freed;
+        });
+        _segments.DeleteUnreferenced(orphans);
+    }
 
     /// <summary>The owner's buckets in name order, after <paramref name="startAfter"/>, at most <paramref name="max"/>.</summary>
     public (IReadOnlyList<BucketInfo> Buckets, bool IsTruncated) List(string owner, string? prefix, string? startAfter, int max) => _db.Read(db =>

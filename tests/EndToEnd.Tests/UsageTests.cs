@@ -97,6 +97,40 @@ public sealed class UsageTests
     }
 
     [Test]
+    public async Task Deleting_a_bucket_whose_only_content_is_incomplete_uploads_aborts_them_and_stops_their_billing()
+    {
+        await using var gw = await Virtual();
+        using var s3 = gw.Client();
+        var bucket = Names.Bucket("onlyup");
+        await s3.PutBucketAsync(bucket);
+        var partBytes = (int)Seg + 10;
+        foreach (var key in new[] { "a", "b" })
+        {
+            var create = await s3.InitiateMultipartUploadAsync(bucket, key);
+            await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = key, UploadId = create.UploadId, PartNumber = 1, InputStream = new MemoryStream(ObjectTests.RandomBytes(partBytes, 65)) });
+        }
+
+        var segDir = Path.Combine(gw.DataDir, "segments");
+        Assert.That(Directory.GetFiles(segDir, "*", SearchOption.AllDirectories), Has.Length.EqualTo(4));
+        var start = await Now(gw);
+        var before = await SumOverPeriods(gw, bucket, start, "incomplete", "byteHours");
+        await Advance(gw, TimeSpan.FromHours(2));
+
+        var delete = await s3.DeleteBucketAsync(bucket);
+        Assert.That(delete.HttpStatusCode, Is.EqualTo(HttpStatusCode.NoContent), "S3 deletes a bucket whose only content is incomplete uploads");
+        Assert.That(Directory.GetFiles(segDir, "*", SearchOption.AllDirectories), Is.Empty, "the aborted uploads' segments are freed");
+
+        // Billing stopped when the bucket went: later hours add nothing.
+        await Advance(gw, TimeSpan.FromHours(3));
+        Assert.That(await SumOverPeriods(gw, bucket, start, "incomplete", "byteHours") - before, Is.EqualTo(2 * partBytes * 2.0).Within(1e-6));
+
+        // A new bucket of that name starts empty.
+        await s3.PutBucketAsync(bucket);
+        var uploads = await s3.ListMultipartUploadsAsync(bucket);
+        Assert.That(uploads.MultipartUploads ?? [], Is.Empty);
+    }
+
+    [Test]
     public async Task Advancing_the_virtual_clock_grows_byte_hours_by_exactly_bytes_times_hours()
     {
         await using var gw = await Virtual();

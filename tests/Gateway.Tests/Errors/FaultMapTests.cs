@@ -31,8 +31,6 @@ internal sealed class FaultMapTests
         (StorageFault.BucketNameTaken, S3ErrorCode.BucketAlreadyExists, null, ["BucketName=bkt"]),
         (StorageFault.BucketAlreadyYours, S3ErrorCode.BucketAlreadyOwnedByYou, null, ["BucketName=bkt"]),
         (StorageFault.BucketNotEmpty, S3ErrorCode.BucketNotEmpty, null, ["BucketName=bkt"]),
-        (StorageFault.BucketHasUploads, S3ErrorCode.BucketNotEmpty,
-            "The bucket you tried to delete is not empty: it has incomplete multipart uploads. Abort them first.", ["BucketName=bkt"]),
         (StorageFault.ObjectNotFound, S3ErrorCode.NoSuchKey, null, ["Key=dir/k"]),
         (StorageFault.UploadNotFound, S3ErrorCode.NoSuchUpload, null, []),
         (StorageFault.ConditionFailed, S3ErrorCode.PreconditionFailed, null, ["Condition=If-Unmodified-Since"]),

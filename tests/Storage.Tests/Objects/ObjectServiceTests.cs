@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using NUnit.Framework;
 using Storage.Faults;
 using Storage.Metadata;
+using Storage.Multipart;
 using Storage.Objects;
 
 namespace Storage.Tests.Objects;
@@ -439,6 +440,23 @@ internal sealed class ObjectServiceTests
         Assert.That(Fault(() => _engine.Buckets.Delete(Bucket, Account)), Is.EqualTo(StorageFault.BucketNotFound));
         _engine.Buckets.Create(Bucket, Other);
         Assert.That(_engine.Buckets.Require(Bucket, Other).Owner, Is.EqualTo(Other));
+    }
+
+    [Test]
+    public async Task BucketDeleteAbortsIncompleteUploadsInTheSameTransaction()
+    {
+        var u = _engine.Multipart.Create(Bucket, "k", Account, new Dictionary<string, string>());
+        await _engine.Multipart.UploadPartAsync(new UploadPartCommand(Bucket, "k", u.UploadId, 1, Account, new BodyChecks(40, null)),
+            new MemoryStream(Body(40)), CancellationToken.None);
+        Assert.That(SegmentFiles(), Has.Count.EqualTo(3));
+
+        _engine.Buckets.Delete(Bucket, Account);
+
+        Assert.That(SegmentFiles(), Is.Empty);
+        Assert.That(_engine.Check().IsConsistent, Is.True);
+        _engine.Buckets.Create(Bucket, Account);
+        Assert.That(_engine.Multipart.ListUploads(Bucket, Account, "", null, null, null, 10).Uploads, Is.Empty);
+        Assert.That(Fault(() => _engine.Multipart.Require(Bucket, "k", u.UploadId, Account)), Is.EqualTo(StorageFault.UploadNotFound));
     }
 
     [Test]
