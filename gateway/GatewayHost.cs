@@ -21,8 +21,7 @@ internal static class GatewayHost
             ContentRootPath = File.Exists(Path.Combine(cwd, "appsettings.json")) ? cwd : AppContext.BaseDirectory,
         });
 
-        var options = new GatewayOptions();
-        builder.Configuration.GetSection(GatewayOptions.Section).Bind(options);
+        var options = GatewayOptions.Load(builder.Configuration);
         configure?.Invoke(options);
         Validate(options);
 

@@ -5,6 +5,64 @@ internal sealed class GatewayOptions
 {
     public const string Section = "Gateway";
 
+    /// <summary>
+    /// Binds the <c>Gateway</c> section over the defaults. A list setting is taken whole from the highest-priority
+    /// source that sets it (command line over environment over appsettings.json) and replaces its default. The
+    /// binder on its own appends configured items to a list that already has some, and merges sources index by
+    /// index, so <c>--Gateway:Cors:AllowedMethods:0=GET</c> would still allow every method appsettings.json lists.
+    /// </summary>
+    public static GatewayOptions Load(IConfigurationRoot configuration)
+    {
+        var options = new GatewayOptions();
+        configuration.GetSection(Section).Bind(options);
+        ReplaceLists(options, configuration, Section);
+        return options;
+    }
+
+    private static void ReplaceLists(object target, IConfigurationRoot configuration, string path)
+    {
+        foreach (var property in target.GetType().GetProperties())
+        {
+            if (!property.CanWrite || property.GetIndexParameters().Length > 0)
+            {
+                continue;
+            }
+
+            var key = ConfigurationPath.Combine(path, property.Name);
+            var type = property.PropertyType;
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
+            {
+                if (configuration.Providers.LastOrDefault(p => p.GetChildKeys([], key).Any()) is { } source)
+                {
+                    var items = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+                    CollectKeys(source, key, "", items);
+                    var list = Activator.CreateInstance(type)!;
+                    new ConfigurationBuilder().AddInMemoryCollection(items).Build().Bind(list);
+                    property.SetValue(target, list);
+                }
+            }
+            else if (type.IsClass && type != typeof(string) && type.Namespace == typeof(GatewayOptions).Namespace && property.GetValue(target) is { } nested)
+            {
+                ReplaceLists(nested, configuration, key);
+            }
+        }
+    }
+
+    private static void CollectKeys(IConfigurationProvider source, string path, string relative, Dictionary<string, string?> into)
+    {
+        foreach (var child in source.GetChildKeys([], path).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var full = ConfigurationPath.Combine(path, child);
+            var rel = relative.Length == 0 ? child : ConfigurationPath.Combine(relative, child);
+            if (source.TryGet(full, out var value))
+            {
+                into[rel] = value;
+            }
+
+            CollectKeys(source, full, rel, into);
+        }
+    }
+
     public string DataDir { get; set; } = "./data";
 
     public long SegmentSize { get; set; } = Storage.StorageOptions.DefaultSegmentSize;

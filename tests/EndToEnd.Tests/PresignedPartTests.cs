@@ -104,6 +104,28 @@ public sealed class PresignedPartTests
     }
 
     [Test]
+    public async Task Configured_cors_lists_replace_their_defaults()
+    {
+        // Set as a user would on the command line: the methods list names GET only, so PUT is not allowed.
+        await using var gw = await GatewayInstance.StartAsync(args: ["--Gateway:Cors:AllowedOrigins:0=" + Origin, "--Gateway:Cors:AllowedMethods:0=GET", "--Gateway:Cors:ExposeHeaders:0=x-amz-request-id"]);
+        using var http = gw.Http();
+        async Task<HttpResponseMessage> Preflight(string method)
+        {
+            using var preflight = new HttpRequestMessage(HttpMethod.Options, "/any-bucket/k");
+            preflight.Headers.Add("Origin", Origin);
+            preflight.Headers.Add("Access-Control-Request-Method", method);
+            return await http.SendAsync(preflight);
+        }
+
+        using var get = await Preflight("GET");
+        Assert.That(get.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(get.Headers.GetValues("Access-Control-Allow-Methods").Single(), Is.EqualTo("GET"));
+        Assert.That(get.Headers.GetValues("Access-Control-Expose-Headers").Single(), Is.EqualTo("x-amz-request-id"));
+        using var put = await Preflight("PUT");
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "the configured list replaced the default methods");
+    }
+
+    [Test]
     public async Task Without_configured_origins_no_preflight_is_allowed()
     {
         using var http = SharedGateway.Instance.Http();

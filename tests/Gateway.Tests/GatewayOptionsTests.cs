@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Gateway.Tests;
 
 /// <summary>GatewayOptions: who is an admin, and the price table the billing settings make.</summary>
@@ -25,5 +27,55 @@ internal sealed class GatewayOptionsTests
         var b = new BillingOptions { Currency = "EUR", StorageGbMonth = 1, SegmentMonth = 2, EgressGb = 3, WriteRequestsPer1000 = 4, ReadRequestsPer1000 = 5, HoursPerMonth = 6 };
         Assert.That(b.Prices(), Is.EqualTo(new Storage.Usage.PriceTable("EUR", 1, 2, 3, 4, 5, 6)));
         Assert.That(new BillingOptions().Prices(), Is.EqualTo(new Storage.Usage.PriceTable()), "the settings' defaults are the price table's");
+    }
+
+    private static IEnumerable<KeyValuePair<string, string?>> Settings(params (string Key, string Value)[] settings) =>
+        settings.Select(s => new KeyValuePair<string, string?>("Gateway:" + s.Key, s.Value));
+
+    private static GatewayOptions Load(params (string Key, string Value)[] settings) =>
+        GatewayOptions.Load(new ConfigurationBuilder().AddInMemoryCollection(Settings(settings)).Build());
+
+    [Test]
+    public void AListIsTakenWholeFromTheHighestPrioritySourceThatSetsIt()
+    {
+        var o = GatewayOptions.Load(new ConfigurationBuilder()
+            .AddInMemoryCollection(Settings(("Cors:AllowedMethods:0", "PUT"), ("Cors:AllowedMethods:1", "POST"), ("Credentials:0:AccessKey", "a"), ("Credentials:0:SecretKey", "b"), ("Credentials:1:AccessKey", "c"), ("Credentials:1:SecretKey", "d")))
+            .AddInMemoryCollection(Settings(("Cors:AllowedMethods:0", "GET"), ("Credentials:0:AccessKey", "x")))
+            .Build());
+        Assert.That(o.Cors.AllowedMethods, Is.EqualTo(new[] { "GET" }), "index 1 of the lower source is not merged in");
+        Assert.That(o.Credentials.Select(c => (c.AccessKey, c.SecretKey)), Is.EqualTo(new[] { ("x", "") }));
+    }
+
+    [Test]
+    public void AConfiguredListReplacesItsDefaultAtAnyDepth()
+    {
+        var o = Load(("VirtualHostDomains:0", "s3.test"), ("Cors:AllowedMethods:0", "GET"), ("Admins:0", "ops"), ("Credentials:0:AccessKey", "a"), ("Credentials:0:SecretKey", "b"));
+        Assert.That(o.VirtualHostDomains, Is.EqualTo(new[] { "s3.test" }));
+        Assert.That(o.Cors.AllowedMethods, Is.EqualTo(new[] { "GET" }));
+        Assert.That(o.Admins, Is.EqualTo(new[] { "ops" }));
+        Assert.That(o.Credentials.Select(c => (c.AccessKey, c.SecretKey)), Is.EqualTo(new[] { ("a", "b") }));
+    }
+
+    [Test]
+    public void AListTheConfigurationLeavesAloneKeepsItsDefault()
+    {
+        var o = Load(("Region", "eu-west-1"), ("Cors:MaxAgeSeconds", "5"));
+        Assert.That(o.Region, Is.EqualTo("eu-west-1"));
+        Assert.That(o.VirtualHostDomains, Is.EqualTo(new GatewayOptions().VirtualHostDomains));
+        Assert.That(o.Cors.AllowedMethods, Is.EqualTo(new CorsOptions().AllowedMethods));
+        Assert.That(o.Cors.ExposeHeaders, Is.EqualTo(new CorsOptions().ExposeHeaders));
+    }
+
+    [Test]
+    public void TheShippedAppsettingsBindToTheEmbeddedDefaults()
+    {
+        // appsettings.json repeats the defaults; binding it must not double any list.
+        var path = Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "..", "..", "appsettings.json");
+        var o = GatewayOptions.Load(new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(path)).Build());
+        var d = new GatewayOptions();
+        Assert.That(o.VirtualHostDomains, Is.EqualTo(d.VirtualHostDomains));
+        Assert.That(o.Cors.AllowedMethods, Is.EqualTo(d.Cors.AllowedMethods));
+        Assert.That(o.Credentials, Is.Empty);
+        Assert.That(o.Admins, Is.Empty);
     }
 }

@@ -17,12 +17,14 @@ internal sealed class GatewayInstance : IAsyncDisposable
     public const long TestSegmentSize = 256 * 1024;
 
     private readonly Action<GatewayOptions>? _configure;
+    private readonly string[] _args;
     private WebApplication? _app;
 
-    private GatewayInstance(string dataDir, Action<GatewayOptions>? configure)
+    private GatewayInstance(string dataDir, Action<GatewayOptions>? configure, string[] args)
     {
         DataDir = dataDir;
         _configure = configure;
+        _args = args;
     }
 
     public string DataDir { get; }
@@ -31,16 +33,19 @@ internal sealed class GatewayInstance : IAsyncDisposable
 
     public string Endpoint => BaseAddress.ToString().TrimEnd('/');
 
-    public static async Task<GatewayInstance> StartAsync(Action<GatewayOptions>? configure = null, string? dataDir = null)
+    /// <param name="configure">Overrides applied after configuration is bound.</param>
+    /// <param name="dataDir">The data folder (a new temp folder by default).</param>
+    /// <param name="args">Extra command-line settings, bound as a user's would be (e.g. "--Gateway:Cors:AllowedOrigins:0=*").</param>
+    public static async Task<GatewayInstance> StartAsync(Action<GatewayOptions>? configure = null, string? dataDir = null, string[]? args = null)
     {
-        var instance = new GatewayInstance(dataDir ?? TempDir.Create("gw-data"), configure);
+        var instance = new GatewayInstance(dataDir ?? TempDir.Create("gw-data"), configure, args ?? []);
         await instance.StartAppAsync().ConfigureAwait(false);
         return instance;
     }
 
     private async Task StartAppAsync()
     {
-        _app = GatewayHost.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], o =>
+        _app = GatewayHost.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. _args], o =>
         {
             o.DataDir = DataDir;
             o.SegmentSize = TestSegmentSize;
