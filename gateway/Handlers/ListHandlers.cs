@@ -18,7 +18,8 @@ internal static class ListHandlers
         var startAfter = r.Query.Get("start-after");
         var fetchOwner = r.Query.Get("fetch-owner") == "true";
         string? after = startAfter;
-        if (token is not null)
+        // An empty token is no token (S3 lists from the start and echoes it empty).
+        if (!string.IsNullOrEmpty(token))
         {
             after = Tokens.Decode(token) ?? throw new S3Exception(S3ErrorCode.InvalidArgument, "The continuation token provided is incorrect")
                 .With("ArgumentName", "continuation-token");
@@ -52,7 +53,9 @@ internal static class ListHandlers
         var page = r.Storage.Objects.List(r.Bucket, r.Account, p.Prefix, p.Delimiter, string.IsNullOrEmpty(marker) ? null : marker, p.MaxKeys);
         var xml = new XmlBuilder().Root("ListBucketResult")
             .Element("Name", r.Bucket)
-            .Element("Prefix", p.Encode(p.Prefix))
+            // ListObjects (v1) echoes Prefix unencoded even under encoding-type=url (botocore decodes only
+            // Delimiter, Marker and NextMarker at the top level of a v1 listing), so a prefix of "\n" round-trips.
+            .Element("Prefix", p.Prefix)
             .Element("Marker", p.Encode(marker ?? ""))
             .Element("MaxKeys", p.MaxKeys)
             .Element("Delimiter", p.Delimiter is null ? null : p.Encode(p.Delimiter))

@@ -159,8 +159,6 @@ public sealed class CliTests
     [Test]
     public async Task Boto3_multipart_with_default_settings()
     {
-        var python = Environment.GetEnvironmentVariable("BOTO3_PYTHON") ?? Processes.Which("python3");
-        Assert.That(python, Is.Not.Null, "python3 with boto3 is required: run tools/test.sh, which installs it");
         var bucket = Names.Bucket("botm");
         const string Script = """
             import base64, boto3, hashlib, os, sys
@@ -193,19 +191,12 @@ public sealed class CliTests
                 pass
             print("boto3-multipart-ok")
             """;
-        var scriptFile = Path.Combine(_home, "botom.py");
-        await File.WriteAllTextAsync(scriptFile, Script);
-        var r = await Processes.RunAsync(python!, [scriptFile, bucket], Processes.AwsEnv(Gw, _home));
-        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
-        Assert.That(r.Stdout, Does.Contain("boto3-multipart-ok"));
+        await Boto3.AssertPassesAsync(Script, "boto3-multipart-ok", Gw, _home, bucket);
     }
 
     [Test]
     public async Task Boto3_with_default_settings()
     {
-        // tools/test.sh exports BOTO3_PYTHON: the first python that can import boto3.
-        var python = Environment.GetEnvironmentVariable("BOTO3_PYTHON") ?? Processes.Which("python3");
-        Assert.That(python, Is.Not.Null, "python3 with boto3 is required: run tools/test.sh, which installs it");
         var bucket = Names.Bucket("boto");
         const string Script = """
             import boto3, hashlib, os, sys
@@ -234,10 +225,6 @@ public sealed class CliTests
             s3.delete_bucket(Bucket=b)
             print("boto3-ok")
             """;
-        var scriptFile = Path.Combine(_home, "boto.py");
-        await File.WriteAllTextAsync(scriptFile, Script);
-        var r = await Processes.RunAsync(python!, [scriptFile, bucket], Processes.AwsEnv(Gw, _home));
-        Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
-        Assert.That(r.Stdout, Does.Contain("boto3-ok"));
+        await Boto3.AssertPassesAsync(Script, "boto3-ok", Gw, _home, bucket);
     }
 }

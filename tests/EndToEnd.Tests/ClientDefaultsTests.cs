@@ -21,19 +21,7 @@ public sealed class ClientDefaultsTests
     [TearDown]
     public void RemoveHome() => TempDir.TryDelete(_home);
 
-    private static string Python()
-    {
-        var python = Environment.GetEnvironmentVariable("BOTO3_PYTHON") ?? Processes.Which("python3");
-        Assert.That(python, Is.Not.Null, "python3 with boto3 is required: run tools/test.sh, which installs it");
-        return python!;
-    }
-
-    private async Task<Processes.Result> RunPython(string script, GatewayInstance gw, params string[] args)
-    {
-        var file = Path.Combine(_home, "script.py");
-        await File.WriteAllTextAsync(file, script);
-        return await Processes.RunAsync(Python(), [file, .. args], Processes.AwsEnv(gw, _home));
-    }
+    private Task<Processes.Result> RunPython(string script, GatewayInstance gw, params string[] args) => Boto3.RunAsync(script, gw, _home, args);
 
     [Test]
     public async Task Boto3_default_presigned_urls_work_from_plain_http()

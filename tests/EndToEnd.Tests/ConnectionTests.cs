@@ -168,8 +168,6 @@ public sealed class ConnectionTests
     [Test]
     public async Task Boto3_reusing_one_connection_gets_every_request_after_an_early_error_through()
     {
-        var python = Environment.GetEnvironmentVariable("BOTO3_PYTHON") ?? Processes.Which("python3");
-        Assert.That(python, Is.Not.Null, "python3 with boto3 is required: run tools/test.sh, which installs it");
         await using var gw = await GatewayInstance.StartAsync(o =>
         {
             o.MaxPutObjectSize = 1_000_000;
@@ -228,11 +226,7 @@ public sealed class ConnectionTests
                     assert got == name.encode() * 500, name
                 print("boto3-connection-ok")
                 """;
-            var scriptFile = Path.Combine(home, "conn.py");
-            await File.WriteAllTextAsync(scriptFile, Script);
-            var r = await Processes.RunAsync(python!, [scriptFile, Names.Bucket("conn")], Processes.AwsEnv(gw, home));
-            Assert.That(r.ExitCode, Is.EqualTo(0), r.Stderr);
-            Assert.That(r.Stdout, Does.Contain("boto3-connection-ok"));
+            await Boto3.AssertPassesAsync(Script, "boto3-connection-ok", gw, home, Names.Bucket("conn"));
         }
         finally
         {
