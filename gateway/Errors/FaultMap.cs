@@ -17,7 +17,7 @@ internal static class FaultMap
         StorageFault.ObjectNotFound => new S3Exception(S3ErrorCode.NoSuchKey).With("Key", e.Key),
         StorageFault.UploadNotFound => new S3Exception(S3ErrorCode.NoSuchUpload),
         StorageFault.ConditionFailed => new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", e.Condition is { } c ? ConditionName(c) : null),
-        StorageFault.NotModified => new S3Exception(S3ErrorCode.NotModified),
+        StorageFault.NotModified => NotModified(e),
         StorageFault.RangeOutOfBounds => new S3Exception(S3ErrorCode.InvalidRange),
         StorageFault.CopyRangeOutOfBounds => new S3Exception(S3ErrorCode.InvalidArgument, $"Range specified is not valid for source object of size: {N(e.Size)}")
             .With("ArgumentName", "x-amz-copy-source-range"),
@@ -66,4 +66,21 @@ internal static class FaultMap
     };
 
     private static string N(long? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>A 304 carries the object's ETag and Last-Modified, as S3's does (caches revalidate with them).</summary>
+    private static S3Exception NotModified(StorageException e)
+    {
+        var x = new S3Exception(S3ErrorCode.NotModified);
+        if (e.ETag is { } etag)
+        {
+            x.WithHeader("ETag", Wire.Quote(etag));
+        }
+
+        if (e.LastModified is { } modified)
+        {
+            x.WithHeader("Last-Modified", Wire.HttpDate(modified));
+        }
+
+        return x;
+    }
 }

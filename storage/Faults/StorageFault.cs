@@ -127,8 +127,11 @@ public sealed class StorageException(StorageFault fault) : Exception(fault.ToStr
 
     public int? PartNumber { get; init; }
 
-    /// <summary>The ETag the fault concerns (a listed part's), as the caller gave it.</summary>
+    /// <summary>The ETag the fault concerns: a listed part's as the caller gave it, or (NotModified) the object's.</summary>
     public string? ETag { get; init; }
+
+    /// <summary>NotModified: the object's last-modified time (a 304 carries it with the ETag).</summary>
+    public DateTimeOffset? LastModified { get; init; }
 
     /// <summary>A size involved: the proposed or actual size in bytes.</summary>
     public long? Size { get; init; }

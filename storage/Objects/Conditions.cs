@@ -69,12 +69,9 @@ public sealed record ReadConditions(string? IfMatch, string? IfNoneMatch, DateTi
     /// </summary>
     public StorageException? Failure(ObjectInfo o, bool notModifiedFails = false) =>
         Evaluate(o) is { } failed
-            ? new StorageException(failed.NotModified && !notModifiedFails ? StorageFault.NotModified : StorageFault.ConditionFailed)
-            {
-                Bucket = o.Bucket,
-                Key = o.Key,
-                Condition = failed.Condition,
-            }
+            ? failed.NotModified && !notModifiedFails
+                ? new StorageException(StorageFault.NotModified) { Bucket = o.Bucket, Key = o.Key, Condition = failed.Condition, ETag = o.ETag, LastModified = o.LastModified }
+                : new StorageException(StorageFault.ConditionFailed) { Bucket = o.Bucket, Key = o.Key, Condition = failed.Condition }
             : null;
 
     internal void Check(ObjectInfo o, bool notModifiedFails = false)

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace EndToEnd.Tests;
 
 /// <summary>
@@ -37,4 +39,23 @@ public sealed class S3BehaviourTests
         assert empty["ContinuationToken"] == "" and empty["IsTruncated"] is False, empty
         assert [o["Key"] for o in empty["Contents"]] == ["foo/bar", "foo/baz", "quux"], empty
         """);
+
+    [Test]
+    public async Task Not_modified_carries_the_etag_and_last_modified()
+    {
+        using var s3 = Gw.Client();
+        var bucket = Names.Bucket("nm");
+        await s3.PutBucketAsync(bucket);
+        var put = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "body" });
+        var head = await s3.GetObjectMetadataAsync(bucket, "k");
+        using var http = Gw.Http();
+        var raw = new RawS3Client(http, GatewayInstance.AccessKey, GatewayInstance.SecretKey);
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Head })
+        {
+            using var response = await raw.SendAsync(method, $"/{bucket}/k", headers: new Dictionary<string, string> { ["If-None-Match"] = put.ETag });
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotModified), method.Method);
+            Assert.That(response.Headers.ETag?.Tag, Is.EqualTo(put.ETag), method.Method);
+            Assert.That(response.Content.Headers.LastModified, Is.EqualTo(new DateTimeOffset(head.LastModified!.Value.ToUniversalTime(), TimeSpan.Zero)), method.Method);
+        }
+    }
 }

@@ -91,4 +91,12 @@ internal sealed class FaultMapTests
         Assert.That(FaultMap.ToS3(new StorageException(StorageFault.ConditionFailed)).Extra, Is.Empty, "a write condition names no read condition");
         Assert.That(FaultMap.ToS3(new StorageException(StorageFault.TooLarge) { Limit = 5 }).Extra, Is.Empty, "no proposed size: no size elements");
     }
+
+    [Test]
+    public void NotModifiedCarriesTheObjectsETagAndLastModifiedAsHeaders()
+    {
+        var e = FaultMap.ToS3(new StorageException(StorageFault.NotModified) { ETag = "abc", LastModified = new DateTimeOffset(2026, 11, 2, 3, 4, 5, TimeSpan.Zero) });
+        Assert.That(e.ResponseHeaders.Select(h => h.Key + ": " + h.Value), Is.EqualTo(new[] { "ETag: \"abc\"", "Last-Modified: Mon, 02 Nov 2026 03:04:05 GMT" }));
+        Assert.That(FaultMap.ToS3(new StorageException(StorageFault.NotModified)).ResponseHeaders, Is.Empty);
+    }
 }
