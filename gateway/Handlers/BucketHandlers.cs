@@ -2,6 +2,7 @@ using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
 using Gateway.Xml;
+using Storage.Faults;
 
 namespace Gateway.Handlers;
 
@@ -18,13 +19,23 @@ internal static class BucketHandlers
         AclHandlers.RequireOwnerOnlyAclHeaders(r.Headers);
         var doc = await RequestXml.ReadBodyAsync(r, allowEmpty: true).ConfigureAwait(false);
         var location = doc?.Root?.Child("LocationConstraint")?.Value;
-        if (!string.IsNullOrEmpty(location) && location != r.Options.Region)
+        // "EU" is S3's legacy name for eu-west-1 (the .NET SDK still sends it for that region).
+        if (!string.IsNullOrEmpty(location) && location != r.Options.Region && !(location == "EU" && r.Options.Region == "eu-west-1"))
         {
             throw new S3Exception(S3ErrorCode.InvalidLocationConstraint,
                 $"The {location} location constraint is incompatible for the region specific endpoint this request was sent to.");
         }
 
-        r.Storage.Buckets.Create(r.Bucket, r.Account);
+        try
+        {
+            r.Storage.Buckets.Create(r.Bucket, r.Account);
+        }
+        catch (StorageException e) when (e.Fault == StorageFault.BucketAlreadyYours && r.Options.Region == "us-east-1")
+        {
+            // S3's legacy us-east-1 rule: creating a bucket you already own there succeeds and keeps its
+            // contents; every other region answers BucketAlreadyOwnedByYou.
+        }
+
         return S3Response.Empty().With("Location", "/" + r.Bucket);
     }
 

@@ -23,7 +23,10 @@ internal static class BucketNames
             }
         }
 
-        if (!char.IsAsciiLetterOrDigit(name[0]) || !char.IsAsciiLetterOrDigit(name[^1]) || name.Contains("..", StringComparison.Ordinal))
+        // Each dot-separated label must be a DNS label, so a label cannot start or end with '-': S3 refuses
+        // ".-" and "-." (s3-tests' dns_dot_dash and dns_dash_dot, which note that AWS now refuses them too).
+        if (!char.IsAsciiLetterOrDigit(name[0]) || !char.IsAsciiLetterOrDigit(name[^1])
+            || name.Contains("..", StringComparison.Ordinal) || name.Contains(".-", StringComparison.Ordinal) || name.Contains("-.", StringComparison.Ordinal))
         {
             return false;
         }

@@ -57,6 +57,8 @@ public sealed class BucketTests
     [TestCase("-dash-first")]
     [TestCase("double..dot")]
     [TestCase("xn--punycode")]
+    [TestCase("foo.-bar")]
+    [TestCase("foo-.bar")]
     public async Task Invalid_bucket_names_are_refused(string name)
     {
         using var http = Gw.Http();
@@ -69,17 +71,31 @@ public sealed class BucketTests
     }
 
     [Test]
-    public async Task Creating_an_existing_bucket_is_refused_for_owner_and_for_others()
+    public async Task In_us_east_1_the_owner_recreating_a_bucket_gets_200_and_keeps_its_contents_others_are_refused()
     {
         using var s3 = Gw.Client();
         using var other = Gw.Client(GatewayInstance.OtherAccessKey, GatewayInstance.OtherSecretKey);
         var name = Names.Bucket();
         await s3.PutBucketAsync(name);
-        var mine = Assert.CatchAsync<AmazonS3Exception>(() => s3.PutBucketAsync(name));
-        Assert.That(mine!.ErrorCode, Is.EqualTo("BucketAlreadyOwnedByYou"));
-        Assert.That(mine.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = name, Key = "kept", ContentBody = "still here" });
+        var again = await s3.PutBucketAsync(name);
+        Assert.That(again.HttpStatusCode, Is.EqualTo(HttpStatusCode.OK), "S3's legacy us-east-1 rule");
+        using var kept = await s3.GetObjectAsync(name, "kept");
+        Assert.That(await new StreamReader(kept.ResponseStream).ReadToEndAsync(), Is.EqualTo("still here"));
         var theirs = Assert.CatchAsync<AmazonS3Exception>(() => other.PutBucketAsync(name));
         Assert.That(theirs!.ErrorCode, Is.EqualTo("BucketAlreadyExists"));
+    }
+
+    [Test]
+    public async Task In_other_regions_the_owner_recreating_a_bucket_is_BucketAlreadyOwnedByYou()
+    {
+        await using var gw = await GatewayInstance.StartAsync(o => o.Region = "eu-west-1");
+        using var s3 = gw.Client(configure: c => c.AuthenticationRegion = "eu-west-1");
+        var name = Names.Bucket();
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = name, BucketRegionName = "eu-west-1" });
+        var mine = Assert.CatchAsync<AmazonS3Exception>(() => s3.PutBucketAsync(new PutBucketRequest { BucketName = name, BucketRegionName = "eu-west-1" }));
+        Assert.That(mine!.ErrorCode, Is.EqualTo("BucketAlreadyOwnedByYou"));
+        Assert.That(mine.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
     }
 
     [Test]

@@ -32,6 +32,8 @@ internal sealed class BucketHandlersTests
     [TestCase("Upper")]
     [TestCase("a..b")]
     [TestCase("192.168.1.1")]
+    [TestCase("a.-b")]
+    [TestCase("a-.b")]
     public void InvalidNamesAreRefused(string name) =>
         Assert.That(Assert.ThrowsAsync<S3Exception>(() => _h.Send("PUT", "/" + name))!.Code, Is.EqualTo(S3ErrorCode.InvalidBucketName));
 
@@ -67,5 +69,19 @@ internal sealed class BucketHandlersTests
         var second = (await _h.Send("GET", "/?max-buckets=2&continuation-token=" + Uri.EscapeDataString(token))).BodyText;
         Assert.That(second, Does.Contain("<Name>b-c</Name>").And.Not.Contain("ContinuationToken"));
         Assert.That(Assert.ThrowsAsync<S3Exception>(() => _h.Send("GET", "/?max-buckets=0"))!.Code, Is.EqualTo(S3ErrorCode.InvalidArgument));
+    }
+
+    [Test]
+    public async Task RecreatingYourOwnBucketIs200InUsEast1AndBucketAlreadyOwnedByYouElsewhere()
+    {
+        await _h.Send("PUT", "/mine-bucket");
+        Assert.That((await _h.Send("PUT", "/mine-bucket")).Status, Is.EqualTo(200));
+        Assert.That(Assert.ThrowsAsync<StorageException>(() => _h.Send("PUT", "/mine-bucket", account: HandlerHarness.Other))!.Fault, Is.EqualTo(StorageFault.BucketNameTaken));
+
+        using var eu = new HandlerHarness(o => o.Region = "eu-west-1");
+        await eu.Send("PUT", "/mine-bucket");
+        Assert.That(Assert.ThrowsAsync<StorageException>(() => eu.Send("PUT", "/mine-bucket"))!.Fault, Is.EqualTo(StorageFault.BucketAlreadyYours));
+        Assert.That((await eu.Send("PUT", "/eu-bucket", "<CreateBucketConfiguration><LocationConstraint>EU</LocationConstraint></CreateBucketConfiguration>")).Status,
+            Is.EqualTo(200), "EU is the legacy name of eu-west-1");
     }
 }

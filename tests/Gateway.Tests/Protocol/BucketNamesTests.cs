@@ -33,6 +33,8 @@ internal sealed class BucketNamesTests
     [TestCase(".abc")]
     [TestCase("abc.")]
     [TestCase("a..b")]
+    [TestCase("foo.-bar")]
+    [TestCase("foo-.bar")]
     [TestCase("192.168.1.1")]
     [TestCase("10.0.0.255")]
     [TestCase("xn--abc")]
