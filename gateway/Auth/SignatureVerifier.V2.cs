@@ -93,7 +93,8 @@ internal sealed partial class SignatureVerifier
 
         var secret = FindSecret(accessKey);
         var now = _expiryClock();
-        if (now.ToUnixTimeSeconds() > expiresAt)
+        // Expires is the first second the URL is no longer valid in (a URL presigned with ExpiresIn=0 is dead on arrival).
+        if (now.ToUnixTimeSeconds() >= expiresAt)
         {
             throw new S3Exception(S3ErrorCode.AccessDenied, "Request has expired")
                 .With("Expires", FormatIso(DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(expiresAt, 0, 253402300799))))

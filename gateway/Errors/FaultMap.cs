@@ -19,8 +19,10 @@ internal static class FaultMap
         StorageFault.ConditionFailed => new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", e.Condition is { } c ? ConditionName(c) : null),
         StorageFault.NotModified => NotModified(e),
         StorageFault.RangeOutOfBounds => new S3Exception(S3ErrorCode.InvalidRange),
-        StorageFault.CopyRangeOutOfBounds => new S3Exception(S3ErrorCode.InvalidArgument, $"Range specified is not valid for source object of size: {N(e.Size)}")
-            .With("ArgumentName", "x-amz-copy-source-range"),
+        // A well-formed copy range past the source's end is InvalidRange (a malformed one is InvalidArgument,
+        // found by the parser before storage is asked).
+        StorageFault.CopyRangeOutOfBounds => new S3Exception(S3ErrorCode.InvalidRange, $"Range specified is not valid for source object of size: {N(e.Size)}")
+            .With("ActualObjectSize", N(e.Size)),
         StorageFault.CopySourceTooLarge => new S3Exception(S3ErrorCode.InvalidRequest,
             $"The specified copy source is larger than the maximum allowable size for a copy source: {N(e.Limit)}"),
         StorageFault.CopySourceChanged => new S3Exception(S3ErrorCode.PreconditionFailed, "The copy source changed while it was being copied."),

@@ -19,6 +19,22 @@ internal static class ObjectHeaders
     private const int MaxUserMetadataBytes = 2048;
     private const int MaxKeyBytes = 1024;
 
+    /// <summary>
+    /// aws-chunked describes the transfer, not the object: S3 strips it from the Content-Encoding it stores and
+    /// keeps the rest as sent ("deflate, gzip" stays exactly that). Null when nothing is left.
+    /// </summary>
+    internal static string? WithoutAwsChunked(string value)
+    {
+        var tokens = value.Split(',').Select(v => v.Trim()).ToList();
+        if (!tokens.Exists(t => t.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)))
+        {
+            return value;
+        }
+
+        var rest = string.Join(", ", tokens.Where(t => t.Length > 0 && !t.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)));
+        return rest.Length == 0 ? null : rest;
+    }
+
     /// <summary>The headers to store (as the object's attributes) for a new object written by this request.</summary>
     public static Dictionary<string, string> FromRequest(RequestHeaders request)
     {
@@ -28,12 +44,7 @@ internal static class ObjectHeaders
             var value = request[name];
             if (name == "content-encoding" && value is not null)
             {
-                // aws-chunked describes the transfer, not the object: S3 strips it from what it stores.
-                value = string.Join(",", value.Split(',').Select(v => v.Trim()).Where(v => v.Length > 0 && !v.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)));
-                if (value.Length == 0)
-                {
-                    value = null;
-                }
+                value = WithoutAwsChunked(value);
             }
 
             if (value is not null)

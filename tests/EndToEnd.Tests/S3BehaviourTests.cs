@@ -58,4 +58,48 @@ public sealed class S3BehaviourTests
             Assert.That(response.Content.Headers.LastModified, Is.EqualTo(new DateTimeOffset(head.LastModified!.Value.ToUniversalTime(), TimeSpan.Zero)), method.Method);
         }
     }
+
+    [Test]
+    public Task Copy_ranges_part_checksums_content_encoding_and_expired_presigned_puts_answer_as_s3_does() => Boto("""
+        import base64, hashlib, requests, botocore.config
+        from botocore.exceptions import ClientError
+        def error(call, **kw):
+            try:
+                call(**kw)
+            except ClientError as e:
+                return e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"]
+            raise AssertionError("no error from %s" % kw)
+
+        s3.put_object(Bucket=b, Key="src", Body=b"12345")
+        up = s3.create_multipart_upload(Bucket=b, Key="dst", ChecksumAlgorithm="SHA256")["UploadId"]
+        # A well-formed copy range past the source's end is InvalidRange; a malformed one InvalidArgument.
+        assert error(s3.upload_part_copy, Bucket=b, Key="dst", UploadId=up, PartNumber=1, CopySource={"Bucket": b, "Key": "src"}, CopySourceRange="bytes=0-21") == (416, "InvalidRange")
+        assert error(s3.upload_part_copy, Bucket=b, Key="dst", UploadId=up, PartNumber=1, CopySource={"Bucket": b, "Key": "src"}, CopySourceRange="bytes=hello-") == (400, "InvalidArgument")
+
+        # A part whose x-amz-checksum-sha256 does not match its body is BadDigest, and nothing is stored.
+        # botocore retries BadDigest four times with backoff (against S3 too); one attempt says the same sooner.
+        once = boto3.client("s3", config=botocore.config.Config(retries={"mode": "standard", "max_attempts": 1}))
+        wrong = base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+        assert error(once.upload_part, Bucket=b, Key="dst", UploadId=up, PartNumber=1, Body=b"A" * 1024, ChecksumAlgorithm="SHA256", ChecksumSHA256=wrong) == (400, "BadDigest")
+        assert "Parts" not in s3.list_parts(Bucket=b, Key="dst", UploadId=up)
+        # A wrong whole-object checksum on Complete is BadDigest, with the part checksum listed or not.
+        part = s3.upload_part(Bucket=b, Key="dst", UploadId=up, PartNumber=1, Body=b"A" * 1024, ChecksumAlgorithm="SHA256")
+        for listed in ({"ETag": part["ETag"], "PartNumber": 1, "ChecksumSHA256": part["ChecksumSHA256"]}, {"ETag": part["ETag"], "PartNumber": 1}):
+            assert error(once.complete_multipart_upload, Bucket=b, Key="dst", UploadId=up, ChecksumSHA256="bad", MultipartUpload={"Parts": [listed]}) == (400, "BadDigest")
+        s3.abort_multipart_upload(Bucket=b, Key="dst", UploadId=up)
+
+        # Content-Encoding comes back exactly as sent, but for the transfer's aws-chunked.
+        for sent, stored in [("gzip", "gzip"), ("deflate, gzip", "deflate, gzip"), ("gzip, aws-chunked", "gzip"), ("aws-chunked", None)]:
+            s3.put_object(Bucket=b, Key="enc", ContentEncoding=sent)
+            assert s3.head_object(Bucket=b, Key="enc").get("ContentEncoding") == stored, sent
+
+        # A presigned PUT that expired (or was signed to live no time at all) is 403 AccessDenied, and stores nothing.
+        s3.put_object(Bucket=b, Key="foo", Body=b"original")
+        for signer in (s3, boto3.client("s3", config=botocore.config.Config(signature_version="s3v4"))):
+            for expires in (-1000, 0):
+                url = signer.generate_presigned_url("put_object", Params={"Bucket": b, "Key": "foo"}, ExpiresIn=expires, HttpMethod="PUT")
+                r = requests.put(url, data="foo")
+                assert r.status_code == 403 and "<Code>AccessDenied</Code>" in r.text, (url, r.status_code, r.text)
+        assert s3.get_object(Bucket=b, Key="foo")["Body"].read() == b"original"
+        """);
 }

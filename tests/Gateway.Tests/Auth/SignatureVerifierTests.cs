@@ -191,11 +191,19 @@ public sealed class SignatureVerifierTests
         Assert.That(Extra(e, "ServerTime"), Is.EqualTo("2024-03-01T13:00:01Z"));
     }
 
-    [TestCase(604801)]
+    [Test]
+    public void PresignedExpiresBeyondAWeekIsAQueryError() =>
+        Fails(Verifier(Now), new AuthRequest("GET", Presign("GET", "/b/k", Now, 604801), HostOnly()), S3ErrorCode.AuthorizationQueryParametersError);
+
     [TestCase(0)]
     [TestCase(-5)]
-    public void PresignedExpiresOutOfRange(long seconds) =>
-        Fails(Verifier(Now), new AuthRequest("GET", Presign("GET", "/b/k", Now, seconds), HostOnly()), S3ErrorCode.AuthorizationQueryParametersError);
+    [TestCase(-1000)]
+    [TestCase(long.MinValue)]
+    public void PresignedToLiveNoSecondsIsExpired(long seconds)
+    {
+        var e = Fails(Verifier(Now), new AuthRequest("PUT", Presign("PUT", "/b/k", Now, seconds), HostOnly()), S3ErrorCode.AccessDenied);
+        Assert.That(e.Message, Is.EqualTo("Request has expired"));
+    }
 
     [Test]
     public void PresignedSevenDaysIsAllowed() =>

@@ -96,6 +96,10 @@ internal sealed class MultipartHandlersTests
         var missing = Assert.ThrowsAsync<StorageException>(() => _h.Send("POST", $"/bkt/k?uploadId={id}",
             $"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{part.Header("ETag")}</ETag></Part></CompleteMultipartUpload>"))!;
         Assert.That(missing.Fault, Is.EqualTo(StorageFault.MissingPartChecksum));
+        var wrongWhole = Assert.ThrowsAsync<StorageException>(() => _h.Send("POST", $"/bkt/k?uploadId={id}",
+            $"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{part.Header("ETag")}</ETag></Part></CompleteMultipartUpload>",
+            new() { ["x-amz-checksum-crc32"] = "AAAAAA==" }))!;
+        Assert.That(wrongWhole.Fault, Is.EqualTo(StorageFault.ObjectChecksumMismatch), "a wrong whole-object claim is found before a missing part checksum");
         var done = await _h.Send("POST", $"/bkt/k?uploadId={id}",
             $"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{part.Header("ETag")}</ETag><ChecksumCRC32>{Crc32(data)}</ChecksumCRC32></Part></CompleteMultipartUpload>");
         Assert.That(Element(done.BodyText, "ChecksumCRC32"), Does.EndWith("-1"));

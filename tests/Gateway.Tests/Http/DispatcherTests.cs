@@ -23,6 +23,7 @@ internal sealed class DispatcherTests
         [S3Operation.ListObjectsV2] = RequestClass.WriteOrList,
         [S3Operation.ListObjectVersions] = RequestClass.WriteOrList,
         [S3Operation.DeleteObjects] = RequestClass.WriteOrList,
+        [S3Operation.PostObject] = RequestClass.WriteOrList,
         [S3Operation.PutObject] = RequestClass.WriteOrList,
         [S3Operation.CopyObject] = RequestClass.WriteOrList,
         [S3Operation.GetObject] = RequestClass.Read,
