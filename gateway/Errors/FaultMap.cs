@@ -25,7 +25,6 @@ internal static class FaultMap
             .With("ActualObjectSize", N(e.Size)),
         StorageFault.CopySourceTooLarge => new S3Exception(S3ErrorCode.InvalidRequest,
             $"The specified copy source is larger than the maximum allowable size for a copy source: {N(e.Limit)}"),
-        StorageFault.CopySourceChanged => new S3Exception(S3ErrorCode.PreconditionFailed, "The copy source changed while it was being copied."),
         StorageFault.TooLarge => e.Size is { } size && e.Limit is { } limit
             ? new S3Exception(S3ErrorCode.EntityTooLarge).With("ProposedSize", N(size)).With("MaxSizeAllowed", N(limit))
             : new S3Exception(S3ErrorCode.EntityTooLarge),

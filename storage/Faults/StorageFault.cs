@@ -44,9 +44,6 @@ public enum StorageFault
     /// <summary>A copy source is larger than a single write may be (<see cref="StorageException.Limit"/>).</summary>
     CopySourceTooLarge,
 
-    /// <summary>A part copy's source was replaced while its bytes were being read.</summary>
-    CopySourceChanged,
-
     /// <summary>More bytes than allowed (<see cref="StorageException.Size"/> when known, <see cref="StorageException.Limit"/>).</summary>
     TooLarge,
 

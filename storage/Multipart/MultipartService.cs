@@ -44,6 +44,12 @@ public sealed partial class MultipartService
     public StorageLimits Limits { get; }
 
     /// <summary>
+    /// Runs after UploadPartCopy has read its source and before it commits: lets the storage tests replace or
+    /// delete the source at exactly that moment (the race a real client can only hit by chance).
+    /// </summary>
+    internal Func<Task>? AfterCopyRead { get; set; }
+
+    /// <summary>
     /// Starts an upload. With an algorithm, every part carries a checksum of it and the object a checksum of
     /// <paramref name="type"/> (by default the algorithm's <see cref="MultipartRules.DefaultType"/>); a type needs an algorithm.
     /// </summary>
@@ -198,20 +204,57 @@ public sealed partial class MultipartService
         }
 
         var part = new PartInfo(cmd.PartNumber, length, Convert.ToHexStringLower(md5.GetHashAndReset()), ObjectWrites.Truncate(_clock.UtcNow), checksum.FinishBase64());
-        var orphans = _db.Write(db =>
+        if (AfterCopyRead is { } hook)
+        {
+            await hook().ConfigureAwait(false);
+        }
+
+        var (shared, orphans) = _db.Write(db =>
         {
             Require(db, cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
-            // The source may have been replaced while we read; its segments are leased, so the slice is
-            // still readable, but the part must only reference segments some row keeps alive.
-            if (ObjectRows.Find(db, cmd.SourceBucket, cmd.SourceKey) is not { } current || current.Id != src.Id)
-            {
-                throw new StorageException(StorageFault.CopySourceChanged) { Bucket = cmd.SourceBucket, Key = cmd.SourceKey };
-            }
-
-            return PutPart(db, cmd.UploadId, part, slice);
+            // The part may reference the source's segments only while some row keeps them alive: if the source
+            // is still the object we read, it does.
+            return ObjectRows.Find(db, cmd.SourceBucket, cmd.SourceKey) is { } current && current.Id == src.Id
+                ? (true, PutPart(db, cmd.UploadId, part, slice))
+                : (false, []);
         });
+
+        if (!shared)
+        {
+            // The source was replaced or deleted while we read it. Like CopyObject, the copy is of the snapshot
+            // taken at the start: its segments are leased, so still readable, and the part gets its own copy of
+            // those bytes (only this race pays for writing them).
+            orphans = await CommitOwnCopyAsync(cmd, source, start, length, part, ct).ConfigureAwait(false);
+        }
+
         _segments.DeleteUnreferenced(orphans);
         return new UploadedPart(part, upload, null);
+    }
+
+    private async Task<List<string>> CommitOwnCopyAsync(CopyPartCommand cmd, ObjectReader source, long start, long length, PartInfo part, CancellationToken ct)
+    {
+        await using var read = source.OpenRange(start, length);
+        using var staged = await _segmenter.StageAsync(read, length, [], ct).ConfigureAwait(false);
+        // Segment files never change once written, so the second read must give the bytes the ETag was made of.
+        if (Convert.ToHexStringLower(staged.Md5) != part.ETag)
+        {
+            throw new InvalidOperationException("A leased segment changed while a part copy read it.");
+        }
+
+        staged.Promote();
+        try
+        {
+            return _db.Write(db =>
+            {
+                Require(db, cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
+                return PutPart(db, cmd.UploadId, part, staged.Segments);
+            });
+        }
+        catch
+        {
+            staged.Unpromote();
+            throw;
+        }
     }
 
     /// <summary>The segment ranges covering [start, start + length) of an object's segment list.</summary>

@@ -102,4 +102,42 @@ public sealed class S3BehaviourTests
                 assert r.status_code == 403 and "<Code>AccessDenied</Code>" in r.text, (url, r.status_code, r.text)
         assert s3.get_object(Bucket=b, Key="foo")["Body"].read() == b"original"
         """);
+
+    [Test]
+    public async Task Upload_part_copy_racing_a_delete_of_its_source_copies_the_snapshot_it_took()
+    {
+        using var s3 = Gw.Client();
+        var bucket = Names.Bucket("race");
+        await s3.PutBucketAsync(bucket);
+        var source = ObjectTests.RandomBytes(16 * 1024 * 1024, 90);
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(source));
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "src", InputStream = new MemoryStream(source) });
+            var create = await s3.InitiateMultipartUploadAsync(bucket, "dst");
+            var copy = s3.CopyPartAsync(new CopyPartRequest
+            {
+                SourceBucket = bucket,
+                SourceKey = "src",
+                DestinationBucket = bucket,
+                DestinationKey = "dst",
+                UploadId = create.UploadId,
+                PartNumber = 1,
+            });
+            // The copy reads 16 MiB to hash it; the delete lands while it does (at a different moment each round).
+            await Task.Delay(5 + (attempt * 10));
+            await s3.DeleteObjectAsync(bucket, "src");
+            var part = await copy;
+            Assert.That(part.ETag, Is.EqualTo("\"" + expected + "\""), $"attempt {attempt}: no spurious PreconditionFailed, and the source's bytes");
+            await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = bucket,
+                Key = "dst",
+                UploadId = create.UploadId,
+                PartETags = [new PartETag(1, part.ETag)],
+            });
+            using var get = await s3.GetObjectAsync(bucket, "dst");
+            Assert.That(await ObjectTests.ReadAll(get), Is.EqualTo(source), $"attempt {attempt}");
+        }
+    }
 }

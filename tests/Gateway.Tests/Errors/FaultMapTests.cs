@@ -38,7 +38,6 @@ internal sealed class FaultMapTests
         (StorageFault.RangeOutOfBounds, S3ErrorCode.InvalidRange, null, []),
         (StorageFault.CopyRangeOutOfBounds, S3ErrorCode.InvalidRange, "Range specified is not valid for source object of size: 10", ["ActualObjectSize=10"]),
         (StorageFault.CopySourceTooLarge, S3ErrorCode.InvalidRequest, "The specified copy source is larger than the maximum allowable size for a copy source: 5", []),
-        (StorageFault.CopySourceChanged, S3ErrorCode.PreconditionFailed, "The copy source changed while it was being copied.", []),
         (StorageFault.TooLarge, S3ErrorCode.EntityTooLarge, null, ["ProposedSize=10", "MaxSizeAllowed=5"]),
         (StorageFault.LengthMismatch, S3ErrorCode.IncompleteBody, null, []),
         (StorageFault.Md5Mismatch, S3ErrorCode.BadDigest, null, []),

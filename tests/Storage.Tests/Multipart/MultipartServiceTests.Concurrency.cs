@@ -109,6 +109,41 @@ internal sealed partial class MultipartServiceTests
 
     // ---- Races ----
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task CopyPartRacingADeleteOrReplaceOfItsSourceCopiesTheSnapshotItRead(bool replace)
+    {
+        var original = Body(40, 1);
+        await PutObject("src", original);
+        var u = Create("dst");
+        Mp.AfterCopyRead = async () =>
+        {
+            Mp.AfterCopyRead = null;
+            if (replace)
+            {
+                await PutObject("src", Body(40, 2));
+            }
+            else
+            {
+                _engine.Objects.Delete(Bucket, "src", Account);
+            }
+        };
+
+        var part = await CopyPart(u, 1, "src", (4, 30));
+
+        Assert.That((part.Size, part.ETag), Is.EqualTo((30L, Md5(original[4..34]))), "the bytes of the source as it was when the copy began");
+        CompleteParts(u, part);
+        Assert.That(Read("dst"), Is.EqualTo(original[4..34]));
+        var check = _engine.Check();
+        Assert.That(check.IsConsistent, Is.True, "every referenced segment has a file, and none is left over");
+        _engine.Objects.Delete(Bucket, "dst", Account);
+        if (!replace)
+        {
+            Assert.That(SegmentFiles(), Is.Empty);
+        }
+    }
+
+
     [Test]
     public async Task ParallelPartUploadsAllLand()
     {
