@@ -33,6 +33,7 @@ internal enum S3ErrorCode
     InvalidRange,
     InvalidRequest,
     InvalidStorageClass,
+    InvalidURI,
     KeyTooLongError,
     MalformedTrailerError,
     MalformedPOSTRequest,

@@ -34,6 +34,7 @@ internal static class S3ErrorTable
         S3ErrorCode.InvalidRange => new("InvalidRange", 416, "The requested range is not satisfiable"),
         S3ErrorCode.InvalidRequest => new("InvalidRequest", 400, "Invalid Request"),
         S3ErrorCode.InvalidStorageClass => new("InvalidStorageClass", 400, "The storage class you specified is not valid"),
+        S3ErrorCode.InvalidURI => new("InvalidURI", 400, "Couldn't parse the specified URI."),
         S3ErrorCode.KeyTooLongError => new("KeyTooLongError", 400, "Your key is too long"),
         S3ErrorCode.MalformedTrailerError => new("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema."),
         S3ErrorCode.MalformedPOSTRequest => new("MalformedPOSTRequest", 400, "The body of your POST request is not well-formed multipart/form-data."),

@@ -59,7 +59,9 @@ internal static class CopyHandlers
             value = value[..q];
         }
 
-        var decoded = Routing.QueryString.PercentDecode(value, plusIsSpace: false).TrimStart('/');
+        // Not UTF-8: refused, like a request path that is not, rather than read as a different key.
+        var decoded = (Routing.QueryString.PercentDecodeStrict(value) ?? throw new S3Exception(S3ErrorCode.InvalidArgument, "Invalid copy source encoding")
+            .With("ArgumentName", "x-amz-copy-source").With("ArgumentValue", header)).TrimStart('/');
         var slash = decoded.IndexOf('/');
         if (slash <= 0 || slash == decoded.Length - 1)
         {

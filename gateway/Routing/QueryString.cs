@@ -46,7 +46,17 @@ internal sealed class QueryString
     /// Decodes %XX sequences as UTF-8 bytes. Malformed escapes are kept literally, as S3 does, rather than
     /// failing the whole request.
     /// </summary>
-    public static string PercentDecode(string s, bool plusIsSpace)
+    public static string PercentDecode(string s, bool plusIsSpace) => Decode(s, plusIsSpace, strict: false)!;
+
+    /// <summary>
+    /// Decodes a request path's %XX sequences as UTF-8, or null when they are not valid UTF-8 (a stray %FF, an
+    /// overlong form, an encoded surrogate): mapping those to U+FFFD would make distinct keys one.
+    /// </summary>
+    public static string? PercentDecodeStrict(string s) => Decode(s, plusIsSpace: false, strict: true);
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string? Decode(string s, bool plusIsSpace, bool strict)
     {
         if (s.IndexOf('%') < 0 && (!plusIsSpace || s.IndexOf('+') < 0))
         {
@@ -82,7 +92,19 @@ internal sealed class QueryString
             }
         }
 
-        return Encoding.UTF8.GetString(bytes.ToArray());
+        if (!strict)
+        {
+            return Encoding.UTF8.GetString(bytes.ToArray());
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes.ToArray());
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
     }
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);

@@ -49,7 +49,8 @@ internal static class S3Router
             return new S3Route(AdminOperation(method, rawPath), null, null, query, rawPath, rawQuery, false);
         }
 
-        var path = QueryString.PercentDecode(rawPath, plusIsSpace: false);
+        var strict = QueryString.PercentDecodeStrict(rawPath);
+        var path = strict ?? QueryString.PercentDecode(rawPath, plusIsSpace: false);
         var vhostBucket = VirtualHostBucket(host, virtualHostDomains);
         string? bucket;
         string? key;
@@ -69,8 +70,13 @@ internal static class S3Router
         var op = bucket is null ? ServiceOperation(method, out var detail)
             : key is null ? BucketOperation(method, query, out detail)
             : ObjectOperation(method, query, hasCopySource, out detail);
-        return WithParameters(new S3Route(op, bucket, key, query, rawPath, rawQuery, vhostBucket is not null, detail), maxPartNumber);
+        var route = WithParameters(new S3Route(op, bucket, key, query, rawPath, rawQuery, vhostBucket is not null, detail), maxPartNumber);
+        // A path that is not UTF-8, or a key holding a C1 control character (U+0080-U+009F), is one S3 cannot
+        // parse: 400 InvalidURI (s3-tests' test_object_read_unreadable reads the key "\xae\x8a-").
+        return strict is null || (key is not null && HasC1Control(key)) ? route with { Rejection = new S3Exception(S3ErrorCode.InvalidURI) } : route;
     }
+
+    private static bool HasC1Control(string key) => key.AsSpan().IndexOfAnyInRange('\u0080', '\u009f') >= 0;
 
     private const string AdminPrefix = "/_gateway/";
 

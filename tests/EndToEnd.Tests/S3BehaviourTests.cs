@@ -140,4 +140,32 @@ public sealed class S3BehaviourTests
             Assert.That(await ObjectTests.ReadAll(get), Is.EqualTo(source), $"attempt {attempt}");
         }
     }
+
+    [Test]
+    public async Task Keys_that_are_not_utf8_are_refused_rather_than_merged()
+    {
+        using var s3 = Gw.Client();
+        var bucket = Names.Bucket("utf");
+        await s3.PutBucketAsync(bucket);
+        using var http = Gw.Http();
+        var raw = new RawS3Client(http, GatewayInstance.AccessKey, GatewayInstance.SecretKey);
+        // %FF and %FE would both have become U+FFFD: one key for two names.
+        foreach (var key in new[] { "a%FF", "a%FE", "%C0%AF", "%ED%A0%80" })
+        {
+            using var put = await raw.SendAsync(HttpMethod.Put, $"/{bucket}/{key}", "x"u8.ToArray());
+            var error = await S3Error.ReadAsync(put);
+            Assert.That(((int)put.StatusCode, error.Code, error.Element("Message")), Is.EqualTo((400, "InvalidURI", "Couldn't parse the specified URI.")), key);
+        }
+
+        var list = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
+        Assert.That(list.S3Objects ?? [], Is.Empty, "nothing was stored under any of them");
+        await Boto("""
+            try:
+                s3.get_object(Bucket=b, Key="\xae\x8a-")
+                raise SystemExit("a key with a C1 control character must be refused")
+            except botocore.exceptions.ClientError as e:
+                assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400, e.response
+                assert e.response["Error"]["Message"] == "Couldn't parse the specified URI.", e.response
+            """);
+    }
 }

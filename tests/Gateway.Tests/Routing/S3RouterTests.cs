@@ -1,3 +1,4 @@
+using Gateway.Errors;
 using Gateway.Routing;
 
 namespace Gateway.Tests.Routing;
@@ -308,4 +309,30 @@ internal sealed class S3RouterTests
     {
         Assert.That(QueryString.PercentDecode(input, plusIsSpace), Is.EqualTo(expected));
     }
+
+    [TestCase("%FF")]
+    [TestCase("%C0%AF")]
+    [TestCase("%ED%A0%80")]
+    [TestCase("%E2%82")]
+    [TestCase("%F4%90%80%80")]
+    public void StrictDecodingRefusesWhatIsNotUtf8(string input) => Assert.That(QueryString.PercentDecodeStrict(input), Is.Null);
+
+    [TestCase("%E2%82%AC", "€")]
+    [TestCase("plain", "plain")]
+    [TestCase("%zz%41", "%zzA")]
+    public void StrictDecodingKeepsWhatIs(string input, string expected) => Assert.That(QueryString.PercentDecodeStrict(input), Is.EqualTo(expected));
+
+    [TestCase("/bkt/a%FFb")]
+    [TestCase("/bkt/%C0%AF")]
+    [TestCase("/bkt/%ED%A0%80")]
+    [TestCase("/bkt/%C2%AE%C2%8A-")]
+    public void AKeyThatIsNotUtf8OrHoldsAC1ControlIsInvalidUri(string target)
+    {
+        var route = S3Router.Route("GET", "127.0.0.1:9000", target, false, ["localhost"]);
+        Assert.That(route.Rejection?.Code, Is.EqualTo(S3ErrorCode.InvalidURI));
+    }
+
+    [Test]
+    public void TwoKeysThatDifferOnlyInInvalidBytesAreNotTheSameKey() =>
+        Assert.That(S3Router.Route("GET", "h", "/bkt/a%FF", false, []).Rejection, Is.Not.Null, "would have decoded as a\uFFFD, the key of /bkt/a%FE too");
 }
