@@ -37,6 +37,9 @@ internal static class GatewayHost
             k.Limits.MinRequestBodyDataRate = null;
             k.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
             k.AddServerHeader = false;
+            // One byte per header character: HeaderText decides what each value looks like on the wire, and
+            // ResponseWriter never hands Kestrel a character it cannot send (Kestrel's default refuses non-ASCII).
+            k.ResponseHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 

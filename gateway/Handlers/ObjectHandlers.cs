@@ -57,6 +57,7 @@ internal static class ObjectHandlers
             throw new S3Exception(S3ErrorCode.InvalidRequest, "Cannot specify both Range header and partNumber query parameter");
         }
 
+        CheckOverrides(r);
         var reader = r.Storage.Objects.Open(r.Bucket, r.Key, r.Account, HttpConditions.Read(r.Headers));
         try
         {
@@ -122,7 +123,8 @@ internal static class ObjectHandlers
     {
         foreach (var (name, value) in info.Attributes)
         {
-            response.With(name, value);
+            // S3 returns non-ASCII user metadata as RFC 2047 words; other headers go back as the bytes they came as.
+            response.With(name, name.StartsWith("x-amz-meta-", StringComparison.Ordinal) ? HeaderText.MimeEncode(value) : HeaderText.Utf8AsBytes(value));
         }
 
         response.With("ETag", Wire.Quote(info.ETag)).With("Last-Modified", Wire.HttpDate(info.LastModified)).With("Accept-Ranges", "bytes");
@@ -145,6 +147,23 @@ internal static class ObjectHandlers
         foreach (var (param, header) in Overrides)
         {
             response.With(header, r.Query.Get(param));
+        }
+    }
+
+    /// <summary>
+    /// response-* overrides go out as ISO-8859-1, one byte per character; S3 refuses a value it cannot write so
+    /// (checked before the object is opened, so nothing is read for a request that fails).
+    /// </summary>
+    private static void CheckOverrides(S3Request r)
+    {
+        foreach (var (param, _) in Overrides)
+        {
+            if (r.Query.Get(param) is { } value && !HeaderText.IsLatin1Text(value))
+            {
+                // A control character would make the error document itself unreadable XML 1.0: the value is left out then.
+                throw new S3Exception(S3ErrorCode.InvalidArgument, "Header value cannot be represented using ISO-8859-1.")
+                    .With("ArgumentName", param).With("ArgumentValue", value.Any(c => c < ' ' && c is not ('\t' or '\n' or '\r')) ? null : value);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Gateway.Errors;
 using Gateway.Http;
+using Gateway.Protocol;
 
 namespace Gateway.Handlers;
 
@@ -57,7 +58,9 @@ internal static class ObjectHeaders
         var metaBytes = 0;
         foreach (var key in request.NamesStartingWith("x-amz-meta-"))
         {
-            var value = request[key]!;
+            // S3 decodes RFC 2047 encoded-words in metadata values before storing them (and encodes non-ASCII
+            // values so on the way out).
+            var value = HeaderText.MimeDecode(request[key]!);
             metaBytes += Encoding.UTF8.GetByteCount(key[11..]) + Encoding.UTF8.GetByteCount(value);
             headers[key] = value;
         }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Errors;
+using Gateway.Protocol;
 using Gateway.Routing;
 
 namespace Gateway.Http;
@@ -15,7 +16,9 @@ internal static class ResponseWriter
         r.StatusCode = response.Status;
         foreach (var (name, value) in response.Headers)
         {
-            r.Headers[name] = value;
+            // A value that still holds a control character or a character beyond ISO-8859-1 is sent as RFC 2047
+            // words rather than failing the response with a 500.
+            r.Headers[name] = HeaderText.IsLatin1Text(value) ? value : HeaderText.MimeEncode(value);
         }
 
         var head = HttpMethods.IsHead(http.Request.Method);

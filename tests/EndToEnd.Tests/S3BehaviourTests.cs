@@ -168,4 +168,40 @@ public sealed class S3BehaviourTests
                 assert e.response["Error"]["Message"] == "Couldn't parse the specified URI.", e.response
             """);
     }
+
+    [Test]
+    public Task Non_ascii_metadata_and_response_overrides_never_give_500() => Boto("""
+        import email.header, requests
+        once = boto3.client("s3", config=botocore.config.Config(retries={"mode": "standard", "max_attempts": 1}))
+        def sets(value):
+            def handler(**kw):
+                kw["params"]["headers"]["x-amz-meta-meta1"] = value
+            return handler
+        for i, value in enumerate(["Hello World\xe9", "\u20ac and \U0001F600"]):
+            once.meta.events.register("before-call.s3.PutObject", sets(value), unique_id="m%d" % i)
+            once.put_object(Bucket=b, Key="meta%d" % i, Body=b"x", ContentDisposition="attachment; filename=\"r\u00e9sum\u00e9.pdf\"")
+            once.meta.events.unregister("before-call.s3.PutObject", unique_id="m%d" % i)
+            got = once.get_object(Bucket=b, Key="meta%d" % i)
+            # S3 returns a non-ASCII metadata value as RFC 2047 encoded-words (its documented behaviour).
+            words = got["Metadata"]["meta1"]
+            assert words.startswith("=?UTF-8?B?"), words
+            assert str(email.header.make_header(email.header.decode_header(words))) == value, words
+            # Other headers come back as the bytes that were sent (UTF-8 here; http.client reads them as latin-1).
+            assert got["ContentDisposition"].encode("latin-1").decode("utf-8") == "attachment; filename=\"r\u00e9sum\u00e9.pdf\"", got["ContentDisposition"]
+            # A client may send the encoded-words itself: they are decoded before storing, so both forms are one value.
+            once.put_object(Bucket=b, Key="words%d" % i, Body=b"x", Metadata={"meta1": words})
+            assert once.head_object(Bucket=b, Key="words%d" % i)["Metadata"]["meta1"] == words
+
+        # response-* overrides go out in ISO-8859-1, or are refused as S3 refuses them.
+        url = once.generate_presigned_url("get_object", Params={"Bucket": b, "Key": "meta0", "ResponseContentDisposition": "inline; filename=\"\u00fc.txt\""})
+        r = requests.get(url)
+        assert r.status_code == 200 and r.raw.headers["Content-Disposition"] == "inline; filename=\"\u00fc.txt\"", r.raw.headers
+        for bad in ["\u20ac", "a\nb", "x\x01y"]:
+            try:
+                once.get_object(Bucket=b, Key="meta0", ResponseContentType=bad)
+                raise SystemExit("an override S3 cannot write must be refused: %r" % bad)
+            except botocore.exceptions.ClientError as e:
+                assert e.response["Error"]["Code"] == "InvalidArgument", e.response
+                assert e.response["Error"]["Message"] == "Header value cannot be represented using ISO-8859-1.", e.response
+        """);
 }
