@@ -17,6 +17,13 @@ internal static class RequestXml
 {
     public const int DefaultCap = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// The deepest element nesting accepted. S3's request documents nest a few levels (a lifecycle filter's
+    /// And is the deepest, at 5); a deeper one is garbage, and a document nested 200,000 levels inside the size
+    /// cap must not cost minutes of CPU or a deep recursion in whatever walks the tree.
+    /// </summary>
+    public const int MaxDepth = 32;
+
     /// <summary>Reads the body of a small XML request through the same decoding and digest checks as any body.</summary>
     public static async Task<XDocument?> ReadBodyAsync(S3Request r, bool allowEmpty = false, bool checksumHeadersDescribeBody = true)
     {
@@ -46,10 +53,25 @@ internal static class RequestXml
             return allowEmpty ? null : throw new S3Exception(S3ErrorCode.MalformedXML);
         }
 
-        buffer.Position = 0;
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
         try
         {
-            using var reader = XmlReader.Create(buffer, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+            // One streaming pass checks the depth (each node in constant time), so the tree is only built from a
+            // document known to be shallow.
+            buffer.Position = 0;
+            using (var scan = XmlReader.Create(buffer, settings))
+            {
+                while (scan.Read())
+                {
+                    if (scan.Depth >= MaxDepth)
+                    {
+                        throw new S3Exception(S3ErrorCode.MalformedXML, $"The XML you provided was nested deeper than {MaxDepth} levels.");
+                    }
+                }
+            }
+
+            buffer.Position = 0;
+            using var reader = XmlReader.Create(buffer, settings);
             return XDocument.Load(reader);
         }
         catch (XmlException)
