@@ -159,7 +159,13 @@ internal static class AdminHandlers
     {
         var account = Scope(r);
         var olderThan = Seconds(r, "olderThanSeconds", required: true)!.Value;
-        var dryRun = r.Query.Get("dryRun") is "true" or "1";
+        // Strict: a misspelt "dryRun=ture" must not become a real abort.
+        var dryRun = r.Query.Get("dryRun") switch
+        {
+            null or "false" or "0" => false,
+            "true" or "1" or "" => true,
+            var other => throw new S3Exception(S3ErrorCode.InvalidArgument, $"dryRun must be true or false, not '{other}'."),
+        };
         var report = r.Storage.Usage.AbortStale(Bucket(r), account, olderThan, dryRun);
         var aborted = new JsonArray();
         foreach (var u in report.Aborted)

@@ -344,6 +344,8 @@ public sealed class UsageTests
         var dry = await Admin(gw, HttpMethod.Post, "/_gateway/uploads/abort?olderThanSeconds=86400&dryRun=true");
         Assert.That((dry.GetProperty("count").GetInt32(), dry.GetProperty("freedBytes").GetInt64()), Is.EqualTo((1, 7000L)));
         Assert.That((await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket })).MultipartUploads, Has.Count.EqualTo(2), "a dry run aborts nothing");
+        await Admin(gw, HttpMethod.Post, "/_gateway/uploads/abort?olderThanSeconds=86400&dryRun=maybe", expect: HttpStatusCode.BadRequest);
+        Assert.That((await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket })).MultipartUploads, Has.Count.EqualTo(2), "dryRun=maybe is refused, never a real abort");
 
         var done = await Admin(gw, HttpMethod.Post, "/_gateway/uploads/abort?olderThanSeconds=86400");
         Assert.That((done.GetProperty("count").GetInt32(), done.GetProperty("freedBytes").GetInt64(), done.GetProperty("freedParts").GetInt64()), Is.EqualTo((1, 7000L, 1L)));

@@ -38,9 +38,19 @@ internal sealed class AdminHandlersTests
         await _h.Send("POST", "/bkt/old?uploads", []);
         _h.Storage.VirtualClock!.Advance(TimeSpan.FromDays(2));
         await _h.Send("POST", "/bkt/new?uploads", []);
-        var dry = Json(await _h.Send("POST", "/_gateway/uploads/abort?olderThanSeconds=86400&dryRun=true"));
-        Assert.That((dry.GetProperty("dryRun").GetBoolean(), dry.GetProperty("count").GetInt32()), Is.EqualTo((true, 1)));
-        Assert.That(_h.Storage.Usage.Uploads(null, null, null), Has.Count.EqualTo(2), "a dry run aborts nothing");
+        foreach (var flag in new[] { "dryRun=true", "dryRun=1", "dryRun" })
+        {
+            var dry = Json(await _h.Send("POST", "/_gateway/uploads/abort?olderThanSeconds=86400&" + flag));
+            Assert.That((dry.GetProperty("dryRun").GetBoolean(), dry.GetProperty("count").GetInt32()), Is.EqualTo((true, 1)), flag);
+        }
+
+        foreach (var bad in new[] { "maybe", "ture", "TRUE", "yes", "2" })
+        {
+            var e = Assert.ThrowsAsync<S3Exception>(() => _h.Send("POST", "/_gateway/uploads/abort?olderThanSeconds=86400&dryRun=" + bad))!;
+            Assert.That(e.Code, Is.EqualTo(S3ErrorCode.InvalidArgument), bad);
+        }
+
+        Assert.That(_h.Storage.Usage.Uploads(null, null, null), Has.Count.EqualTo(2), "neither a dry run nor a refused one aborts anything");
         var done = Json(await _h.Send("POST", "/_gateway/uploads/abort?olderThanSeconds=86400"));
         Assert.That(done.GetProperty("aborted")[0].GetProperty("key").GetString(), Is.EqualTo("old"));
         Assert.That(_h.Storage.Usage.Uploads(null, null, null).Select(u => u.Key), Is.EqualTo(new[] { "new" }));
