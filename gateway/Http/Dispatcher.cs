@@ -99,13 +99,13 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         }
         catch (BadHttpRequestException e)
         {
-            log.LogInformation("Bad request body for {Target}: {Message}", rawTarget, e.Message);
+            log.LogInformation("Bad request body for {Target}: {Message}", LogRedaction.Target(rawTarget), e.Message);
             errorCode = "IncompleteBody";
             await WriteError(http, new S3Exception(S3ErrorCode.IncompleteBody), route, requestId, hostId, bodyIn).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            log.LogError(e, "Unhandled error in {Method} {Target} (request {RequestId})", http.Request.Method, rawTarget, requestId);
+            log.LogError(e, "Unhandled error in {Method} {Target} (request {RequestId})", http.Request.Method, LogRedaction.Target(rawTarget), requestId);
             errorCode = "InternalError";
             await WriteError(http, new S3Exception(S3ErrorCode.InternalError), route, requestId, hostId, bodyIn).ConfigureAwait(false);
         }

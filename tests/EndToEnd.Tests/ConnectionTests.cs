@@ -233,4 +233,31 @@ public sealed class ConnectionTests
             TempDir.TryDelete(home);
         }
     }
+
+    [Test]
+    public async Task Presigned_signatures_and_credentials_never_reach_a_log()
+    {
+        var logs = new CapturedLogs();
+        // Every level a user could turn on, ASP.NET Core's request lines included.
+        await using var gw = await GatewayInstance.StartAsync(logs: logs, args: ["--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Microsoft.AspNetCore.Hosting=Trace"]);
+        using var s3 = gw.Client();
+        var bucket = Names.Bucket("logs");
+        await s3.PutBucketAsync(bucket);
+        var v4 = new Uri(await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest { BucketName = bucket, Key = "k", Verb = HttpVerb.PUT, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP }));
+        var v4Signature = System.Web.HttpUtility.ParseQueryString(v4.Query)["X-Amz-Signature"]!;
+        const string V2Signature = "c2lnbmF0dXJlLXRoYXQtbXVzdC1ub3QtbGVhaw%3D%3D";
+        foreach (var target in new[] { v4.PathAndQuery, $"/{bucket}/k?AWSAccessKeyId={GatewayInstance.AccessKey}&Expires=4102444800&Signature={V2Signature}" })
+        {
+            // A malformed chunked body makes the gateway log the request as a bad one.
+            using var socket = await Connect(gw);
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"PUT {target} HTTP/1.1\r\nHost: 127.0.0.1:{gw.BaseAddress.Port}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nnot a chunk\r\n"));
+            var (status, _, _) = await ReadResponse(socket);
+            Assert.That(status, Is.EqualTo(400).Or.EqualTo(403), target);
+        }
+
+        var text = string.Join("\n", logs.Lines);
+        Assert.That(text, Does.Contain("Bad request body for /" + bucket + "/k?").And.Contain("X-Amz-Signature=REDACTED"), "the bad request was logged, redacted");
+        Assert.That(text, Does.Not.Contain(v4Signature).And.Not.Contain(V2Signature).And.Not.Contain("AWSAccessKeyId=" + GatewayInstance.AccessKey));
+        Assert.That(text, Does.Not.Contain(Uri.EscapeDataString(GatewayInstance.AccessKey + "/")), "no credential scope (access key) either");
+    }
 }

@@ -1,4 +1,4 @@
-namespace EndToEnd.Tests;
+namespace EndToEnd.Tests.Infrastructure;
 
 /// <summary>Runs a boto3 script (default client settings) against a gateway, in an isolated home folder.</summary>
 internal static class Boto3

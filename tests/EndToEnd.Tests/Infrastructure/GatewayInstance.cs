@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Gateway;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
 
 namespace EndToEnd.Tests.Infrastructure;
 
@@ -18,13 +19,15 @@ internal sealed class GatewayInstance : IAsyncDisposable
 
     private readonly Action<GatewayOptions>? _configure;
     private readonly string[] _args;
+    private readonly ILoggerProvider? _logs;
     private WebApplication? _app;
 
-    private GatewayInstance(string dataDir, Action<GatewayOptions>? configure, string[] args)
+    private GatewayInstance(string dataDir, Action<GatewayOptions>? configure, string[] args, ILoggerProvider? logs)
     {
         DataDir = dataDir;
         _configure = configure;
         _args = args;
+        _logs = logs;
     }
 
     public string DataDir { get; }
@@ -36,9 +39,10 @@ internal sealed class GatewayInstance : IAsyncDisposable
     /// <param name="configure">Overrides applied after configuration is bound.</param>
     /// <param name="dataDir">The data folder (a new temp folder by default).</param>
     /// <param name="args">Extra command-line settings, bound as a user's would be (e.g. "--Gateway:Cors:AllowedOrigins:0=*").</param>
-    public static async Task<GatewayInstance> StartAsync(Action<GatewayOptions>? configure = null, string? dataDir = null, string[]? args = null)
+    /// <param name="logs">A logger provider that also receives what the gateway logs.</param>
+    public static async Task<GatewayInstance> StartAsync(Action<GatewayOptions>? configure = null, string? dataDir = null, string[]? args = null, ILoggerProvider? logs = null)
     {
-        var instance = new GatewayInstance(dataDir ?? TempDir.Create("gw-data"), configure, args ?? []);
+        var instance = new GatewayInstance(dataDir ?? TempDir.Create("gw-data"), configure, args ?? [], logs);
         await instance.StartAppAsync().ConfigureAwait(false);
         return instance;
     }
@@ -51,7 +55,7 @@ internal sealed class GatewayInstance : IAsyncDisposable
             o.SegmentSize = TestSegmentSize;
             o.Credentials = [new CredentialOptions { AccessKey = OtherAccessKey, SecretKey = OtherSecretKey }];
             _configure?.Invoke(o);
-        });
+        }, logging: _logs is null ? null : l => l.AddProvider(_logs));
         await _app.StartAsync().ConfigureAwait(false);
         BaseAddress = GatewayHost.BoundAddress(_app);
     }
