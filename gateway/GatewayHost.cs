@@ -52,7 +52,7 @@ internal static class GatewayHost
         logging?.Invoke(builder.Logging);
 
         var realClock = clock ?? SystemClock.Instance;
-        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits(), options.Clock == "virtual"), realClock);
+        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits(), options.Clock == "virtual", options.MinFreeSpace), realClock);
         // Header signatures are checked against real time (clients sign with it); presigned expiry, upload ages,
         // lifecycle and the meter all read the gateway's clock, which may be virtual.
         var verifier = new SignatureVerifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => realClock.UtcNow, () => storage.Clock.UtcNow, options.SigV2);
@@ -84,6 +84,11 @@ internal static class GatewayHost
         if (o.SegmentSize < 1)
         {
             throw new InvalidOperationException("Gateway:SegmentSize must be a positive number of bytes.");
+        }
+
+        if (o.MinFreeSpace < 0)
+        {
+            throw new InvalidOperationException("Gateway:MinFreeSpace must be a number of bytes, 0 or more.");
         }
 
         if (string.IsNullOrEmpty(o.AccessKey) || string.IsNullOrEmpty(o.SecretKey))

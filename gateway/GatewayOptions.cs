@@ -100,6 +100,9 @@ internal sealed class GatewayOptions
     /// <summary>Largest object a multipart upload may complete into (S3: 5 TiB).</summary>
     public long MaxObjectSize { get; set; } = 5L * 1024 * 1024 * 1024 * 1024;
 
+    /// <summary>Free space object data may not eat into, so deletes and aborts can still commit on a full disk (0: none).</summary>
+    public long MinFreeSpace { get; set; } = Storage.StorageOptions.DefaultMinFreeSpace;
+
     /// <summary>"system" (real time) or "virtual" (moves only through POST /_gateway/clock/advance).</summary>
     public string Clock { get; set; } = "system";
 

@@ -31,8 +31,8 @@ public sealed class StorageEngine
     {
         Options = options;
         Directory.CreateDirectory(options.DataDir);
-        Metadata = new MetadataStore(Path.Combine(options.DataDir, "metadata.db"));
-        Segments = new SegmentStore(options.DataDir, options.SegmentSize);
+        Metadata = new MetadataStore(Path.Combine(options.DataDir, "metadata.db"), options.MinFreeSpace);
+        Segments = new SegmentStore(options.DataDir, options.SegmentSize, new DiskSpace(options.DataDir, options.MinFreeSpace, options.FreeSpace));
         // The virtual clock is stored in the metadata database, so it can only be made once that is open.
         VirtualClock = options.VirtualClock ? new VirtualClock(Metadata, clock.UtcNow) : null;
         Clock = VirtualClock ?? clock;

@@ -2,9 +2,15 @@ namespace Storage;
 
 /// <summary>Where and how the storage engine keeps its data.</summary>
 /// <param name="VirtualClock">Use a clock kept in the metadata database that moves only when advanced.</param>
-public sealed record StorageOptions(string DataDir, long SegmentSize, StorageLimits? Limits = null, bool VirtualClock = false)
+/// <param name="MinFreeSpace">Free space new object data may not eat into (0: none), kept so deletes and aborts can still commit on a full disk.</param>
+public sealed record StorageOptions(string DataDir, long SegmentSize, StorageLimits? Limits = null, bool VirtualClock = false, long MinFreeSpace = StorageOptions.DefaultMinFreeSpace)
 {
     public const long DefaultSegmentSize = 64L * 1024 * 1024;
+
+    public const long DefaultMinFreeSpace = 64L * 1024 * 1024;
+
+    /// <summary>Where free space is read from (tests give a fake; null: the data folder's file system).</summary>
+    internal Func<long>? FreeSpace { get; init; }
 }
 
 /// <summary>

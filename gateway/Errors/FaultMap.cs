@@ -14,6 +14,9 @@ internal static class FaultMap
         StorageFault.BucketNameTaken => new S3Exception(S3ErrorCode.BucketAlreadyExists).With("BucketName", e.Bucket),
         StorageFault.BucketAlreadyYours => new S3Exception(S3ErrorCode.BucketAlreadyOwnedByYou).With("BucketName", e.Bucket),
         StorageFault.BucketNotEmpty => new S3Exception(S3ErrorCode.BucketNotEmpty).With("BucketName", e.Bucket),
+        StorageFault.InsufficientStorage => new S3Exception(S3ErrorCode.InsufficientStorage,
+            (e.Size is { } free ? $"The gateway's disk is full: {free} bytes are free and {N(e.Limit)} are kept in reserve." : "The gateway's disk is full.")
+            + " Nothing was stored. DeleteObject, DeleteObjects and AbortMultipartUpload still work: free space and retry."),
         StorageFault.ObjectNotFound => new S3Exception(S3ErrorCode.NoSuchKey).With("Key", e.Key),
         StorageFault.UploadNotFound => new S3Exception(S3ErrorCode.NoSuchUpload),
         StorageFault.ConditionFailed => new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", e.Condition is { } c ? ConditionName(c) : null),

@@ -32,6 +32,7 @@ internal enum S3ErrorCode
     InvalidPolicyDocument,
     InvalidRange,
     InvalidRequest,
+    InsufficientStorage,
     InvalidStorageClass,
     InvalidURI,
     KeyTooLongError,

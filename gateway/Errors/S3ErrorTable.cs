@@ -34,6 +34,9 @@ internal static class S3ErrorTable
         S3ErrorCode.InvalidRange => new("InvalidRange", 416, "The requested range is not satisfiable"),
         S3ErrorCode.InvalidRequest => new("InvalidRequest", 400, "Invalid Request"),
         S3ErrorCode.InvalidStorageClass => new("InvalidStorageClass", 400, "The storage class you specified is not valid"),
+        // Not an AWS code (S3 never runs out of disk); MinIO answers a full drive the same way. 507 is not retried
+        // by the SDKs, which is right: retrying cannot help until space is freed.
+        S3ErrorCode.InsufficientStorage => new("InsufficientStorage", 507, "The gateway's disk is full."),
         S3ErrorCode.InvalidURI => new("InvalidURI", 400, "Couldn't parse the specified URI."),
         S3ErrorCode.KeyTooLongError => new("KeyTooLongError", 400, "Your key is too long"),
         S3ErrorCode.MalformedTrailerError => new("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema."),

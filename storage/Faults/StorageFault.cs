@@ -23,6 +23,12 @@ public enum StorageFault
     /// <summary>Delete: the bucket still holds objects.</summary>
     BucketNotEmpty,
 
+    /// <summary>
+    /// The disk is full, or the write would leave less than the reserve free (<see cref="StorageException.Size"/>:
+    /// free bytes, when known; <see cref="StorageException.Limit"/>: the reserve). Nothing was stored.
+    /// </summary>
+    InsufficientStorage,
+
     /// <summary>No object at (<see cref="StorageException.Bucket"/>, <see cref="StorageException.Key"/>).</summary>
     ObjectNotFound,
 

@@ -10,9 +10,11 @@ internal sealed class MetadataStore
 {
     private readonly string _connectionString;
     private readonly Lock _writeGate = new();
+    private readonly long _reserve;
 
-    public MetadataStore(string databasePath)
+    public MetadataStore(string databasePath, long reserve = 0)
     {
+        _reserve = reserve;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -63,11 +65,19 @@ internal sealed class MetadataStore
     {
         lock (_writeGate)
         {
-            using var connection = Open();
-            using var tx = connection.BeginTransaction(deferred: false);
-            var result = write(new Db(connection, tx));
-            tx.Commit();
-            return result;
+            try
+            {
+                using var connection = Open();
+                using var tx = connection.BeginTransaction(deferred: false);
+                var result = write(new Db(connection, tx));
+                tx.Commit();
+                return result;
+            }
+            catch (SqliteException e) when (Segments.DiskSpace.IsDiskFull(e))
+            {
+                // SQLITE_FULL: the transaction rolled back; nothing changed.
+                throw new Faults.StorageException(Faults.StorageFault.InsufficientStorage) { Limit = _reserve };
+            }
         }
     }
 

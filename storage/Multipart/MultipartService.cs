@@ -115,6 +115,7 @@ public sealed partial class MultipartService
             throw new StorageException(StorageFault.TooLarge) { Size = cmd.Body.DeclaredLength, Limit = Limits.MaxPartSize };
         }
 
+        _segments.Space.Require(cmd.Body.DeclaredLength ?? 0);
         ChecksumAlgorithm[] algorithms = declared is { } d && d != tracked ? [tracked, d] : [tracked];
         using var staged = await _segmenter.StageAsync(body, Limits.MaxPartSize, algorithms, ct).ConfigureAwait(false);
         staged.Verify(cmd.Body);
@@ -233,6 +234,7 @@ public sealed partial class MultipartService
 
     private async Task<List<string>> CommitOwnCopyAsync(CopyPartCommand cmd, ObjectReader source, long start, long length, PartInfo part, CancellationToken ct)
     {
+        _segments.Space.Require(length);
         await using var read = source.OpenRange(start, length);
         using var staged = await _segmenter.StageAsync(read, length, [], ct).ConfigureAwait(false);
         // Segment files never change once written, so the second read must give the bytes the ETag was made of.

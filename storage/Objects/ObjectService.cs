@@ -64,6 +64,8 @@ public sealed partial class ObjectService
             throw new StorageException(StorageFault.TooLarge) { Size = cmd.Body.DeclaredLength, Limit = _limits.MaxWriteSize };
         }
 
+        // Before the first body byte: a write that cannot fit is refused while the client still holds its body.
+        _segments.Space.Require(cmd.Body.DeclaredLength ?? 0);
         var algorithm = cmd.Body.Checksum?.Algorithm ?? ChecksumAlgorithm.Crc64Nvme;
         using var staged = await _segmenter.StageAsync(body, _limits.MaxWriteSize, [algorithm], ct).ConfigureAwait(false);
         staged.Verify(cmd.Body);

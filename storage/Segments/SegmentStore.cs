@@ -13,8 +13,9 @@ internal sealed class SegmentStore
     private readonly string _tempRoot;
     private readonly SegmentLeases _leases = new();
 
-    public SegmentStore(string dataDir, long segmentSize)
+    public SegmentStore(string dataDir, long segmentSize, DiskSpace? space = null)
     {
+        Space = space ?? new DiskSpace(dataDir, 0);
         if (segmentSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(segmentSize), "SegmentSize must be at least 1 byte.");
@@ -28,6 +29,8 @@ internal sealed class SegmentStore
     }
 
     public long SegmentSize { get; }
+
+    public DiskSpace Space { get; }
 
     public SegmentLeases Leases => _leases;
 

@@ -58,6 +58,9 @@ internal sealed class Segmenter(SegmentStore store)
                 {
                     if (file is null)
                     {
+                        // Each new segment file is written only while the reserve is still free (a body of
+                        // unknown length is checked as it grows).
+                        store.Space.Require(0);
                         tempPath = store.NewTempPath();
                         staged.AddTemp(tempPath);
                         file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
@@ -93,6 +96,12 @@ internal sealed class Segmenter(SegmentStore store)
 
             return staged;
         }
+        catch (IOException e) when (DiskSpace.IsDiskFull(e))
+        {
+            DisposeQuietly(file);
+            staged.Dispose();
+            throw store.Space.Full();
+        }
         catch
         {
             file?.Dispose();
@@ -106,6 +115,18 @@ internal sealed class Segmenter(SegmentStore store)
             {
                 d.Dispose();
             }
+        }
+    }
+
+    /// <summary>Closing a file whose last write hit a full disk flushes again and fails again: that is not news.</summary>
+    private static void DisposeQuietly(FileStream? file)
+    {
+        try
+        {
+            file?.Dispose();
+        }
+        catch (IOException)
+        {
         }
     }
 

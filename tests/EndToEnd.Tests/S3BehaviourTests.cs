@@ -19,12 +19,14 @@ public sealed class S3BehaviourTests
     [TearDown]
     public void RemoveHome() => TempDir.TryDelete(_home);
 
-    private Task Boto(string body, params string[] args) => Boto3.AssertPassesAsync("""
+    private Task Boto(string body, params string[] args) => Boto(Gw, body, args);
+
+    private Task Boto(GatewayInstance gw, string body, params string[] args) => Boto3.AssertPassesAsync("""
         import sys, boto3, botocore
         s3 = boto3.client("s3")
         b = sys.argv[1]
         s3.create_bucket(Bucket=b)
-        """ + "\n" + body + "\nprint(\"script-ok\")\n", "script-ok", Gw, _home, [Names.Bucket("s3b"), .. args]);
+        """ + "\n" + body + "\nprint(\"script-ok\")\n", "script-ok", gw, _home, [Names.Bucket("s3b"), .. args]);
 
     [Test]
     public Task Listing_a_newline_prefix_round_trips_through_boto3_and_an_empty_continuation_token_is_none() => Boto("""
@@ -221,5 +223,53 @@ public sealed class S3BehaviourTests
             new Dictionary<string, string> { ["Content-MD5"] = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(body)) });
         var error = await S3Error.ReadAsync(response);
         Assert.That(((int)response.StatusCode, error.Code, error.Element("Message")), Is.EqualTo((400, "MalformedXML", "The XML you provided was nested deeper than 32 levels.")));
+    }
+
+    [Test]
+    public async Task A_full_disk_is_507_naming_the_cause_and_deletes_and_aborts_still_free_space()
+    {
+        // Data written first, then the reserve raised past what any disk has: every data write now meets a "full disk".
+        var dir = TempDir.Create("gw-full");
+        string bucket;
+        string uploadId;
+        // Stopped, not disposed: disposing would delete the data folder the second gateway opens.
+        var first = await GatewayInstance.StartAsync(dataDir: dir);
+        using (var s3 = first.Client())
+        {
+            bucket = Names.Bucket("full");
+            await s3.PutBucketAsync(bucket);
+            foreach (var key in new[] { "a", "b", "c" })
+            {
+                await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "data " + key });
+            }
+
+            uploadId = (await s3.InitiateMultipartUploadAsync(bucket, "mp")).UploadId;
+        }
+
+        await first.StopAsync();
+        await using var full = await GatewayInstance.StartAsync(dataDir: dir, args: ["--Gateway:MinFreeSpace=" + (long.MaxValue / 2)]);
+        await Boto(full, $$"""
+            bucket = "{{bucket}}"
+            def refused(call, **kw):
+                try:
+                    call(**kw)
+                except botocore.exceptions.ClientError as e:
+                    status, error = e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]
+                    assert status == 507 and error["Code"] == "InsufficientStorage", e.response
+                    assert "disk is full" in error["Message"] and "DeleteObject" in error["Message"], error["Message"]
+                    return
+                raise AssertionError("a write on a full disk must be refused")
+            # boto3 with its default settings: 507 is not retried, and the connection stays usable after it.
+            refused(s3.put_object, Bucket=bucket, Key="new", Body=b"x" * 100000)
+            refused(s3.upload_part, Bucket=bucket, Key="mp", UploadId="{{uploadId}}", PartNumber=1, Body=b"p" * 100000)
+            assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["a", "b", "c"], "nothing was stored"
+            s3.delete_object(Bucket=bucket, Key="a")
+            deleted = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "b"}, {"Key": "c"}]})
+            assert sorted(d["Key"] for d in deleted["Deleted"]) == ["b", "c"], deleted
+            s3.abort_multipart_upload(Bucket=bucket, Key="mp", UploadId="{{uploadId}}")
+            assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
+            assert "Uploads" not in s3.list_multipart_uploads(Bucket=bucket)
+            """);
+        Assert.That(Directory.GetFiles(Path.Combine(dir, "segments"), "*", SearchOption.AllDirectories), Is.Empty, "the deletes freed the space");
     }
 }

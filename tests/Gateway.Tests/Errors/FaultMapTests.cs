@@ -31,6 +31,8 @@ internal sealed class FaultMapTests
         (StorageFault.BucketNameTaken, S3ErrorCode.BucketAlreadyExists, null, ["BucketName=bkt"]),
         (StorageFault.BucketAlreadyYours, S3ErrorCode.BucketAlreadyOwnedByYou, null, ["BucketName=bkt"]),
         (StorageFault.BucketNotEmpty, S3ErrorCode.BucketNotEmpty, null, ["BucketName=bkt"]),
+        (StorageFault.InsufficientStorage, S3ErrorCode.InsufficientStorage,
+            "The gateway's disk is full: 10 bytes are free and 5 are kept in reserve. Nothing was stored. DeleteObject, DeleteObjects and AbortMultipartUpload still work: free space and retry.", []),
         (StorageFault.ObjectNotFound, S3ErrorCode.NoSuchKey, null, ["Key=dir/k"]),
         (StorageFault.UploadNotFound, S3ErrorCode.NoSuchUpload, null, []),
         (StorageFault.ConditionFailed, S3ErrorCode.PreconditionFailed, null, ["Condition=If-Unmodified-Since"]),

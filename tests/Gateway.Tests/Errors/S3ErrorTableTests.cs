@@ -5,7 +5,7 @@ namespace Gateway.Tests.Errors;
 [TestFixture]
 internal sealed class S3ErrorTableTests
 {
-    private static readonly int[] AllowedStatuses = [304, 400, 403, 404, 405, 409, 411, 412, 416, 500, 501];
+    private static readonly int[] AllowedStatuses = [304, 400, 403, 404, 405, 409, 411, 412, 416, 500, 501, 507];
 
     private static IEnumerable<S3ErrorCode> AllCodes() => Enum.GetValues<S3ErrorCode>();
 
@@ -44,6 +44,7 @@ internal sealed class S3ErrorTableTests
     [TestCase(S3ErrorCode.MethodNotAllowed, 405)]
     [TestCase(S3ErrorCode.BucketAlreadyExists, 409)]
     [TestCase(S3ErrorCode.BucketAlreadyOwnedByYou, 409)]
+    [TestCase(S3ErrorCode.InsufficientStorage, 507)]
     [TestCase(S3ErrorCode.BucketNotEmpty, 409)]
     [TestCase(S3ErrorCode.InternalError, 500)]
     [TestCase(S3ErrorCode.BadDigest, 400)]

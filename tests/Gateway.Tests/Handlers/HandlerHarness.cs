@@ -21,7 +21,7 @@ internal sealed class HandlerHarness : IDisposable
     {
         Options = new GatewayOptions { DataDir = _dir, SegmentSize = 64, AccessKey = Account, SecretKey = "s", MinPartSize = 5 };
         configure?.Invoke(Options);
-        Storage = new StorageEngine(new StorageOptions(_dir, Options.SegmentSize, Options.Limits(), Options.Clock == "virtual"), SystemClock.Instance);
+        Storage = new StorageEngine(new StorageOptions(_dir, Options.SegmentSize, Options.Limits(), Options.Clock == "virtual", Options.MinFreeSpace), SystemClock.Instance);
         Services = new GatewayServices(Options, Storage, new SignatureVerifier(new ConfiguredCredentials(Options), Options.Region, Options.MaxClockSkew, () => DateTimeOffset.UtcNow));
     }
 
