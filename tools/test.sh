@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command. Installs the real clients the end-to-end tests drive when they are missing
-# (the AWS CLI, s3cmd and boto3 from Debian), then builds and runs every test project of the solution.
+# (the AWS CLI, s3cmd and boto3 from Debian), then builds and runs every test project of the solution and ends
+# with the total over all of them: "N passed, N failed".
 # Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~ListTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,4 +42,19 @@ if [ -z "${BOTO3_PYTHON:-}" ]; then
   fi
 fi
 
-exec dotnet test Gateway.sln "$@"
+# dotnet test prints one summary line per test assembly; the last line here is their total, as .ci/run reports it.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+dotnet test Gateway.sln "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+summaries="$(grep -E '^(Passed|Failed)!' "$log" || true)"
+passed="$(printf '%s\n' "$summaries" | grep -oE 'Passed: +[0-9]+' | awk '{s+=$2} END {print s+0}')"
+failed="$(printf '%s\n' "$summaries" | grep -oE 'Failed: +[0-9]+' | awk '{s+=$2} END {print s+0}')"
+assemblies="$(printf '%s\n' "$summaries" | grep -c . || true)"
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build or a test host failed before reporting: count it as a failure, never as a pass.
+  failed=1
+fi
+echo "test assemblies reporting: $assemblies"
+echo "$passed passed, $failed failed"
+exit "$rc"
