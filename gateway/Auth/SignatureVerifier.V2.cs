@@ -191,7 +191,7 @@ internal sealed partial class SignatureVerifier
     /// RFC 1123 (and the other HTTP date forms). The day name is not checked against the date (.NET refuses a
     /// mismatch; the date itself decides); dates before the epoch are invalid, as S3 treats them.
     /// </summary>
-    private static bool TryParseHttpDate(string text, out DateTimeOffset value)
+    internal static bool TryParseHttpDate(string text, out DateTimeOffset value)
     {
         var comma = text.IndexOf(',', StringComparison.Ordinal);
         var date = comma is > 0 and < 10 ? text[(comma + 1)..] : text;

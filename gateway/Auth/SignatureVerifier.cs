@@ -131,8 +131,8 @@ internal sealed partial class SignatureVerifier
 
             amzDate = amzDateText;
         }
-        else if (Header(request, "date") is { } dateText
-                 && DateTimeOffset.TryParseExact(dateText, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out requestTime))
+        // botocore signs with the Date header when one is set, in RFC 2822's "-0000" form; S3 accepts every HTTP date form.
+        else if (Header(request, "date") is { } dateText && TryParseHttpDate(dateText, out requestTime))
         {
             amzDate = requestTime.UtcDateTime.ToString(SigV4.AmzDateFormat, CultureInfo.InvariantCulture);
         }

@@ -43,6 +43,15 @@ public sealed class S3BehaviourTests
         """);
 
     [Test]
+    public Task Boto3_signing_with_a_date_header_is_accepted() => Boto("""
+        from email.utils import formatdate
+        # With a Date header set, botocore signs SigV4 with it (RFC 2822 "-0000" form) and sends no x-amz-date.
+        s3.meta.events.register("before-call.s3.PutObject", lambda **kw: kw["params"]["headers"].update({"Date": formatdate(usegmt=True), "X-Amz-Date": formatdate(usegmt=True)}))
+        s3.put_object(Bucket=b, Key="dated", Body=b"bar")
+        assert s3.get_object(Bucket=b, Key="dated")["Body"].read() == b"bar"
+        """);
+
+    [Test]
     public async Task Not_modified_carries_the_etag_and_last_modified()
     {
         using var s3 = Gw.Client();

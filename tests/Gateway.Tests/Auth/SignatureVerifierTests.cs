@@ -172,6 +172,20 @@ public sealed class SignatureVerifierTests
         Fails(Verifier(Now), Replace(request, "Authorization", auth), S3ErrorCode.AuthorizationHeaderMalformed);
     }
 
+    [TestCase("Fri, 01 Mar 2024 12:00:00 GMT")]
+    [TestCase("Fri, 01 Mar 2024 12:00:00 -0000")]
+    [TestCase("Fri, 01 Mar 2024 12:00:00 +0000")]
+    [TestCase("Fri, 01 Mar 2024 13:00:00 +0100")]
+    public void WithoutXAmzDateTheDateHeaderInAnyHttpFormIsTheSigningTime(string date)
+    {
+        var request = SignHeader("PUT", "/bucket/key", Now, dateHeader: date);
+        Assert.That(Verifier(Now).Verify(request).AccessKey, Is.EqualTo(DocAccessKey));
+    }
+
+    [Test]
+    public void AnUnreadableDateHeaderIsAccessDenied() =>
+        Fails(Verifier(Now), SignHeader("PUT", "/bucket/key", Now, dateHeader: "yesterday"), S3ErrorCode.AccessDenied);
+
     [Test]
     public void PresignedVerifies()
     {

@@ -25,16 +25,19 @@ internal static class TestSigning
 
     public static string? Extra(S3Exception e, string name) => e.Extra.FirstOrDefault(x => x.Key == name).Value;
 
-    /// <summary>Signs a header-auth request; host, x-amz-date and x-amz-content-sha256 are added and signed.</summary>
+    /// <summary>
+    /// Signs a header-auth request; host, x-amz-date (or, given <paramref name="dateHeader"/>, a Date header with
+    /// that text, as botocore sends one) and x-amz-content-sha256 are added and signed.
+    /// </summary>
     public static AuthRequest SignHeader(string method, string rawTarget, DateTimeOffset at, string payloadHash = SigV4.EmptySha256,
         IEnumerable<KeyValuePair<string, string>>? extraHeaders = null, string accessKey = DocAccessKey, string secret = DocSecret,
-        string region = "us-east-1", string host = "localhost:9000")
+        string region = "us-east-1", string host = "localhost:9000", string? dateHeader = null)
     {
         var amzDate = at.UtcDateTime.ToString(SigV4.AmzDateFormat, CultureInfo.InvariantCulture);
         var headers = new List<KeyValuePair<string, string>>
         {
             new("Host", host),
-            new("x-amz-date", amzDate),
+            dateHeader is null ? new("x-amz-date", amzDate) : new("Date", dateHeader),
             new("x-amz-content-sha256", payloadHash),
         };
         headers.AddRange(extraHeaders ?? []);
