@@ -79,7 +79,13 @@ public sealed class LifecycleService
     /// <summary>The rules of a bucket without an ownership check (for the sweep and response headers).</summary>
     public IReadOnlyList<LifecycleRule>? RulesOf(string bucket) => _db.Read(db => Parse(LifecycleRows.Get(db, bucket)));
 
-    /// <summary>Applies every bucket's rules as of now: aborts due incomplete uploads and deletes expired objects.</summary>
+    // A bound on one sweep's work; the next sweep (seconds later) takes the rest.
+    private const int ExpiredPerSweep = 1000;
+
+    /// <summary>
+    /// Applies every bucket's rules as of now: aborts due incomplete uploads (and those past their own expiry time)
+    /// and deletes expired objects.
+    /// </summary>
     public SweepResult Sweep()
     {
         lock (_sweepGate)
@@ -89,6 +95,15 @@ public sealed class LifecycleService
 
             var aborted = 0;
             var expired = 0;
+            // Uploads a front end gave an expiry time (a protocol's session lifetime), whatever the bucket's rules.
+            foreach (var upload in _db.Read(db => UploadRows.Expired(db, Codes.Ms(now), ExpiredPerSweep)))
+            {
+                if (TryAbort(upload.Bucket, upload.Key, upload.UploadId, upload.Owner))
+                {
+                    aborted++;
+                }
+            }
+
             foreach (var (bucket, owner, rules) in buckets)
             {
                 foreach (var upload in _db.Read(db => UploadRows.InBucket(db, bucket)))

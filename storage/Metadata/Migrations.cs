@@ -160,6 +160,14 @@ internal static class Migrations
         CREATE TABLE clock(id INTEGER PRIMARY KEY CHECK (id = 1), now INTEGER NOT NULL);
         CREATE TABLE lifecycle(bucket TEXT PRIMARY KEY REFERENCES buckets(name), rules TEXT NOT NULL) WITHOUT ROWID;
         """,
+
+        // 4: a front end's own notes on an upload (the adapters' session fields, as JSON) and an expiry time the
+        // lifecycle sweep aborts it at.
+        """
+        ALTER TABLE uploads ADD COLUMN annotations TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE uploads ADD COLUMN expires INTEGER;
+        CREATE INDEX uploads_by_expiry ON uploads(expires) WHERE expires IS NOT NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

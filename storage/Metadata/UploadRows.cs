@@ -12,7 +12,7 @@ namespace Storage.Metadata;
 /// </summary>
 internal static class UploadRows
 {
-    private const string Columns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner";
+    private const string Columns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, annotations, expires";
 
     public static UploadInfo? Find(Db db, string uploadId) =>
         db.First($"SELECT {Columns} FROM uploads WHERE upload_id = $u;", Map, ("$u", uploadId));
@@ -20,12 +20,26 @@ internal static class UploadRows
     private static UploadInfo Map(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), Codes.Time(r.GetInt64(3)),
         JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4)) ?? [],
-        r.IsDBNull(5) ? null : Codes.Algorithm(r.GetString(5)), r.IsDBNull(6) ? null : Codes.Type(r.GetString(6)), r.GetString(7));
+        r.IsDBNull(5) ? null : Codes.Algorithm(r.GetString(5)), r.IsDBNull(6) ? null : Codes.Type(r.GetString(6)), r.GetString(7))
+    {
+        Annotations = JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(8)) ?? [],
+        ExpiresAt = r.IsDBNull(9) ? null : Codes.Time(r.GetInt64(9)),
+    };
 
     public static void Insert(Db db, UploadInfo u) =>
-        db.Execute("INSERT INTO uploads(upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, accrued_to) VALUES ($u, $b, $k, $t, $h, $ca, $ct, $o, $t);",
+        db.Execute("INSERT INTO uploads(upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, accrued_to, annotations, expires) " +
+                "VALUES ($u, $b, $k, $t, $h, $ca, $ct, $o, $t, $an, $ex);",
             ("$u", u.UploadId), ("$b", u.Bucket), ("$k", u.Key), ("$t", Codes.Ms(u.Initiated)), ("$h", JsonSerializer.Serialize(u.Attributes)),
-            ("$ca", u.ChecksumAlgorithm is { } a ? Codes.Of(a) : null), ("$ct", u.ChecksumType is { } t ? Codes.Of(t) : null), ("$o", u.Owner));
+            ("$ca", u.ChecksumAlgorithm is { } a ? Codes.Of(a) : null), ("$ct", u.ChecksumType is { } t ? Codes.Of(t) : null), ("$o", u.Owner),
+            ("$an", JsonSerializer.Serialize(u.Annotations)), ("$ex", u.ExpiresAt is { } e ? Codes.Ms(e) : null));
+
+    /// <summary>Replaces an upload's annotations.</summary>
+    public static void SetAnnotations(Db db, string uploadId, IReadOnlyDictionary<string, string> annotations) =>
+        db.Execute("UPDATE uploads SET annotations = $an WHERE upload_id = $u;", ("$an", JsonSerializer.Serialize(annotations)), ("$u", uploadId));
+
+    /// <summary>Uploads whose expiry time is at or before <paramref name="nowMs"/>, oldest expiry first.</summary>
+    public static List<UploadInfo> Expired(Db db, long nowMs, int limit) =>
+        db.List($"SELECT {Columns} FROM uploads WHERE expires IS NOT NULL AND expires <= $t ORDER BY expires LIMIT $n;", Map, ("$t", nowMs), ("$n", limit));
 
     /// <summary>Deletes the upload with its parts and their segment ranges (ON DELETE CASCADE).</summary>
     public static void Delete(Db db, string uploadId) => db.Execute("DELETE FROM uploads WHERE upload_id = $u;", ("$u", uploadId));

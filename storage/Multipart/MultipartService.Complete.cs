@@ -14,11 +14,12 @@ public sealed record ChecksumClaim(ChecksumAlgorithm Algorithm, string Value);
 
 /// <summary>
 /// A Complete request: the listed parts, the write conditions on the key, and optionally the checksum type the
-/// writer expects the upload to have and the whole object's checksum it claims.
+/// writer expects the upload to have and the whole object's checksum it claims. <paramref name="MinPartSize"/>
+/// replaces the engine's minimum for every part but the last (a protocol with smaller chunks than S3's 5 MiB).
 /// </summary>
 public sealed record CompleteCommand(
     string Bucket, string Key, string UploadId, string Account, IReadOnlyList<CompletePart> Parts, WriteConditions Conditions,
-    ChecksumType? ExpectedType = null, ChecksumClaim? WholeObject = null);
+    ChecksumType? ExpectedType = null, ChecksumClaim? WholeObject = null, long? MinPartSize = null);
 
 public sealed partial class MultipartService
 {
@@ -114,11 +115,12 @@ public sealed partial class MultipartService
             chosen.Add(s);
         }
 
+        var minPartSize = cmd.MinPartSize ?? Limits.MinPartSize;
         for (var i = 0; i < chosen.Count - 1; i++)
         {
-            if (chosen[i].Size < Limits.MinPartSize)
+            if (chosen[i].Size < minPartSize)
             {
-                throw new StorageException(StorageFault.PartTooSmall) { UploadId = cmd.UploadId, PartNumber = chosen[i].PartNumber, Size = chosen[i].Size, Limit = Limits.MinPartSize };
+                throw new StorageException(StorageFault.PartTooSmall) { UploadId = cmd.UploadId, PartNumber = chosen[i].PartNumber, Size = chosen[i].Size, Limit = minPartSize };
             }
         }
 

@@ -53,7 +53,8 @@ public sealed partial class MultipartService
     /// Starts an upload. With an algorithm, every part carries a checksum of it and the object a checksum of
     /// <paramref name="type"/> (by default the algorithm's <see cref="MultipartRules.DefaultType"/>); a type needs an algorithm.
     /// </summary>
-    public UploadInfo Create(string bucket, string key, string account, IReadOnlyDictionary<string, string> attributes, ChecksumAlgorithm? algorithm = null, ChecksumType? type = null)
+    public UploadInfo Create(string bucket, string key, string account, IReadOnlyDictionary<string, string> attributes, ChecksumAlgorithm? algorithm = null, ChecksumType? type = null,
+        UploadExtras? extras = null)
     {
         if (algorithm is { } a)
         {
@@ -72,11 +73,66 @@ public sealed partial class MultipartService
         {
             BucketService.Require(db, bucket, account);
             var now = ObjectWrites.Truncate(_clock.UtcNow);
-            var info = new UploadInfo(_ids.Next(now), bucket, key, now, attributes, algorithm, type, account);
+            var info = new UploadInfo(_ids.Next(now), bucket, key, now, attributes, algorithm, type, account)
+            {
+                Annotations = extras?.Annotations ?? new Dictionary<string, string>(),
+                ExpiresAt = extras?.ExpiresAt,
+            };
             UploadRows.Insert(db, info);
             UsageMeter.Apply(db, bucket, now, UsageDelta.Upload(1));
             return info;
         });
+    }
+
+    /// <summary>
+    /// The upload with this id, wherever it is, or null: for a front end whose session ids are upload ids and that
+    /// learns the bucket and key from the upload (it must still check the owner and bucket are its own).
+    /// </summary>
+    public UploadInfo? Lookup(string uploadId) => _db.Read(db => UploadRows.Find(db, uploadId));
+
+    /// <summary>
+    /// Sets annotations on an upload (keys given replace theirs, others stay) in one transaction, and returns the
+    /// upload as it is then. Two writers setting different keys both keep theirs.
+    /// </summary>
+    public UploadInfo Annotate(string bucket, string key, string uploadId, string account, IReadOnlyDictionary<string, string> set) => _db.Write(db =>
+    {
+        var upload = Require(db, bucket, key, uploadId, account);
+        var merged = new Dictionary<string, string>(upload.Annotations, StringComparer.Ordinal);
+        foreach (var (name, value) in set)
+        {
+            merged[name] = value;
+        }
+
+        UploadRows.SetAnnotations(db, uploadId, merged);
+        return upload with { Annotations = merged };
+    });
+
+    /// <summary>
+    /// A stream over the bytes of the listed parts, in the order listed (a front end that verifies a digest of the
+    /// whole file before completing reads it here). The parts' segments are leased until the stream is disposed.
+    /// </summary>
+    public Stream OpenParts(string bucket, string key, string uploadId, string account, IReadOnlyList<int> partNumbers)
+    {
+        lock (_segments.Leases.Gate)
+        {
+            var segs = _db.Read(db =>
+            {
+                Require(db, bucket, key, uploadId, account);
+                var all = new List<SegmentRef>();
+                foreach (var n in partNumbers)
+                {
+                    if (UploadRows.PartSize(db, uploadId, n) is null)
+                    {
+                        throw new StorageException(StorageFault.UnknownPart) { UploadId = uploadId, PartNumber = n };
+                    }
+
+                    all.AddRange(UploadRows.PartSegments(db, uploadId, n));
+                }
+
+                return all;
+            });
+            return new LeasedStream(new SegmentReadStream(_segments, segs, 0, segs.Sum(s => s.Length)), _segments.Leases.Acquire(segs.Select(s => s.SegmentId)));
+        }
     }
 
     /// <summary>The upload if it exists for this bucket and key and the account owns the bucket; UploadNotFound otherwise.</summary>

@@ -3,7 +3,11 @@ using Storage.Objects;
 
 namespace Storage.Multipart;
 
-/// <summary>An incomplete multipart upload. A declared algorithm always comes with its type.</summary>
+/// <summary>
+/// An incomplete multipart upload. A declared algorithm always comes with its type. <see cref="Attributes"/> become
+/// the object's; <see cref="Annotations"/> are the front end's own notes on the upload (a protocol's session
+/// fields), kept with it and never copied to the object; past <see cref="ExpiresAt"/> the lifecycle sweep aborts it.
+/// </summary>
 public sealed record UploadInfo(
     string UploadId,
     string Bucket,
@@ -12,7 +16,15 @@ public sealed record UploadInfo(
     IReadOnlyDictionary<string, string> Attributes,
     ChecksumAlgorithm? ChecksumAlgorithm,
     ChecksumType? ChecksumType,
-    string Owner);
+    string Owner)
+{
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
+
+/// <summary>What a front end keeps with a new upload besides S3's fields: its annotations, and when the upload expires.</summary>
+public sealed record UploadExtras(IReadOnlyDictionary<string, string>? Annotations = null, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>One uploaded part of an incomplete upload; <see cref="Checksum"/> is of the upload's tracked algorithm.</summary>
 public sealed record PartInfo(int PartNumber, long Size, string ETag, DateTimeOffset LastModified, string? Checksum);

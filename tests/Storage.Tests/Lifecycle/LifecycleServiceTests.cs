@@ -239,6 +239,22 @@ internal sealed class LifecycleServiceTests
     }
 
     [Test]
+    public async Task AnUploadPastItsOwnExpiryTimeIsAbortedWhateverTheRules()
+    {
+        var expiring = _engine.Multipart.Create(Bucket, "session", Account, new Dictionary<string, string>(), null, null, new UploadExtras(ExpiresAt: T0.AddDays(7)));
+        await _engine.Multipart.UploadPartAsync(new UploadPartCommand(Bucket, "session", expiring.UploadId, 1, Account, new BodyChecks(20, null)),
+            new MemoryStream(new byte[20]), CancellationToken.None);
+        await Upload("plain");
+
+        _clock.UtcNow = T0.AddDays(7).AddSeconds(-1);
+        Assert.That(_engine.Lifecycle.Sweep().AbortedUploads, Is.Zero);
+        _clock.UtcNow = T0.AddDays(7);
+        Assert.That(_engine.Lifecycle.Sweep().AbortedUploads, Is.EqualTo(1));
+        Assert.That(UploadKeys(), Is.EqualTo(new[] { "plain" }), "an upload without an expiry time is left alone");
+        Assert.That(_engine.Check().IsConsistent, Is.True, "its parts left the meter and the disk");
+    }
+
+    [Test]
     public void DeletingTheBucketDropsItsRules()
     {
         _engine.Lifecycle.Put(Bucket, Account, [new("a", true, "", 1, null)]);
