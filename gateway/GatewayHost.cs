@@ -60,10 +60,13 @@ internal static class GatewayHost
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton<Dispatcher>();
         builder.Services.AddHostedService<BackgroundWork>();
+        builder.Services.AddSingleton<Adapters.AdapterHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Adapters.AdapterHost>());
 
         var app = builder.Build();
         var dispatcher = app.Services.GetRequiredService<Dispatcher>();
         app.Run(dispatcher.HandleAsync);
+        app.Lifetime.ApplicationStarted.Register(() => services.S3Address = BoundAddress(app));
         return app;
     }
 

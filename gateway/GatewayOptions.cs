@@ -41,7 +41,7 @@ internal sealed class GatewayOptions
                     property.SetValue(target, list);
                 }
             }
-            else if (type.IsClass && type != typeof(string) && type.Namespace == typeof(GatewayOptions).Namespace && property.GetValue(target) is { } nested)
+            else if (type.IsClass && type != typeof(string) && (type.Namespace ?? "").StartsWith(typeof(GatewayOptions).Namespace!, StringComparison.Ordinal) && property.GetValue(target) is { } nested)
             {
                 ReplaceLists(nested, configuration, key);
             }
@@ -122,6 +122,9 @@ internal sealed class GatewayOptions
     public TimeSpan TrafficFlushInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     public bool IsAdmin(string accessKey) => Admins.Count == 0 ? accessKey == AccessKey : Admins.Contains(accessKey);
+
+    /// <summary>The other upload protocols served on their own listeners (Box, Veza, Kodexa, Twelve Labs); all off by default.</summary>
+    public Adapters.AdaptersOptions Adapters { get; set; } = new();
 
     /// <summary>Cross-origin access for browsers (presigned part uploads); see the README.</summary>
     public CorsOptions Cors { get; set; } = new();

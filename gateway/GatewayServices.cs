@@ -19,4 +19,7 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
     public DateTimeOffset StartedAtReal { get; } = DateTimeOffset.UtcNow;
 
     public GatewayMetrics Metrics { get; } = new();
+
+    /// <summary>The S3 listener's bound address, once it is listening (the adapters' presigned URLs point at it).</summary>
+    public Uri? S3Address { get; set; }
 }

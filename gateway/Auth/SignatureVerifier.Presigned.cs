@@ -75,7 +75,10 @@ internal sealed partial class SignatureVerifier
                 .With("ServerTime", FormatIso(_expiryClock()));
         }
 
-        if (signedAt - now > _maxClockSkew)
+        // Not yet valid only if signed later than both clocks allow: the gateway signs the URLs its adapters hand
+        // out on its own clock, which may be a virtual one ahead of real time.
+        var latest = now > _expiryClock() ? now : _expiryClock();
+        if (signedAt - latest > _maxClockSkew)
         {
             throw new S3Exception(S3ErrorCode.AccessDenied, "Request is not valid yet");
         }

@@ -14,6 +14,9 @@ namespace Gateway.Auth;
 /// </summary>
 internal sealed partial class SignatureVerifier
 {
+    /// <summary>The secret of an account, or null: for signing what the gateway itself hands out (presigned URLs).</summary>
+    public string? SecretOf(string accessKey) => _credentials.FindSecret(accessKey);
+
     /// <summary>S3 caps presigned URLs at seven days ("Authenticating Requests: Using Query Parameters", X-Amz-Expires).</summary>
     public const int MaxPresignSeconds = 604800;
 

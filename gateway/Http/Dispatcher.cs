@@ -210,7 +210,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
     /// its final answer in place of 100 Continue, keeps that status for the next response on the connection and
     /// misreads it, so the connection must not be reused.
     /// </summary>
-    private static void CloseIfBodyLeft(HttpContext http, RequestBodyStream body)
+    internal static void CloseIfBodyLeft(HttpContext http, RequestBodyStream body)
     {
         var length = http.Request.ContentLength;
         var chunked = http.Request.Headers.TransferEncoding.ToString().Contains("chunked", StringComparison.OrdinalIgnoreCase);

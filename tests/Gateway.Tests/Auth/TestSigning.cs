@@ -81,7 +81,7 @@ internal static class TestSigning
 
     public static KeyValuePair<string, string>[] HostOnly(string host = "localhost:9000") => [new("Host", host)];
 
-    private sealed class Store : ICredentialStore
+    internal sealed class Store : ICredentialStore
     {
         public string? FindSecret(string accessKey) => accessKey switch
         {
