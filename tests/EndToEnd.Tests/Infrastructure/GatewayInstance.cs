@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Gateway;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace EndToEnd.Tests.Infrastructure;
@@ -59,6 +60,9 @@ internal sealed class GatewayInstance : IAsyncDisposable
         await _app.StartAsync().ConfigureAwait(false);
         BaseAddress = GatewayHost.BoundAddress(_app);
     }
+
+    /// <summary>The address an adapter bound (its Url setting must be on, e.g. http://127.0.0.1:0).</summary>
+    public Uri Adapter(string name) => _app!.Services.GetRequiredService<Gateway.Adapters.AdapterHost>().Addresses[name];
 
     /// <summary>Stops the host and starts a new one on the same data folder (a new port).</summary>
     public async Task RestartAsync()
