@@ -63,6 +63,7 @@ internal static class GatewayHost
         builder.Services.AddSingleton<Adapters.IAdapter>(new Adapters.Box.BoxAdapter(options.Adapters.Box));
         builder.Services.AddSingleton<Adapters.IAdapter>(new Adapters.Veza.VezaAdapter(options.Adapters.Veza));
         builder.Services.AddSingleton<Adapters.IAdapter>(new Adapters.Kodexa.KodexaAdapter(options.Adapters.Kodexa));
+        builder.Services.AddSingleton<Adapters.IAdapter>(new Adapters.TwelveLabs.TwelveLabsAdapter(options.Adapters.TwelveLabs));
         builder.Services.AddSingleton<Adapters.AdapterHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Adapters.AdapterHost>());
 
