@@ -23,7 +23,8 @@ ENV ASPNETCORE_URLS=http://0.0.0.0:9000 \
     GATEWAY_HEALTH_URL=http://127.0.0.1:9000/_gateway/health
 RUN mkdir -p /data && chown app:app /data
 VOLUME ["/data"]
-EXPOSE 9000
+# 9001-9004: the upload adapters, when turned on (e.g. -e Gateway__Adapters__Box__Url=http://0.0.0.0:9001).
+EXPOSE 9000 9001 9002 9003 9004
 USER app
 HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 CMD ["dotnet", "/app/Gateway.dll", "--healthcheck"]
 ENTRYPOINT ["dotnet", "/app/Gateway.dll"]
