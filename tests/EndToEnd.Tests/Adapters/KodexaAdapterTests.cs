@@ -280,7 +280,7 @@ public sealed class KodexaAdapterTests
     }
 
     [Test]
-    public async Task A_restart_in_the_middle_of_a_multipart_upload_resumes_with_fresh_part_urls()
+    public async Task A_restart_in_the_middle_of_a_multipart_upload_resumes_with_fresh_part_urls_in_parallel()
     {
         await using var gw = await Start(o => o.MinPartSize = 1);
         var state = Path.Combine(_home, "state.json");
@@ -293,14 +293,22 @@ public sealed class KodexaAdapterTests
             """);
         await gw.RestartAsync();
         await Run(gw, $$"""
+            import threading
             st = json.load(open("{{state}}"))
             q = st["q"]
-            url = requests.post(INTAKE + "/multipart-upload-part-urls", headers=HEADERS, params=q, json=[2]).json()["parts"][0]["uploadUrl"]
-            etag2 = requests.put(url, data=b"second one").headers["ETag"]
+            # The rest in parallel and out of order, on fresh URLs (the resume the document describes).
+            urls = {p["partNumber"]: p["uploadUrl"] for p in requests.post(INTAKE + "/multipart-upload-part-urls", headers=HEADERS, params=q, json=[4, 2, 3]).json()["parts"]}
+            bodies = {2: b"second one", 3: b"third" * 1000, 4: b"last"}
+            etags = {1: st["etag"]}
+            def send(n):
+                etags[n] = requests.put(urls[n], data=bodies[n]).headers["ETag"]
+            threads = [threading.Thread(target=send, args=(n,)) for n in (4, 2, 3)]
+            for t in threads: t.start()
+            for t in threads: t.join()
             r = requests.post(INTAKE + "/multipart-upload-complete", headers=HEADERS, params={**q, "path": "r.bin"},
-                              json={"parts": [{"partNumber": 1, "etag": st["etag"]}, {"partNumber": 2, "etag": etag2}]})
+                              json={"parts": [{"partNumber": n, "etag": etags[n]} for n in (1, 2, 3, 4)]})
             assert r.status_code == 200, r.text
-            assert s3.get_object(Bucket="kodexa", Key="my-org/my-intake/r.bin")["Body"].read() == b"first halfsecond one"
+            assert s3.get_object(Bucket="kodexa", Key="my-org/my-intake/r.bin")["Body"].read() == b"first half" + bodies[2] + bodies[3] + bodies[4]
             """);
     }
 }
