@@ -98,10 +98,21 @@ internal sealed class AdapterContext(HttpContext http, GatewayServices services,
             {
                 // Created by a concurrent first request.
             }
+            catch (StorageException taken) when (taken.Fault == StorageFault.BucketNameTaken)
+            {
+                throw TakenBucket();
+            }
+        }
+        catch (StorageException e) when (e.Fault == StorageFault.NotOwner)
+        {
+            throw TakenBucket();
         }
 
         BucketReady = true;
     }
+
+    private Errors.S3Exception TakenBucket() => new(Errors.S3ErrorCode.BucketAlreadyExists,
+        $"The {Settings.Name} adapter's bucket '{Settings.Bucket}' belongs to another account: tokens of different accounts need different Bucket settings.");
 
     /// <summary>The signing secret of the request's account (for the presigned URLs an adapter hands out).</summary>
     public string Secret => Services.Verifier.SecretOf(Account!) ?? throw new InvalidOperationException("The adapter's account has no credentials.");
