@@ -25,7 +25,17 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public string DataDir { get; }
 
-    public static async Task<GatewayProcess> StartAsync(long segmentSize)
+    /// <summary>CPU seconds (user and system) the process has used so far.</summary>
+    public double CpuSeconds
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime.TotalSeconds;
+        }
+    }
+
+    public static async Task<GatewayProcess> StartAsync(long segmentSize, params string[] extraArgs)
     {
         var root = RepoRoot();
         Run("dotnet", $"build -c Release -v q --nologo \"{Path.Combine(root, "gateway", "Gateway.csproj")}\"");
@@ -39,6 +49,34 @@ internal sealed class GatewayProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var a in extraArgs)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return await LaunchAsync(psi, port, dataDir);
+    }
+
+    /// <summary>The do-nothing endpoint (<see cref="Compare.NullServer"/>) in a process of its own.</summary>
+    public static async Task<GatewayProcess> StartNullServerAsync(params string[] extraArgs)
+    {
+        var port = FreePort();
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { typeof(GatewayProcess).Assembly.Location, "null-server", "--port", port.ToString(CultureInfo.InvariantCulture) },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in extraArgs)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return await LaunchAsync(psi, port, Path.Combine(Path.GetTempPath(), "s3gw-bench-null-" + Guid.NewGuid().ToString("N")[..8]));
+    }
+
+    private static async Task<GatewayProcess> LaunchAsync(ProcessStartInfo psi, int port, string dataDir)
+    {
         var process = Process.Start(psi)!;
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();

@@ -10,6 +10,8 @@ return command switch
     "multipart" => await MultipartBenchmark.RunAsync(options),
     "listing" => await ListingBenchmark.RunAsync(options),
     "all" => await RunAll(),
+    "compare" => await Bench.Compare.CompareCommand.RunAsync(options),
+    "null-server" => await Bench.Compare.NullServer.RunAsync(options),
     _ => Usage(),
 };
 
@@ -25,6 +27,12 @@ static int Usage()
           listing [--count 10000]
                ListParts over N parts and ListMultipartUploads over N uploads: ms per 1000-entry page.
           all  Everything above at the sizes the README reports.
+          compare [--endpoints gateway,ceiling,name=URL[@pid]] [--rounds 3] [--workloads mp64x4,get,mp8x1,put4k,small]
+                  [--gateway-args "--Gateway:X=Y ..."] [--access-key K --secret-key S]
+               The same workloads through the same client against each endpoint, alternating within each round:
+               "gateway" is a Release gateway started here, "ceiling" a do-nothing S3 endpoint (the client's own
+               ceiling), name=URL any S3 server (its CPU is reported when @pid is given). Reports throughput, the
+               server's CPU per GiB or per request and its peak RSS; every byte read back is verified.
         """);
     return 2;
 }

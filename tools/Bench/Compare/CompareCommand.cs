@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text;
+
+namespace Bench.Compare;
+
+/// <summary>
+/// <c>Bench compare</c>: the same workloads through the same client against several endpoints, alternating
+/// within each round (so drift in the machine's speed falls on all of them alike), with the server's CPU per GiB
+/// or per request beside each throughput and the median over the rounds in a Markdown table.
+/// </summary>
+internal static class CompareCommand
+{
+    public static async Task<int> RunAsync(Options options)
+    {
+        var specs = (options.Get("endpoints") ?? "gateway,ceiling").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var rounds = (int)options.Size("rounds", 3);
+        var names = options.Get("workloads")?.Split(',') ?? Workload.All.Select(w => w.Name).ToArray();
+        var workloads = Workload.All.Where(w => names.Contains(w.Name)).ToList();
+        if (workloads.Any(w => w.Name == "get") && !names.Contains("mp64x4"))
+        {
+            workloads.Insert(0, Workload.All[0]); // GET reads the object the 64 MiB multipart upload wrote.
+        }
+
+        if (workloads.Any(w => w.Name == "small") && !names.Contains("put4k"))
+        {
+            workloads.Insert(workloads.FindIndex(w => w.Name == "small"), Workload.All.Single(w => w.Name == "put4k"));
+        }
+
+        var gatewayArgs = options.Get("gateway-args")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var targets = new List<Target>();
+        try
+        {
+            foreach (var spec in specs)
+            {
+                targets.Add(await Target.StartAsync(spec, options, gatewayArgs));
+            }
+
+            var clients = targets.Select(t => t.Client()).ToList();
+            foreach (var s3 in clients)
+            {
+                try
+                {
+                    await s3.PutBucketAsync("bench");
+                }
+                catch (Amazon.S3.AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+                {
+                }
+            }
+
+            var results = new Dictionary<(string Workload, string Target), List<Measurement>>();
+            for (var round = 1; round <= rounds; round++)
+            {
+                foreach (var w in workloads)
+                {
+                    // Alternate the order too, so no endpoint always runs first (on a cold page cache).
+                    var order = Enumerable.Range(0, targets.Count).Select(i => (i + round - 1) % targets.Count);
+                    foreach (var i in order)
+                    {
+                        var m = await w.Run(targets[i], clients[i], round);
+                        Console.WriteLine($"round {round} {w.Name,-7} {targets[i].Name,-10} {m.Rate,9:F1} {w.RateUnit,-5} " +
+                            $"server CPU {(m.CpuPerUnit is { } c ? c.ToString("F3", CultureInfo.InvariantCulture) : "?"),7} {w.CpuUnit}  {m.Detail}");
+                        if (!results.TryGetValue((w.Name, targets[i].Name), out var list))
+                        {
+                            results[(w.Name, targets[i].Name)] = list = [];
+                        }
+
+                        list.Add(m);
+                    }
+                }
+            }
+
+            Console.WriteLine();
+            Console.WriteLine(Table(workloads, targets, results, rounds));
+            foreach (var s3 in clients)
+            {
+                s3.Dispose();
+            }
+
+            return 0;
+        }
+        finally
+        {
+            foreach (var t in targets)
+            {
+                await t.DisposeAsync();
+            }
+        }
+    }
+
+    private static string Table(List<Workload> workloads, List<Target> targets, Dictionary<(string, string), List<Measurement>> results, int rounds)
+    {
+        var ceiling = targets.FirstOrDefault(t => t.Name == "ceiling")?.Name;
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Median of {rounds} alternating rounds (AWSSDK.S3 defaults; client and server on this machine's cores).");
+        sb.AppendLine();
+        sb.AppendLine("| workload | endpoint | throughput | of client ceiling | server CPU | server peak RSS | latency |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var w in workloads)
+        {
+            var ceilingRate = ceiling is not null && results.TryGetValue((w.Name, ceiling), out var c) ? Median(c.Select(m => m.Rate)) : (double?)null;
+            foreach (var t in targets)
+            {
+                if (!results.TryGetValue((w.Name, t.Name), out var list))
+                {
+                    continue;
+                }
+
+                var rate = Median(list.Select(m => m.Rate));
+                var cpu = list.All(m => m.CpuPerUnit is not null) ? Median(list.Select(m => m.CpuPerUnit!.Value)) : (double?)null;
+                var share = ceilingRate is { } cr && t.Name != ceiling ? $"{rate / cr * 100:F0} %" : "";
+                var rss = t.PeakRssBytes is { } r ? $"{r / 1e6:F0} MB" : "";
+                var detail = list[list.Count / 2].Detail;
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {w.Title} | {t.Name} | {rate:F1} {w.RateUnit} | {share} | {(cpu is { } x ? $"{x:F3} {w.CpuUnit}" : "not known")} | {rss} | {detail} |");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
