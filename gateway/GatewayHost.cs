@@ -52,7 +52,7 @@ internal static class GatewayHost
         logging?.Invoke(builder.Logging);
 
         var realClock = clock ?? SystemClock.Instance;
-        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits(), options.Clock == "virtual", options.MinFreeSpace), realClock);
+        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits(), options.Clock == "virtual", options.MinFreeSpace, options.InlineThreshold), realClock);
         // Header signatures are checked against real time (clients sign with it); presigned expiry, upload ages,
         // lifecycle and the meter all read the gateway's clock, which may be virtual.
         var verifier = new SignatureVerifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => realClock.UtcNow, () => storage.Clock.UtcNow, options.SigV2);
@@ -91,6 +91,11 @@ internal static class GatewayHost
         if (o.SegmentSize < 1)
         {
             throw new InvalidOperationException("Gateway:SegmentSize must be a positive number of bytes.");
+        }
+
+        if (o.InlineThreshold is < 0 or > Storage.StorageOptions.MaxInlineThreshold)
+        {
+            throw new InvalidOperationException($"Gateway:InlineThreshold must be between 0 and {Storage.StorageOptions.MaxInlineThreshold} bytes.");
         }
 
         if (o.MinFreeSpace < 0)

@@ -67,6 +67,9 @@ internal sealed class GatewayOptions
 
     public long SegmentSize { get; set; } = Storage.StorageOptions.DefaultSegmentSize;
 
+    /// <summary>Objects and parts of at most this many bytes are stored in the metadata database, one commit each (0: never).</summary>
+    public long InlineThreshold { get; set; } = Storage.StorageOptions.DefaultInlineThreshold;
+
     public string Region { get; set; } = "us-east-1";
 
     public string AccessKey { get; set; } = "test";

@@ -12,12 +12,17 @@ namespace Storage;
 /// <param name="Recount">The same totals counted from the rows; equal to <paramref name="Gauges"/> but for the accrual times.</param>
 /// <param name="ReferencedSegments">Segment ids some row references.</param>
 /// <param name="SegmentFiles">Segment ids that have a file on disk.</param>
-public sealed record IntegrityReport(IReadOnlyList<UsageGauges> Gauges, IReadOnlyList<UsageGauges> Recount, IReadOnlySet<string> ReferencedSegments, IReadOnlySet<string> SegmentFiles)
+public sealed record IntegrityReport(IReadOnlyList<UsageGauges> Gauges, IReadOnlyList<UsageGauges> Recount, IReadOnlySet<string> ReferencedSegments,
+    IReadOnlySet<string> SegmentFiles, IReadOnlySet<string> InlineSegments)
 {
-    /// <summary>True when the meter equals the recount and every referenced segment, and no other, has a file.</summary>
+    /// <summary>
+    /// True when the meter equals the recount and every referenced segment, and no other, is stored: as a file,
+    /// or as an inline row (and never as both).
+    /// </summary>
     public bool IsConsistent =>
         Gauges.Select(g => g with { AccruedTo = default }).SequenceEqual(Recount.Select(g => g with { AccruedTo = default }))
-        && ReferencedSegments.SetEquals(SegmentFiles);
+        && !SegmentFiles.Overlaps(InlineSegments)
+        && ReferencedSegments.SetEquals(SegmentFiles.Concat(InlineSegments));
 }
 
 /// <summary>
@@ -32,7 +37,7 @@ public sealed class StorageEngine
         Options = options;
         Directory.CreateDirectory(options.DataDir);
         Metadata = new MetadataStore(Path.Combine(options.DataDir, "metadata.db"), options.MinFreeSpace);
-        Segments = new SegmentStore(options.DataDir, options.SegmentSize, new DiskSpace(options.DataDir, options.MinFreeSpace, options.FreeSpace));
+        Segments = new SegmentStore(options.DataDir, options.SegmentSize, new DiskSpace(options.DataDir, options.MinFreeSpace, options.FreeSpace), options.InlineThreshold);
         // The virtual clock is stored in the metadata database, so it can only be made once that is open.
         VirtualClock = options.VirtualClock ? new VirtualClock(Metadata, clock.UtcNow) : null;
         Clock = VirtualClock ?? clock;
@@ -74,7 +79,8 @@ public sealed class StorageEngine
     public int SweptAtStart { get; }
 
     /// <summary>Removes temp files and unreferenced segments. Run when no request is in flight (start-up).</summary>
-    public int Sweep() => Metadata.Read(db => Segments.Sweep(id => SegmentRows.IsReferenced(db, id)));
+    public int Sweep() =>
+        Metadata.Write(InlineRows.DeleteUnreferenced) + Metadata.Read(db => Segments.Sweep(id => SegmentRows.IsReferenced(db, id)));
 
     /// <summary>Checks the meter against the rows and the segment files against the references (run while idle for exact figures).</summary>
     public IntegrityReport Check() => Check(Metadata, Segments);
@@ -91,7 +97,7 @@ public sealed class StorageEngine
 
     private static IntegrityReport Check(MetadataStore metadata, SegmentStore segments)
     {
-        var (gauges, recount, referenced) = metadata.Read(db => (UsageRows.AllGauges(db), UsageRows.Recount(db), SegmentRows.AllReferenced(db)));
-        return new IntegrityReport(gauges, recount, referenced, segments.EnumerateSegmentIds().ToHashSet(StringComparer.Ordinal));
+        var (gauges, recount, referenced, inline) = metadata.Read(db => (UsageRows.AllGauges(db), UsageRows.Recount(db), SegmentRows.AllReferenced(db), InlineRows.All(db)));
+        return new IntegrityReport(gauges, recount, referenced, segments.EnumerateSegmentIds().ToHashSet(StringComparer.Ordinal), inline);
     }
 }

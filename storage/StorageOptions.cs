@@ -3,8 +3,16 @@ namespace Storage;
 /// <summary>Where and how the storage engine keeps its data.</summary>
 /// <param name="VirtualClock">Use a clock kept in the metadata database that moves only when advanced.</param>
 /// <param name="MinFreeSpace">Free space new object data may not eat into (0: none), kept so deletes and aborts can still commit on a full disk.</param>
-public sealed record StorageOptions(string DataDir, long SegmentSize, StorageLimits? Limits = null, bool VirtualClock = false, long MinFreeSpace = StorageOptions.DefaultMinFreeSpace)
+/// <param name="InlineThreshold">Objects and parts of at most this many bytes are kept in the metadata database (0: never).</param>
+public sealed record StorageOptions(string DataDir, long SegmentSize, StorageLimits? Limits = null, bool VirtualClock = false,
+    long MinFreeSpace = StorageOptions.DefaultMinFreeSpace, long InlineThreshold = StorageOptions.DefaultInlineThreshold)
 {
+    /// <summary>128 KiB, as MinIO inlines small objects into their metadata: a small write is one commit.</summary>
+    public const long DefaultInlineThreshold = 128 * 1024;
+
+    /// <summary>The largest inline threshold (a small body is held in memory while it is read).</summary>
+    public const long MaxInlineThreshold = Segments.SegmentStore.MaxInlineThreshold;
+
     public const long DefaultSegmentSize = 64L * 1024 * 1024;
 
     public const long DefaultMinFreeSpace = 64L * 1024 * 1024;

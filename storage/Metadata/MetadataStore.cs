@@ -4,12 +4,16 @@ namespace Storage.Metadata;
 
 /// <summary>
 /// The SQLite metadata database (WAL). Reads open a pooled connection each; writes are serialised in-process and
-/// run in one IMMEDIATE transaction each, which is the commit point of every state change.
+/// run in IMMEDIATE transactions, whose commit is the commit point of every state change (several concurrent
+/// writes may share one commit: see <see cref="Write{T}"/>).
 /// </summary>
 internal sealed class MetadataStore
 {
     private readonly string _connectionString;
     private readonly Lock _writeGate = new();
+    private readonly Lock _queueGate = new();
+    private readonly List<PendingWrite> _queue = [];
+    private long _commits;
     private readonly long _reserve;
 
     public MetadataStore(string databasePath, long reserve = 0)
@@ -60,25 +64,129 @@ internal sealed class MetadataStore
         }
     }
 
-    /// <summary>Runs <paramref name="write"/> in one IMMEDIATE transaction, committed when it returns.</summary>
+    /// <summary>
+    /// Runs <paramref name="write"/> in an IMMEDIATE transaction and returns once that has committed durably.
+    /// Group commit: writes that arrive while another commit is in progress wait for it, and the first of them
+    /// to get the gate then runs all of them in one transaction, each under a savepoint of its own, and commits
+    /// once, so concurrent small writes share one WAL fsync. A write that throws is rolled back to its savepoint
+    /// alone and gets its exception; nobody's result is returned before the shared commit is on disk, and when
+    /// that commit fails every write in it gets the failure.
+    /// </summary>
     public T Write<T>(Func<Db, T> write)
     {
+        var pending = new PendingWrite(db => write(db));
+        lock (_queueGate)
+        {
+            _queue.Add(pending);
+        }
+
         lock (_writeGate)
         {
-            try
+            if (!pending.Done)
             {
-                using var connection = Open();
-                using var tx = connection.BeginTransaction(deferred: false);
-                var result = write(new Db(connection, tx));
-                tx.Commit();
-                return result;
-            }
-            catch (SqliteException e) when (Segments.DiskSpace.IsDiskFull(e))
-            {
-                // SQLITE_FULL: the transaction rolled back; nothing changed.
-                throw new Faults.StorageException(Faults.StorageFault.InsufficientStorage) { Limit = _reserve };
+                List<PendingWrite> batch;
+                lock (_queueGate)
+                {
+                    batch = [.. _queue];
+                    _queue.Clear();
+                }
+
+                CommitBatch(batch);
             }
         }
+
+        if (pending.Error is { } error)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
+        return (T)pending.Result!;
+    }
+
+    /// <summary>How many transactions have been committed or attempted (tests see writes sharing them).</summary>
+    internal long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Writes waiting for the gate.</summary>
+    internal int Queued
+    {
+        get
+        {
+            lock (_queueGate)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    private void CommitBatch(List<PendingWrite> batch)
+    {
+        Interlocked.Increment(ref _commits);
+        try
+        {
+            using var connection = Open();
+            using var tx = connection.BeginTransaction(deferred: false);
+            var db = new Db(connection, tx);
+            if (batch.Count == 1)
+            {
+                // Alone: no savepoint needed, a throw rolls the whole transaction back.
+                batch[0].Result = batch[0].Work(db);
+            }
+            else
+            {
+                foreach (var p in batch)
+                {
+                    db.Execute("SAVEPOINT w;");
+                    try
+                    {
+                        p.Result = p.Work(db);
+                        db.Execute("RELEASE w;");
+                    }
+                    catch (Exception e) when (e is not SqliteException { SqliteErrorCode: 13 })
+                    {
+                        db.Execute("ROLLBACK TO w; RELEASE w;");
+                        p.Error = e;
+                    }
+                }
+            }
+
+            tx.Commit();
+        }
+        catch (SqliteException e) when (Segments.DiskSpace.IsDiskFull(e))
+        {
+            // SQLITE_FULL: the transaction rolled back; nothing changed.
+            Fail(batch, new Faults.StorageException(Faults.StorageFault.InsufficientStorage) { Limit = _reserve });
+        }
+        catch (Exception e)
+        {
+            Fail(batch, e);
+        }
+
+        foreach (var p in batch)
+        {
+            p.Done = true;
+        }
+    }
+
+    private static void Fail(List<PendingWrite> batch, Exception e)
+    {
+        foreach (var p in batch)
+        {
+            // The transaction did not commit: whatever a write returned is void, and its own error (if it had
+            // one) still stands.
+            p.Result = null;
+            p.Error ??= e;
+        }
+    }
+
+    private sealed class PendingWrite(Func<Db, object?> work)
+    {
+        public Func<Db, object?> Work { get; } = work;
+
+        public object? Result { get; set; }
+
+        public Exception? Error { get; set; }
+
+        public bool Done { get; set; }
     }
 
     public void Write(Action<Db> write) => Write(db =>

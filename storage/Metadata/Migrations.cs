@@ -168,6 +168,12 @@ internal static class Migrations
         ALTER TABLE uploads ADD COLUMN expires INTEGER;
         CREATE INDEX uploads_by_expiry ON uploads(expires) WHERE expires IS NOT NULL;
         """,
+
+        // 5: inline segments, the bytes of a small body kept in the database instead of a file of its own, so a
+        // small write is one commit. Referenced like any segment (object_segments, part_segments, by id).
+        """
+        CREATE TABLE inline_segments(id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+        """,
     ];
 
     public static int Latest => Steps.Length;

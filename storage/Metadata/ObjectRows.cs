@@ -83,11 +83,67 @@ internal static class SegmentRows
         db.Scalar<long>("SELECT EXISTS(SELECT 1 FROM object_segments WHERE segment_id = $s) OR EXISTS(SELECT 1 FROM part_segments WHERE segment_id = $s);",
             ("$s", segmentId)) != 0;
 
-    /// <summary>Of <paramref name="ids"/>, those no row references (checked inside the transaction that stopped referencing them).</summary>
-    public static List<string> Unreferenced(Db db, IEnumerable<string> ids) =>
-        ids.Distinct(StringComparer.Ordinal).Where(id => !IsReferenced(db, id)).ToList();
+    /// <summary>
+    /// Of <paramref name="ids"/>, the segment files no row references any more (checked inside the transaction
+    /// that stopped referencing them), for the caller to delete once it has committed. Unreferenced inline
+    /// segments are deleted here, in that same transaction, since their bytes are rows.
+    /// </summary>
+    public static List<string> Unreferenced(Db db, IEnumerable<string> ids)
+    {
+        var files = new List<string>();
+        foreach (var id in ids.Distinct(StringComparer.Ordinal).Where(id => !IsReferenced(db, id)))
+        {
+            if (InlineRows.IsInline(id))
+            {
+                InlineRows.Delete(db, id);
+            }
+            else
+            {
+                files.Add(id);
+            }
+        }
+
+        return files;
+    }
 
     /// <summary>Every segment id some row references.</summary>
     public static HashSet<string> AllReferenced(Db db) =>
         db.List("SELECT segment_id FROM object_segments UNION SELECT segment_id FROM part_segments;", r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Inline segments: a small body's bytes in the database (see <see cref="Segments.Segmenter"/>). Their ids start
+/// with 'i', which a segment file's hex id never does.
+/// </summary>
+internal static class InlineRows
+{
+    public static bool IsInline(string segmentId) => segmentId.StartsWith('i');
+
+    public static string NewId() => "i" + SegmentStore.NewId();
+
+    public static void Insert(Db db, string id, byte[] data) =>
+        db.Execute("INSERT INTO inline_segments(id, data) VALUES ($id, $d);", ("$id", id), ("$d", data));
+
+    public static void Delete(Db db, string id) => db.Execute("DELETE FROM inline_segments WHERE id = $id;", ("$id", id));
+
+    /// <summary>The bytes of the inline segments among <paramref name="segments"/>, by id (null when there are none).</summary>
+    public static Dictionary<string, byte[]>? Load(Db db, IEnumerable<SegmentRef> segments)
+    {
+        Dictionary<string, byte[]>? data = null;
+        foreach (var id in segments.Select(s => s.SegmentId).Where(IsInline).Distinct(StringComparer.Ordinal))
+        {
+            data ??= new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            data[id] = db.First("SELECT data FROM inline_segments WHERE id = $id;", r => (byte[])r.GetValue(0), ("$id", id))
+                ?? throw new InvalidOperationException($"Inline segment {id} is referenced but has no row.");
+        }
+
+        return data;
+    }
+
+    public static HashSet<string> All(Db db) =>
+        db.List("SELECT id FROM inline_segments;", r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Start-up sweep: inline rows no segment list references (none should exist: both change in one transaction).</summary>
+    public static int DeleteUnreferenced(Db db) =>
+        db.Execute("DELETE FROM inline_segments WHERE id NOT IN (SELECT segment_id FROM object_segments UNION SELECT segment_id FROM part_segments);");
 }

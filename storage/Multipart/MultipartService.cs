@@ -115,7 +115,7 @@ public sealed partial class MultipartService
     {
         lock (_segments.Leases.Gate)
         {
-            var segs = _db.Read(db =>
+            var (segs, inline) = _db.Read(db =>
             {
                 Require(db, bucket, key, uploadId, account);
                 var all = new List<SegmentRef>();
@@ -129,9 +129,9 @@ public sealed partial class MultipartService
                     all.AddRange(UploadRows.PartSegments(db, uploadId, n));
                 }
 
-                return all;
+                return (all, InlineRows.Load(db, all));
             });
-            return new LeasedStream(new SegmentReadStream(_segments, segs, 0, segs.Sum(s => s.Length)), _segments.Leases.Acquire(segs.Select(s => s.SegmentId)));
+            return new LeasedStream(new SegmentReadStream(_segments, segs, 0, segs.Sum(s => s.Length), inline), _segments.Leases.Acquire(segs.Select(s => s.SegmentId)));
         }
     }
 
@@ -183,6 +183,7 @@ public sealed partial class MultipartService
             orphans = _db.Write(db =>
             {
                 Require(db, cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
+                staged.Persist(db);
                 return PutPart(db, cmd.UploadId, part, staged.Segments);
             });
         }
@@ -305,6 +306,7 @@ public sealed partial class MultipartService
             return _db.Write(db =>
             {
                 Require(db, cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
+                staged.Persist(db);
                 return PutPart(db, cmd.UploadId, part, staged.Segments);
             });
         }

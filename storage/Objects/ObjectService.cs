@@ -79,6 +79,7 @@ public sealed partial class ObjectService
             {
                 BucketService.Require(db, info.Bucket, info.Owner);
                 cmd.Conditions.Check(ObjectRows.Find(db, info.Bucket, info.Key), info.Bucket, info.Key);
+                staged.Persist(db);
                 return ObjectWrites.Replace(db, info, staged.Segments, null);
             });
         }
@@ -116,13 +117,14 @@ public sealed partial class ObjectService
         ObjectReader reader;
         lock (_segments.Leases.Gate)
         {
-            var (info, segs) = _db.Read(db =>
+            var (info, segs, inline) = _db.Read(db =>
             {
                 BucketService.Require(db, bucket, account);
                 var row = ObjectRows.Find(db, bucket, key) ?? throw NotFound(bucket, key);
-                return (row, ObjectRows.Segments(db, row.Id).Segments);
+                var list = ObjectRows.Segments(db, row.Id).Segments;
+                return (row, list, InlineRows.Load(db, list));
             });
-            reader = new ObjectReader(this, _segments, info, segs, _segments.Leases.Acquire(segs.Select(s => s.SegmentId)));
+            reader = new ObjectReader(this, _segments, info, segs, inline, _segments.Leases.Acquire(segs.Select(s => s.SegmentId)));
         }
 
         try
@@ -208,14 +210,16 @@ public sealed class ObjectReader : IDisposable
     private readonly ObjectService _objects;
     private readonly SegmentStore _store;
     private readonly IReadOnlyList<SegmentRef> _segments;
+    private readonly IReadOnlyDictionary<string, byte[]>? _inline;
     private readonly IDisposable _lease;
 
-    internal ObjectReader(ObjectService objects, SegmentStore store, ObjectInfo info, IReadOnlyList<SegmentRef> segments, IDisposable lease)
+    internal ObjectReader(ObjectService objects, SegmentStore store, ObjectInfo info, IReadOnlyList<SegmentRef> segments, IReadOnlyDictionary<string, byte[]>? inline, IDisposable lease)
     {
         _objects = objects;
         _store = store;
         Info = info;
         _segments = segments;
+        _inline = inline;
         _lease = lease;
     }
 
@@ -240,7 +244,7 @@ public sealed class ObjectReader : IDisposable
             throw new InvalidOperationException($"Object {Info.Bucket}/{Info.Key} has {Info.Size} bytes but its segments hold {_segments.Sum(s => s.Length)}.");
         }
 
-        return new SegmentReadStream(_store, _segments, start, length);
+        return new SegmentReadStream(_store, _segments, start, length, _inline);
     }
 
     public void Dispose() => _lease.Dispose();

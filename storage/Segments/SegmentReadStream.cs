@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Storage.Segments;
 
 /// <summary>
@@ -8,16 +10,19 @@ internal sealed class SegmentReadStream : Stream
 {
     private readonly SegmentStore _store;
     private readonly IReadOnlyList<SegmentRef> _segments;
+    private readonly IReadOnlyDictionary<string, byte[]>? _inline;
     private readonly long _end;
     private long _position;
     private int _index;
     private long _indexStart;
-    private FileStream? _file;
+    private SafeFileHandle? _file;
 
-    public SegmentReadStream(SegmentStore store, IReadOnlyList<SegmentRef> segments, long start, long count)
+    /// <param name="inline">The bytes of the inline segments among <paramref name="segments"/>, read in the same snapshot as the list.</param>
+    public SegmentReadStream(SegmentStore store, IReadOnlyList<SegmentRef> segments, long start, long count, IReadOnlyDictionary<string, byte[]>? inline = null)
     {
         _store = store;
         _segments = segments;
+        _inline = inline;
         _position = start;
         _end = start + count;
         // Skip whole segments before the range without touching their files.
@@ -44,50 +49,62 @@ internal sealed class SegmentReadStream : Stream
     {
         // A zero-byte read asks "is data available", not "give me data": it must return 0 and consume nothing
         // (Stream contract), not be mistaken for a segment file that ended early.
-        long want = 0;
-        var file = buffer.IsEmpty ? null : Current(out want);
-        if (file is null)
+        if (buffer.IsEmpty || !Next(out var seg, out var at, out var want))
         {
             return 0;
         }
 
-        var n = file.Read(buffer[..(int)Math.Min(buffer.Length, want)]);
-        return Advance(n);
+        var target = buffer[..(int)Math.Min(buffer.Length, want)];
+        return Advance(Inline(seg) is { } data ? Copy(data, at, target) : RandomAccess.Read(File(seg), target, at));
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        long want = 0;
-        var file = buffer.IsEmpty ? null : Current(out want);
-        if (file is null)
+        if (buffer.IsEmpty || !Next(out var seg, out var at, out var want))
         {
             return 0;
         }
 
-        var n = await file.ReadAsync(buffer[..(int)Math.Min(buffer.Length, want)], cancellationToken).ConfigureAwait(false);
-        return Advance(n);
+        var target = buffer[..(int)Math.Min(buffer.Length, want)];
+        // Positional reads (pread) with no FileStream buffer of its own: the bytes go from the page cache straight
+        // into the caller's memory, which for a GET is the response pipe's.
+        return Advance(Inline(seg) is { } data
+            ? Copy(data, at, target.Span)
+            : await RandomAccess.ReadAsync(File(seg), target, at, cancellationToken).ConfigureAwait(false));
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    private FileStream? Current(out long want)
+    private static int Copy(byte[] data, long at, Span<byte> target)
     {
-        want = 0;
+        var n = (int)Math.Min(target.Length, data.Length - at);
+        data.AsSpan((int)at, n).CopyTo(target);
+        return n;
+    }
+
+    private byte[]? Inline(SegmentRef seg) =>
+        Metadata.InlineRows.IsInline(seg.SegmentId)
+            ? _inline?.GetValueOrDefault(seg.SegmentId) ?? throw new InvalidOperationException($"Inline segment {seg.SegmentId} was not loaded.")
+            : null;
+
+    private SafeFileHandle File(SegmentRef seg) =>
+        _file ??= System.IO.File.OpenHandle(_store.PathOf(seg.SegmentId), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+    /// <summary>The segment the position is in, the offset within it and how many bytes of the range it still holds.</summary>
+    private bool Next(out SegmentRef seg, out long at, out long want)
+    {
+        seg = null!;
+        at = want = 0;
         if (_position >= _end || _index >= _segments.Count)
         {
-            return null;
+            return false;
         }
 
-        var seg = _segments[_index];
-        if (_file is null)
-        {
-            _file = new FileStream(_store.PathOf(seg.SegmentId), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0);
-            _file.Position = seg.Offset + (_position - _indexStart);
-        }
-
+        seg = _segments[_index];
+        at = seg.Offset + (_position - _indexStart);
         want = Math.Min(_end, _indexStart + seg.Length) - _position;
-        return _file;
+        return true;
     }
 
     private int Advance(int n)

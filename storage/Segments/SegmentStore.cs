@@ -13,8 +13,16 @@ internal sealed class SegmentStore
     private readonly string _tempRoot;
     private readonly SegmentLeases _leases = new();
 
-    public SegmentStore(string dataDir, long segmentSize, DiskSpace? space = null)
+    public SegmentStore(string dataDir, long segmentSize, DiskSpace? space = null, long inlineThreshold = 0)
     {
+        if (inlineThreshold is < 0 or > MaxInlineThreshold)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inlineThreshold), $"InlineThreshold must be between 0 and {MaxInlineThreshold} bytes.");
+        }
+
+        // Never above the segment size: a body is cut into the same number of segments whether or not they are
+        // inline, so the segment count the meter bills does not depend on where the bytes live.
+        InlineLimit = (int)Math.Min(inlineThreshold, segmentSize);
         Space = space ?? new DiskSpace(dataDir, 0);
         if (segmentSize < 1)
         {
@@ -29,6 +37,12 @@ internal sealed class SegmentStore
     }
 
     public long SegmentSize { get; }
+
+    /// <summary>The largest inline threshold: a small body is held in memory while it is read.</summary>
+    internal const long MaxInlineThreshold = 1024 * 1024 - 1;
+
+    /// <summary>Bodies of at most this many bytes are stored inline, in the database (0: never).</summary>
+    public int InlineLimit { get; }
 
     public DiskSpace Space { get; }
 

@@ -5,13 +5,14 @@ using Storage.Faults;
 
 namespace Storage.Segments;
 
-/// <summary>One piece of stored data: a byte range of a segment file.</summary>
+/// <summary>One piece of stored data: a byte range of a segment file, or of an inline segment (a database row).</summary>
 internal sealed record SegmentRef(string SegmentId, long Offset, long Length);
 
 /// <summary>
 /// Splits a body into segment files of <see cref="SegmentStore.SegmentSize"/> bytes while computing its MD5 and
 /// the requested checksums in the same pass. Each finished file is fsynced under tmp/; nothing is visible until
-/// <see cref="StagedBody.Promote"/>.
+/// <see cref="StagedBody.Promote"/>. A body no longer than <see cref="SegmentStore.InlineLimit"/> gets no file: it
+/// is an inline segment, written by <see cref="StagedBody.Persist"/> in the transaction of its row.
 /// </summary>
 internal sealed class Segmenter(SegmentStore store)
 {
@@ -33,12 +34,48 @@ internal sealed class Segmenter(SegmentStore store)
         long inFile = 0;
         try
         {
-            while (true)
+            // A body that ends within the inline limit is kept in memory and becomes an inline segment: its bytes
+            // go into the database row with the object or part, one commit and no file of its own. The first
+            // reads fill the buffer until the body ends or passes the limit; past it, what was held is written
+            // to a segment file like everything after it.
+            var held = 0;
+            var ended = false;
+            var limit = store.InlineLimit;
+            while (limit > 0 && held <= limit)
+            {
+                var n = await body.ReadAsync(buffer.AsMemory(held, BufferSize - held), ct).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    ended = true;
+                    break;
+                }
+
+                held += n;
+                if (held > maxLength)
+                {
+                    throw new StorageException(StorageFault.TooLarge) { Limit = maxLength };
+                }
+            }
+
+            if (held > 0)
+            {
+                Hash(buffer.AsSpan(0, held));
+                if (held <= limit)
+                {
+                    staged.SetInline(buffer.AsSpan(0, held).ToArray());
+                    return Finish();
+                }
+
+                await WriteAsync(held).ConfigureAwait(false);
+            }
+
+            while (!ended)
             {
                 var room = file is null ? BufferSize : (int)Math.Min(BufferSize, store.SegmentSize - inFile);
                 var n = await body.ReadAsync(buffer.AsMemory(0, room), ct).ConfigureAwait(false);
                 if (n == 0)
                 {
+                    ended = true;
                     break;
                 }
 
@@ -47,38 +84,8 @@ internal sealed class Segmenter(SegmentStore store)
                     throw new StorageException(StorageFault.TooLarge) { Limit = maxLength };
                 }
 
-                md5.AppendData(buffer, 0, n);
-                foreach (var d in digests)
-                {
-                    d.Append(buffer.AsSpan(0, n));
-                }
-
-                var written = 0;
-                while (written < n)
-                {
-                    if (file is null)
-                    {
-                        // Each new segment file is written only while the reserve is still free (a body of
-                        // unknown length is checked as it grows).
-                        store.Space.Require(0);
-                        tempPath = store.NewTempPath();
-                        staged.AddTemp(tempPath);
-                        file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
-                        inFile = 0;
-                    }
-
-                    var take = (int)Math.Min(n - written, store.SegmentSize - inFile);
-                    await file.WriteAsync(buffer.AsMemory(written, take), ct).ConfigureAwait(false);
-                    written += take;
-                    inFile += take;
-                    staged.Length += take;
-                    if (inFile == store.SegmentSize)
-                    {
-                        CloseDurably(file);
-                        staged.Seal(tempPath!, inFile);
-                        file = null;
-                    }
-                }
+                Hash(buffer.AsSpan(0, n));
+                await WriteAsync(n).ConfigureAwait(false);
             }
 
             if (file is not null)
@@ -88,13 +95,7 @@ internal sealed class Segmenter(SegmentStore store)
                 file = null;
             }
 
-            staged.Md5 = md5.GetHashAndReset();
-            foreach (var d in digests)
-            {
-                staged.Checksums[d.Algorithm] = d.FinishBase64();
-            }
-
-            return staged;
+            return Finish();
         }
         catch (IOException e) when (DiskSpace.IsDiskFull(e))
         {
@@ -114,6 +115,57 @@ internal sealed class Segmenter(SegmentStore store)
             foreach (var d in digests)
             {
                 d.Dispose();
+            }
+        }
+
+        void Hash(ReadOnlySpan<byte> data)
+        {
+            md5.AppendData(data);
+            foreach (var d in digests)
+            {
+                d.Append(data);
+            }
+        }
+
+        StagedBody Finish()
+        {
+            staged.Md5 = md5.GetHashAndReset();
+            foreach (var d in digests)
+            {
+                staged.Checksums[d.Algorithm] = d.FinishBase64();
+            }
+
+            return staged;
+        }
+
+        // Writes buffer[0..n) to segment files, opening a new one at each SegmentSize boundary.
+        async Task WriteAsync(int n)
+        {
+            var written = 0;
+            while (written < n)
+            {
+                if (file is null)
+                {
+                    // Each new segment file is written only while the reserve is still free (a body of
+                    // unknown length is checked as it grows).
+                    store.Space.Require(0);
+                    tempPath = store.NewTempPath();
+                    staged.AddTemp(tempPath);
+                    file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
+                    inFile = 0;
+                }
+
+                var take = (int)Math.Min(n - written, store.SegmentSize - inFile);
+                await file.WriteAsync(buffer.AsMemory(written, take), ct).ConfigureAwait(false);
+                written += take;
+                inFile += take;
+                staged.Length += take;
+                if (inFile == store.SegmentSize)
+                {
+                    CloseDurably(file);
+                    staged.Seal(tempPath!, inFile);
+                    file = null;
+                }
             }
         }
     }
@@ -147,6 +199,7 @@ internal sealed class StagedBody(SegmentStore store) : IDisposable
     private readonly List<string> _temps = [];
     private readonly List<(string Temp, string Id, long Length)> _sealed = [];
     private bool _promoted;
+    private (string Id, byte[] Data)? _inline;
 
     public long Length { get; internal set; }
 
@@ -155,7 +208,27 @@ internal sealed class StagedBody(SegmentStore store) : IDisposable
     /// <summary>The base64 checksums computed over the body, by algorithm.</summary>
     public Dictionary<ChecksumAlgorithm, string> Checksums { get; } = [];
 
-    public IReadOnlyList<SegmentRef> Segments => _sealed.Select(s => new SegmentRef(s.Id, 0, s.Length)).ToArray();
+    public IReadOnlyList<SegmentRef> Segments => _inline is { } i
+        ? [new SegmentRef(i.Id, 0, i.Data.Length)]
+        : _sealed.Select(s => new SegmentRef(s.Id, 0, s.Length)).ToArray();
+
+    internal void SetInline(byte[] data)
+    {
+        _inline = (Metadata.InlineRows.NewId(), data);
+        Length = data.Length;
+    }
+
+    /// <summary>
+    /// Writes the inline segment's row, if the body is one. Call inside the transaction that inserts the rows
+    /// referencing <see cref="Segments"/>, so the bytes and their reference commit together.
+    /// </summary>
+    internal void Persist(Metadata.Db db)
+    {
+        if (_inline is { } i)
+        {
+            Metadata.InlineRows.Insert(db, i.Id, i.Data);
+        }
+    }
 
     internal void AddTemp(string path) => _temps.Add(path);
 

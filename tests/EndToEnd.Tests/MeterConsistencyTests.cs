@@ -155,7 +155,9 @@ public sealed class MeterConsistencyTests
         }
 
         var onDisk = Directory.GetFiles(Path.Combine(gw.DataDir, "segments"), "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
-        Assert.That(onDisk, Is.EquivalentTo(referenced), "every segment file is referenced by a row, and every referenced segment exists");
+        Assert.That(onDisk.Concat(check.InlineSegments), Is.EquivalentTo(referenced),
+            "every stored segment (a file, or an inline row for a small body) is referenced by a row, and every referenced segment is stored");
+        Assert.That(check.IsConsistent, Is.True);
         Assert.That(Directory.GetFiles(Path.Combine(gw.DataDir, "tmp")), Is.Empty);
         Assert.That(counts.Keys, Has.Count.EqualTo(10), "the sequence exercised every operation");
         Assert.That(recount.Sum(g => g.Objects + g.Uploads), Is.GreaterThan(0), "the sequence left something to count");

@@ -59,8 +59,8 @@ internal sealed class StorageEngineTests
     [Test]
     public async Task AMissingFileAndAMeterThatDriftedAreFound()
     {
-        await Put("a", 5);
-        var id = _engine.Check().ReferencedSegments.Single();
+        await Put("a", 20);
+        var id = _engine.Check().ReferencedSegments.First();
         File.Delete(_engine.Segments.PathOf(id));
         Assert.That(_engine.Check().IsConsistent, Is.False, "a referenced segment without its file");
 

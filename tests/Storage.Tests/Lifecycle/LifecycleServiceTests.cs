@@ -63,7 +63,7 @@ internal sealed class LifecycleServiceTests
     {
         var check = _engine.Check();
         Assert.That(check.Gauges.Select(g => g with { AccruedTo = DateTimeOffset.UnixEpoch }), Is.EqualTo(check.Recount.Select(g => g with { AccruedTo = DateTimeOffset.UnixEpoch })));
-        Assert.That(check.SegmentFiles, Is.EquivalentTo(check.ReferencedSegments));
+        Assert.That(check.SegmentFiles.Concat(check.InlineSegments), Is.EquivalentTo(check.ReferencedSegments));
         Assert.That(check.IsConsistent, Is.True);
     }
 
@@ -201,6 +201,7 @@ internal sealed class LifecycleServiceTests
         Assert.That(_engine.Lifecycle.Sweep(), Is.EqualTo(new SweepResult(1, 1)));
         AssertConsistent();
         Assert.That(_engine.Segments.EnumerateSegmentIds(), Is.Empty);
+        Assert.That(_engine.Check().InlineSegments, Is.Empty);
 
         // Stored from T0 (10:00) to the sweep at midnight 38 hours later.
         var usage = _engine.Usage.Report("2026-11", Bucket, null, new PriceTable()).Buckets.Single();

@@ -57,7 +57,12 @@ internal sealed class ObjectServiceTests
         return ms.ToArray();
     }
 
-    private HashSet<string> SegmentFiles() => _engine.Segments.EnumerateSegmentIds().ToHashSet();
+    /// <summary>Every stored segment: the segment files and the inline segments (small bodies kept as rows).</summary>
+    private HashSet<string> SegmentFiles()
+    {
+        var check = _engine.Check();
+        return check.SegmentFiles.Concat(check.InlineSegments).ToHashSet();
+    }
 
     private string[] TempFiles() => Directory.GetFiles(Path.Combine(_dir, "tmp"));
 
