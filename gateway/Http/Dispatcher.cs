@@ -24,9 +24,10 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         SetIds(http, requestId, hostId);
         http.Response.Headers.Server = "S3Gateway";
         var bodyIn = new RequestBodyStream(http.Request.Body, services.Options.RequestBodyIdleTimeout);
-        var bodyOut = new CountingStream(http.Response.Body);
+        // Bytes out are counted where the response is written, not by wrapping Response.Body, so object bodies
+        // go straight into Kestrel's pipe.
+        var bodyOut = new BytesSent();
         http.Request.Body = bodyIn;
-        http.Response.Body = bodyOut;
         var rawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (http.Request.Path + http.Request.QueryString).ToString();
         var options = services.Options;
         var route = S3Router.Route(http.Request.Method, http.Request.Host.Value ?? "", rawTarget,
@@ -76,18 +77,18 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
             };
             var response = await Dispatch(request).ConfigureAwait(false);
             CloseIfBodyLeft(http, bodyIn);
-            await ResponseWriter.WriteAsync(http, response, http.RequestAborted).ConfigureAwait(false);
+            await ResponseWriter.WriteAsync(http, response, bodyOut, http.RequestAborted).ConfigureAwait(false);
         }
         catch (S3Exception e)
         {
             errorCode = S3ErrorTable.Lookup(e.Code).Code;
-            await WriteError(http, e, route, requestId, hostId, bodyIn).ConfigureAwait(false);
+            await WriteError(http, e, route, requestId, hostId, bodyIn, bodyOut).ConfigureAwait(false);
         }
         catch (StorageException e)
         {
             var error = FaultMap.ToS3(e);
             errorCode = S3ErrorTable.Lookup(error.Code).Code;
-            await WriteError(http, error, route, requestId, hostId, bodyIn).ConfigureAwait(false);
+            await WriteError(http, error, route, requestId, hostId, bodyIn, bodyOut).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -101,13 +102,13 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         {
             log.LogInformation("Bad request body for {Target}: {Message}", LogRedaction.Target(rawTarget), e.Message);
             errorCode = "IncompleteBody";
-            await WriteError(http, new S3Exception(S3ErrorCode.IncompleteBody), route, requestId, hostId, bodyIn).ConfigureAwait(false);
+            await WriteError(http, new S3Exception(S3ErrorCode.IncompleteBody), route, requestId, hostId, bodyIn, bodyOut).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             log.LogError(e, "Unhandled error in {Method} {Target} (request {RequestId})", http.Request.Method, LogRedaction.Target(rawTarget), requestId);
             errorCode = "InternalError";
-            await WriteError(http, new S3Exception(S3ErrorCode.InternalError), route, requestId, hostId, bodyIn).ConfigureAwait(false);
+            await WriteError(http, new S3Exception(S3ErrorCode.InternalError), route, requestId, hostId, bodyIn, bodyOut).ConfigureAwait(false);
         }
         finally
         {
@@ -223,7 +224,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         }
     }
 
-    private async Task WriteError(HttpContext http, S3Exception error, S3Route route, string requestId, string hostId, RequestBodyStream body)
+    private async Task WriteError(HttpContext http, S3Exception error, S3Route route, string requestId, string hostId, RequestBodyStream body, BytesSent sent)
     {
         if (http.Response.HasStarted)
         {
@@ -243,6 +244,6 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
 
         var response = ResponseWriter.Error(error, route, route.Resource, requestId, hostId, HttpMethods.IsHead(http.Request.Method));
         CloseIfBodyLeft(http, body);
-        await ResponseWriter.WriteAsync(http, response, http.RequestAborted).ConfigureAwait(false);
+        await ResponseWriter.WriteAsync(http, response, sent, http.RequestAborted).ConfigureAwait(false);
     }
 }

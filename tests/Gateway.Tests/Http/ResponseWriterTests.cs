@@ -16,7 +16,9 @@ internal sealed class ResponseWriterTests
         http.Request.Method = method;
         var body = new MemoryStream();
         http.Response.Body = body;
-        await ResponseWriter.WriteAsync(http, response, CancellationToken.None);
+        var sent = new BytesSent();
+        await ResponseWriter.WriteAsync(http, response, sent, CancellationToken.None);
+        Assert.That(sent.Count, Is.EqualTo(body.Length), "the bytes counted for the meter are the bytes written");
         return (http, Encoding.UTF8.GetString(body.ToArray()));
     }
 
