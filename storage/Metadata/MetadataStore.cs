@@ -3,13 +3,16 @@ using Microsoft.Data.Sqlite;
 namespace Storage.Metadata;
 
 /// <summary>
-/// The SQLite metadata database (WAL). Reads open a pooled connection each; writes are serialised in-process and
+/// The SQLite metadata database (WAL). Reads and writes take a session (an open connection with its prepared
+/// statements) from a small pool of the store's own; writes are serialised in-process and
 /// run in IMMEDIATE transactions, whose commit is the commit point of every state change (several concurrent
 /// writes may share one commit: see <see cref="Write{T}"/>).
 /// </summary>
 internal sealed class MetadataStore
 {
     private readonly string _connectionString;
+    private const int IdleSessions = 8;
+    private readonly System.Collections.Concurrent.ConcurrentBag<Session> _sessions = [];
     private readonly Lock _writeGate = new();
     private readonly Lock _queueGate = new();
     private readonly List<PendingWrite> _queue = [];
@@ -24,7 +27,8 @@ internal sealed class MetadataStore
         {
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
+            // The store keeps its own sessions open (below), so their prepared statements live with them.
+            Pooling = false,
             DefaultTimeout = 30,
         }.ToString();
 
@@ -42,6 +46,42 @@ internal sealed class MetadataStore
         return connection;
     }
 
+    private Session Rent() => _sessions.TryTake(out var s) ? s : new Session(Open());
+
+    /// <summary>A session goes back to the pool unless its connection may be in doubt (a SQLite error) or the pool is full.</summary>
+    private void Return(Session session, bool healthy)
+    {
+        if (healthy && _sessions.Count < IdleSessions)
+        {
+            _sessions.Add(session);
+        }
+        else
+        {
+            session.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// An open connection and the commands prepared on it. Reusing them is the point: SQLite compiling the same
+    /// dozen statements again for every request cost more CPU than all of a small PutObject's own code.
+    /// </summary>
+    private sealed class Session(SqliteConnection connection) : IDisposable
+    {
+        public SqliteConnection Connection { get; } = connection;
+
+        public Dictionary<string, SqliteCommand> Commands { get; } = new(StringComparer.Ordinal);
+
+        public void Dispose()
+        {
+            foreach (var c in Commands.Values)
+            {
+                c.Dispose();
+            }
+
+            Connection.Dispose();
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="read"/> inside one read transaction, so every statement in it sees the same snapshot
     /// (WAL). Without it, an object row and its segment list read by two statements could straddle a commit that
@@ -49,18 +89,38 @@ internal sealed class MetadataStore
     /// </summary>
     public T Read<T>(Func<Db, T> read)
     {
-        using var connection = Open();
-        var db = new Db(connection, null);
-        // Raw BEGIN rather than BeginTransaction: the readers' commands carry no transaction object, and a
-        // deferred read transaction never blocks writers.
-        db.Execute("BEGIN DEFERRED;");
+        var session = Rent();
+        var healthy = false;
         try
         {
-            return read(db);
+            var db = new Db(session.Connection, null, session.Commands);
+            // Raw BEGIN rather than BeginTransaction: the readers' commands carry no transaction object, and a
+            // deferred read transaction never blocks writers.
+            db.Execute("BEGIN DEFERRED;");
+            try
+            {
+                var result = read(db);
+                healthy = true;
+                return result;
+            }
+            catch (Exception e) when (e is not SqliteException)
+            {
+                healthy = true; // The read itself refused (not found, not owner): the connection is fine.
+                throw;
+            }
+            finally
+            {
+                db.Execute("COMMIT;");
+            }
+        }
+        catch (SqliteException)
+        {
+            healthy = false;
+            throw;
         }
         finally
         {
-            db.Execute("COMMIT;");
+            Return(session, healthy);
         }
     }
 
@@ -121,11 +181,12 @@ internal sealed class MetadataStore
     private void CommitBatch(List<PendingWrite> batch)
     {
         Interlocked.Increment(ref _commits);
+        var session = Rent();
+        var healthy = true;
         try
         {
-            using var connection = Open();
-            using var tx = connection.BeginTransaction(deferred: false);
-            var db = new Db(connection, tx);
+            using var tx = session.Connection.BeginTransaction(deferred: false);
+            var db = new Db(session.Connection, tx, session.Commands);
             if (batch.Count == 1)
             {
                 // Alone: no savepoint needed, a throw rolls the whole transaction back.
@@ -154,11 +215,17 @@ internal sealed class MetadataStore
         catch (SqliteException e) when (Segments.DiskSpace.IsDiskFull(e))
         {
             // SQLITE_FULL: the transaction rolled back; nothing changed.
+            healthy = false;
             Fail(batch, new Faults.StorageException(Faults.StorageFault.InsufficientStorage) { Limit = _reserve });
         }
         catch (Exception e)
         {
+            healthy = e is not SqliteException;
             Fail(batch, e);
+        }
+        finally
+        {
+            Return(session, healthy);
         }
 
         foreach (var p in batch)
@@ -196,41 +263,94 @@ internal sealed class MetadataStore
     });
 }
 
-/// <summary>One connection, inside a read snapshot or a write transaction: what every row class works on.</summary>
-internal sealed class Db(SqliteConnection connection, SqliteTransaction? tx)
+/// <summary>
+/// One connection, inside a read snapshot or a write transaction: what every row class works on. With a command
+/// cache (a store session's), each statement text is prepared once per connection and rebound on every use.
+/// </summary>
+internal sealed class Db(SqliteConnection connection, SqliteTransaction? tx, Dictionary<string, SqliteCommand>? cache = null)
 {
+    private const int MaxCachedCommands = 256;
+    private readonly HashSet<SqliteCommand> _busy = [];
+
     public int Execute(string sql, params (string Name, object? Value)[] args)
     {
-        using var cmd = Command(sql, args);
-        return cmd.ExecuteNonQuery();
+        using var lease = Rent(sql, args);
+        return lease.Command.ExecuteNonQuery();
     }
 
     public T? Scalar<T>(string sql, params (string Name, object? Value)[] args)
     {
-        using var cmd = Command(sql, args);
-        var value = cmd.ExecuteScalar();
+        using var lease = Rent(sql, args);
+        var value = lease.Command.ExecuteScalar();
         var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
         return value is null or DBNull ? default : (T)Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public SqliteCommand Command(string sql, params (string Name, object? Value)[] args)
+    /// <summary>
+    /// The command for <paramref name="sql"/> with <paramref name="args"/> bound: the cached one when it is not in
+    /// use already (a query can run the same text while iterating its own rows), else one of its own.
+    /// </summary>
+    private Lease Rent(string sql, (string Name, object? Value)[] args)
     {
-        var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
+        SqliteCommand? cmd = null;
+        var cached = false;
+        if (cache is not null)
+        {
+            if (cache.TryGetValue(sql, out var c))
+            {
+                if (_busy.Add(c))
+                {
+                    (cmd, cached) = (c, true);
+                }
+            }
+            else if (cache.Count < MaxCachedCommands)
+            {
+                cmd = connection.CreateCommand();
+                cmd.CommandText = sql;
+                cache[sql] = cmd;
+                _busy.Add(cmd);
+                cached = true;
+            }
+        }
+
+        if (cmd is null)
+        {
+            cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+        }
+
         cmd.Transaction = tx;
+        cmd.Parameters.Clear();
         foreach (var (name, value) in args)
         {
             cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
 
-        return cmd;
+        return new Lease(this, cmd, cached);
+    }
+
+    private readonly struct Lease(Db db, SqliteCommand command, bool cached) : IDisposable
+    {
+        public SqliteCommand Command => command;
+
+        public void Dispose()
+        {
+            if (cached)
+            {
+                db._busy.Remove(command);
+            }
+            else
+            {
+                command.Dispose();
+            }
+        }
     }
 
     /// <summary>Every row of a query, mapped.</summary>
     public List<T> List<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] args)
     {
-        using var cmd = Command(sql, args);
-        using var r = cmd.ExecuteReader();
+        using var lease = Rent(sql, args);
+        using var r = lease.Command.ExecuteReader();
         var list = new List<T>();
         while (r.Read())
         {
@@ -246,8 +366,8 @@ internal sealed class Db(SqliteConnection connection, SqliteTransaction? tx)
     /// </summary>
     public IEnumerable<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] args)
     {
-        using var cmd = Command(sql, args);
-        using var r = cmd.ExecuteReader();
+        using var lease = Rent(sql, args);
+        using var r = lease.Command.ExecuteReader();
         while (r.Read())
         {
             yield return map(r);
@@ -257,38 +377,18 @@ internal sealed class Db(SqliteConnection connection, SqliteTransaction? tx)
     /// <summary>The first row of a query, mapped, or the default.</summary>
     public T? First<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] args)
     {
-        using var cmd = Command(sql, args);
-        using var r = cmd.ExecuteReader();
+        using var lease = Rent(sql, args);
+        using var r = lease.Command.ExecuteReader();
         return r.Read() ? map(r) : default;
     }
 
     /// <summary>Runs one statement once per item, with its parameters rebound each time (prepared once).</summary>
     public void ExecuteEach<T>(string sql, IEnumerable<T> items, Func<T, (string Name, object? Value)[]> bind)
     {
-        SqliteCommand? cmd = null;
-        try
+        foreach (var item in items)
         {
-            foreach (var item in items)
-            {
-                var args = bind(item);
-                if (cmd is null)
-                {
-                    cmd = Command(sql, args);
-                }
-                else
-                {
-                    foreach (var (name, value) in args)
-                    {
-                        cmd.Parameters[name].Value = value ?? DBNull.Value;
-                    }
-                }
-
-                cmd.ExecuteNonQuery();
-            }
-        }
-        finally
-        {
-            cmd?.Dispose();
+            using var lease = Rent(sql, bind(item));
+            lease.Command.ExecuteNonQuery();
         }
     }
 }

@@ -29,6 +29,16 @@ internal sealed class MetadataStoreTests
     private long Count() => _db.Read(db => db.Scalar<long>("SELECT COUNT(*) FROM t;"));
 
     [Test]
+    public async Task EveryConnectionHasTheDurabilitySettingsAlsoWhenReusedFromThePool()
+    {
+        // Concurrent reads open several pooled handles; each is configured once and keeps its settings.
+        var settings = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => _db.Read(db =>
+            (db.Scalar<long>("PRAGMA synchronous;"), db.Scalar<long>("PRAGMA foreign_keys;"), db.Scalar<long>("PRAGMA busy_timeout;"))))));
+        var writes = _db.Write(db => (db.Scalar<long>("PRAGMA synchronous;"), db.Scalar<long>("PRAGMA foreign_keys;"), db.Scalar<long>("PRAGMA busy_timeout;")));
+        Assert.That(settings.Append(writes), Is.All.EqualTo((2L, 1L, 10000L)), "synchronous=FULL, foreign keys on, busy timeout 10 s");
+    }
+
+    [Test]
     public void AFailedWriteLeavesNothing()
     {
         Assert.Throws<InvalidOperationException>(() => _db.Write(db =>
