@@ -18,6 +18,7 @@ internal sealed class AdapterPipeline(IAdapter adapter, GatewayServices services
     {
         var requestId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
         var body = new RequestBodyStream(http.Request.Body, services.Options.RequestBodyIdleTimeout);
+        http.Response.RegisterForDispose(body); // Its idle timer is linked to the request's token.
         var bodyOut = new CountingStream(http.Response.Body);
         http.Request.Body = body;
         http.Response.Body = bodyOut;

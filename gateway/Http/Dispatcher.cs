@@ -24,6 +24,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         SetIds(http, requestId, hostId);
         http.Response.Headers.Server = "S3Gateway";
         var bodyIn = new RequestBodyStream(http.Request.Body, services.Options.RequestBodyIdleTimeout);
+        http.Response.RegisterForDispose(bodyIn); // Its idle timer is linked to the request's token.
         // Bytes out are counted where the response is written, not by wrapping Response.Body, so object bodies
         // go straight into Kestrel's pipe.
         var bodyOut = new BytesSent();

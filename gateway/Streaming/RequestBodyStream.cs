@@ -10,6 +10,8 @@ namespace Gateway.Streaming;
 internal sealed class RequestBodyStream(Stream inner, TimeSpan idleTimeout) : Stream
 {
     private long _count;
+    private CancellationTokenSource? _idle;
+    private CancellationToken _linkedTo;
 
     public long Count => Interlocked.Read(ref _count);
 
@@ -42,18 +44,27 @@ internal sealed class RequestBodyStream(Stream inner, TimeSpan idleTimeout) : St
         }
 
         ReadAttempted = true;
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        idle.CancelAfter(idleTimeout);
+        // One timer source per request (per caller token), armed for the length of each read and disarmed after
+        // it: no allocation per read, and time the gateway spends between reads never counts as the client idling.
+        if (_idle is null || _linkedTo != cancellationToken)
+        {
+            _idle?.Dispose();
+            _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _linkedTo = cancellationToken;
+        }
+
+        _idle.CancelAfter(idleTimeout);
         int n;
         try
         {
-            n = await inner.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+            n = await inner.ReadAsync(buffer, _idle.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (_idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new S3Exception(S3ErrorCode.RequestTimeout);
         }
 
+        _idle.CancelAfter(Timeout.InfiniteTimeSpan);
         if (n == 0)
         {
             Ended = true;
@@ -72,4 +83,17 @@ internal sealed class RequestBodyStream(Stream inner, TimeSpan idleTimeout) : St
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // A decoder over this stream may dispose it before the request ends; a read after that gets a fresh
+            // timer source, which the request's own disposal (RegisterForDispose) then releases.
+            _idle?.Dispose();
+            _idle = null;
+        }
+
+        base.Dispose(disposing);
+    }
 }
