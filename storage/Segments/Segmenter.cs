@@ -71,11 +71,24 @@ internal sealed class Segmenter(SegmentStore store)
 
             while (!ended)
             {
+                // Fill the buffer before hashing and writing it: a socket hands over a few KiB per read, and one
+                // digest call and one write per MiB cost far less than one per read.
                 var room = file is null ? BufferSize : (int)Math.Min(BufferSize, store.SegmentSize - inFile);
-                var n = await body.ReadAsync(buffer.AsMemory(0, room), ct).ConfigureAwait(false);
+                var n = 0;
+                while (n < room)
+                {
+                    var got = await body.ReadAsync(buffer.AsMemory(n, room - n), ct).ConfigureAwait(false);
+                    if (got == 0)
+                    {
+                        ended = true;
+                        break;
+                    }
+
+                    n += got;
+                }
+
                 if (n == 0)
                 {
-                    ended = true;
                     break;
                 }
 

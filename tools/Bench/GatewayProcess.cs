@@ -157,7 +157,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))

@@ -14,16 +14,23 @@ internal static class CompareCommand
     {
         var specs = (options.Get("endpoints") ?? "gateway,ceiling").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var rounds = (int)options.Size("rounds", 3);
-        var names = options.Get("workloads")?.Split(',') ?? Workload.All.Select(w => w.Name).ToArray();
-        var workloads = Workload.All.Where(w => names.Contains(w.Name)).ToList();
+        var boto3 = (options.Get("client") ?? "dotnet") == "boto3";
+        var all = boto3 ? Boto3Workloads.All(options) : Workload.All;
+        var names = options.Get("workloads")?.Split(',') ?? all.Select(w => w.Name).ToArray();
+        var workloads = all.Where(w => names.Contains(w.Name)).ToList();
         if (workloads.Any(w => w.Name == "get") && !names.Contains("mp64x4"))
         {
-            workloads.Insert(0, Workload.All[0]); // GET reads the object the 64 MiB multipart upload wrote.
+            workloads.Insert(0, all[0]); // GET reads the object the 64 MiB multipart upload wrote.
         }
 
         if (workloads.Any(w => w.Name == "small") && !names.Contains("put4k"))
         {
-            workloads.Insert(workloads.FindIndex(w => w.Name == "small"), Workload.All.Single(w => w.Name == "put4k"));
+            workloads.Insert(workloads.FindIndex(w => w.Name == "small"), all.Single(w => w.Name == "put4k"));
+        }
+
+        if (boto3)
+        {
+            Boto3Workloads.Prepare();
         }
 
         var gatewayArgs = options.Get("gateway-args")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
@@ -84,6 +91,8 @@ internal static class CompareCommand
             {
                 await t.DisposeAsync();
             }
+
+            Boto3Workloads.Cleanup();
         }
     }
 
@@ -91,7 +100,7 @@ internal static class CompareCommand
     {
         var ceiling = targets.FirstOrDefault(t => t.Name == "ceiling")?.Name;
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Median of {rounds} alternating rounds (AWSSDK.S3 defaults; client and server on this machine's cores).");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Median of {rounds} alternating rounds (client defaults; client and server on this machine's cores).");
         sb.AppendLine();
         sb.AppendLine("| workload | endpoint | throughput | of client ceiling | server CPU | server peak RSS | latency |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
