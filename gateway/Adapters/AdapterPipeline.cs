@@ -17,7 +17,7 @@ internal sealed class AdapterPipeline(IAdapter adapter, GatewayServices services
     public async Task HandleAsync(HttpContext http)
     {
         var requestId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
-        var body = new RequestBodyStream(http.Request.Body, services.Options.RequestBodyIdleTimeout);
+        var body = new RequestBodyStream(http.Request.BodyReader, services.Options.RequestBodyIdleTimeout);
         http.Response.RegisterForDispose(body); // Its idle timer is linked to the request's token.
         var bodyOut = new CountingStream(http.Response.Body);
         http.Request.Body = body;

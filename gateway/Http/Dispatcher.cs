@@ -23,7 +23,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         var hostId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
         SetIds(http, requestId, hostId);
         http.Response.Headers.Server = "S3Gateway";
-        var bodyIn = new RequestBodyStream(http.Request.Body, services.Options.RequestBodyIdleTimeout);
+        var bodyIn = new RequestBodyStream(http.Request.BodyReader, services.Options.RequestBodyIdleTimeout);
         http.Response.RegisterForDispose(bodyIn); // Its idle timer is linked to the request's token.
         // Bytes out are counted where the response is written, not by wrapping Response.Body, so object bodies
         // go straight into Kestrel's pipe.

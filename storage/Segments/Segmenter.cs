@@ -71,24 +71,14 @@ internal sealed class Segmenter(SegmentStore store)
 
             while (!ended)
             {
-                // Fill the buffer before hashing and writing it: a socket hands over a few KiB per read, and one
-                // digest call and one write per MiB cost far less than one per read.
+                // Each read is hashed and written as it comes, while its bytes are still in the CPU's cache:
+                // filling the whole 1 MiB first and then making three passes over it (MD5, CRC, write) measured
+                // 1.5-2 s/GiB more CPU in A/B runs with boto3, most likely because a MiB no longer stays in L2.
                 var room = file is null ? BufferSize : (int)Math.Min(BufferSize, store.SegmentSize - inFile);
-                var n = 0;
-                while (n < room)
-                {
-                    var got = await body.ReadAsync(buffer.AsMemory(n, room - n), ct).ConfigureAwait(false);
-                    if (got == 0)
-                    {
-                        ended = true;
-                        break;
-                    }
-
-                    n += got;
-                }
-
+                var n = await body.ReadAsync(buffer.AsMemory(0, room), ct).ConfigureAwait(false);
                 if (n == 0)
                 {
+                    ended = true;
                     break;
                 }
 
