@@ -18,6 +18,9 @@ internal sealed class Segmenter(SegmentStore store)
 {
     private const int BufferSize = 1024 * 1024;
 
+    /// <summary>Bodies being staged right now, by every segmenter of the process.</summary>
+    private static int _active;
+
     /// <summary>Reads smaller than this are hashed in place: handing them to another core costs more than it saves.</summary>
     private const int MinOffload = 16 * 1024;
 
@@ -29,6 +32,7 @@ internal sealed class Segmenter(SegmentStore store)
     public async Task<StagedBody> StageAsync(Stream body, long maxLength, IReadOnlyCollection<ChecksumAlgorithm> checksums, CancellationToken ct)
     {
         var staged = new StagedBody(store);
+        Interlocked.Increment(ref _active);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         var spare = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
@@ -95,6 +99,7 @@ internal sealed class Segmenter(SegmentStore store)
                 // MD5 (the ETag, and the costliest digest: about 1.4 s/GiB on this CPU) runs on another core over
                 // this read while the next one is received, hashed (the payload SHA-256, the CRCs) and written,
                 // so a single upload is not bound to one core. Two buffers alternate; MD5 is appended in order.
+                // With several bodies in flight the cores are busy anyway and the hand-off only costs.
                 foreach (var d in digests)
                 {
                     d.Append(buffer.AsSpan(0, n));
@@ -102,7 +107,7 @@ internal sealed class Segmenter(SegmentStore store)
 
                 await WriteAsync(n).ConfigureAwait(false);
                 await md5Pending.ConfigureAwait(false);
-                if (n < MinOffload)
+                if (n < MinOffload || Volatile.Read(ref _active) > 1)
                 {
                     md5.AppendData(buffer, 0, n);
                 }
@@ -140,6 +145,7 @@ internal sealed class Segmenter(SegmentStore store)
         {
             // An MD5 still running reads one of the buffers: it finishes before they go back to the pool.
             await md5Pending.ConfigureAwait(false);
+            Interlocked.Decrement(ref _active);
             ArrayPool<byte>.Shared.Return(buffer);
             ArrayPool<byte>.Shared.Return(spare);
             foreach (var d in digests)
