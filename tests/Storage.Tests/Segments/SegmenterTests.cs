@@ -304,3 +304,52 @@ internal sealed class SegmentReadStreamTests
         Assert.Throws<IOException>(() => ReadAll(s, 64));
     }
 }
+
+/// <summary>
+/// Large bodies in reads of uneven sizes, alone (MD5 runs on another core, on alternating buffers) and several at
+/// once (MD5 in place): the digests and the files are exactly the body's.
+/// </summary>
+[TestFixture]
+internal sealed class SegmenterLargeBodyTests
+{
+    private string _dir = "";
+    private SegmentStore _store = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "segmenter-large-" + Guid.NewGuid().ToString("N"));
+        _store = new SegmentStore(_dir, 4 << 20);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>Hands out reads of pseudo-random sizes between 1 byte and 300 KiB.</summary>
+    private sealed class UnevenStream(byte[] data, int seed) : MemoryStream(data)
+    {
+        private readonly Random _sizes = new(seed);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, _sizes.Next(1, 300 * 1024))], cancellationToken);
+    }
+
+    private async Task Stage(int size, int seed)
+    {
+        var body = new byte[size];
+        new Random(seed).NextBytes(body);
+        using var staged = await new Segmenter(_store).StageAsync(new UnevenStream(body, seed), long.MaxValue, [Storage.Checksums.ChecksumAlgorithm.Crc32], CancellationToken.None);
+        Assert.That(staged.Md5, Is.EqualTo(MD5.HashData(body)));
+        Assert.That(staged.Checksums[Storage.Checksums.ChecksumAlgorithm.Crc32],
+            Is.EqualTo(Convert.ToBase64String(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(Storage.Checksums.Crc32.Compute(body))))));
+        Assert.That(staged.Segments.Select(s => s.Length), Is.EqualTo(new long[] { 4 << 20, 4 << 20, size - (8 << 20) }));
+        staged.Promote();
+        Assert.That(staged.Segments.SelectMany(s => File.ReadAllBytes(_store.PathOf(s.SegmentId))), Is.EqualTo(body));
+    }
+
+    [Test]
+    public Task OneBodyAlone() => Stage((9 << 20) + 12345, 1);
+
+    [Test]
+    public Task SeveralBodiesAtOnce() => Task.WhenAll(Enumerable.Range(2, 4).Select(seed => Task.Run(() => Stage((9 << 20) + seed, seed))));
+}
