@@ -28,12 +28,14 @@ static int Usage()
                ListParts over N parts and ListMultipartUploads over N uploads: ms per 1000-entry page.
           all  Everything above at the sizes the README reports.
           compare [--endpoints gateway,ceiling,name=URL[@pid]] [--rounds 3] [--workloads mp64x4,get,mp8x1,put4k,small]
-                  [--gateway-args "--Gateway:X=Y ..."] [--access-key K --secret-key S] [--client dotnet|boto3 [--python P]]
+                  [--gateway-args "--Gateway:X=Y ..."] [--access-key K --secret-key S] [--client dotnet|boto3 [--python P]] [--pretouch 12GiB]
                The same workloads through the same client against each endpoint, alternating within each round:
                "gateway" is a Release gateway started here, "ceiling" a do-nothing S3 endpoint (the client's own
                ceiling), name=URL any S3 server (its CPU is reported when @pid is given). Reports throughput, the
                server's CPU per GiB or per request and its peak RSS; every byte read back is verified. With
                --client boto3 the workloads (not "small") run through boto3 in Python processes instead.
+               --pretouch writes and deletes that much first, so page-cache pages a VM has never touched
+               (costly to fault in) do not fall on whichever server happens to write first.
         """);
     return 2;
 }
