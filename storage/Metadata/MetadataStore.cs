@@ -69,11 +69,11 @@ internal sealed class MetadataStore
     {
         public SqliteConnection Connection { get; } = connection;
 
-        public Dictionary<string, SqliteCommand> Commands { get; } = new(StringComparer.Ordinal);
+        public CommandCache Cache { get; } = new();
 
         public void Dispose()
         {
-            foreach (var c in Commands.Values)
+            foreach (var c in Cache.Commands.Values)
             {
                 c.Dispose();
             }
@@ -90,23 +90,17 @@ internal sealed class MetadataStore
     public T Read<T>(Func<Db, T> read)
     {
         var session = Rent();
-        var healthy = false;
+        // Only a SQLite error leaves the connection in doubt; a read that refuses (not found, not owner) does not.
+        var healthy = true;
         try
         {
-            var db = new Db(session.Connection, null, session.Commands);
+            var db = new Db(session.Connection, null, session.Cache);
             // Raw BEGIN rather than BeginTransaction: the readers' commands carry no transaction object, and a
             // deferred read transaction never blocks writers.
             db.Execute("BEGIN DEFERRED;");
             try
             {
-                var result = read(db);
-                healthy = true;
-                return result;
-            }
-            catch (Exception e) when (e is not SqliteException)
-            {
-                healthy = true; // The read itself refused (not found, not owner): the connection is fine.
-                throw;
+                return read(db);
             }
             finally
             {
@@ -186,7 +180,7 @@ internal sealed class MetadataStore
         try
         {
             using var tx = session.Connection.BeginTransaction(deferred: false);
-            var db = new Db(session.Connection, tx, session.Commands);
+            var db = new Db(session.Connection, tx, session.Cache);
             if (batch.Count == 1)
             {
                 // Alone: no savepoint needed, a throw rolls the whole transaction back.
@@ -264,13 +258,23 @@ internal sealed class MetadataStore
 }
 
 /// <summary>
+/// The commands prepared on one connection, by statement text, and those in use right now (a query can run the
+/// same text again while it iterates its own rows, and then gets a command of its own).
+/// </summary>
+internal sealed class CommandCache
+{
+    public Dictionary<string, SqliteCommand> Commands { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<SqliteCommand> Busy { get; } = [];
+}
+
+/// <summary>
 /// One connection, inside a read snapshot or a write transaction: what every row class works on. With a command
 /// cache (a store session's), each statement text is prepared once per connection and rebound on every use.
 /// </summary>
-internal sealed class Db(SqliteConnection connection, SqliteTransaction? tx, Dictionary<string, SqliteCommand>? cache = null)
+internal sealed class Db(SqliteConnection connection, SqliteTransaction? tx, CommandCache? cache = null)
 {
     private const int MaxCachedCommands = 256;
-    private readonly HashSet<SqliteCommand> _busy = [];
 
     public int Execute(string sql, params (string Name, object? Value)[] args)
     {
@@ -296,19 +300,19 @@ internal sealed class Db(SqliteConnection connection, SqliteTransaction? tx, Dic
         var cached = false;
         if (cache is not null)
         {
-            if (cache.TryGetValue(sql, out var c))
+            if (cache.Commands.TryGetValue(sql, out var c))
             {
-                if (_busy.Add(c))
+                if (cache.Busy.Add(c))
                 {
                     (cmd, cached) = (c, true);
                 }
             }
-            else if (cache.Count < MaxCachedCommands)
+            else if (cache.Commands.Count < MaxCachedCommands)
             {
                 cmd = connection.CreateCommand();
                 cmd.CommandText = sql;
-                cache[sql] = cmd;
-                _busy.Add(cmd);
+                cache.Commands[sql] = cmd;
+                cache.Busy.Add(cmd);
                 cached = true;
             }
         }
@@ -326,18 +330,19 @@ internal sealed class Db(SqliteConnection connection, SqliteTransaction? tx, Dic
             cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
 
-        return new Lease(this, cmd, cached);
+        return new Lease(cached ? cache : null, cmd);
     }
 
-    private readonly struct Lease(Db db, SqliteCommand command, bool cached) : IDisposable
+    /// <summary>A command in use; disposing gives a cached one back to its cache and disposes any other.</summary>
+    private readonly struct Lease(CommandCache? owner, SqliteCommand command) : IDisposable
     {
         public SqliteCommand Command => command;
 
         public void Dispose()
         {
-            if (cached)
+            if (owner is not null)
             {
-                db._busy.Remove(command);
+                owner.Busy.Remove(command);
             }
             else
             {

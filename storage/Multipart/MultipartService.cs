@@ -176,23 +176,7 @@ public sealed partial class MultipartService
         using var staged = await _segmenter.StageAsync(body, Limits.MaxPartSize, algorithms, ct).ConfigureAwait(false);
         staged.Verify(cmd.Body);
         var part = new PartInfo(cmd.PartNumber, staged.Length, Convert.ToHexStringLower(staged.Md5), ObjectWrites.Truncate(_clock.UtcNow), staged.Checksums[tracked]);
-        staged.Promote();
-        List<string> orphans;
-        try
-        {
-            orphans = _db.Write(db =>
-            {
-                Require(db, cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
-                staged.Persist(db);
-                return PutPart(db, cmd.UploadId, part, staged.Segments);
-            });
-        }
-        catch
-        {
-            staged.Unpromote();
-            throw;
-        }
-
+        var orphans = CommitStagedPart(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account, part, staged);
         _segments.DeleteUnreferenced(orphans);
         return new UploadedPart(part, upload, declared is { } c ? staged.Checksums[c] : null);
     }
@@ -300,14 +284,23 @@ public sealed partial class MultipartService
             throw new InvalidOperationException("A leased segment changed while a part copy read it.");
         }
 
+        return CommitStagedPart(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account, part, staged);
+    }
+
+    /// <summary>
+    /// Files first, row last: promotes the staged files, then writes the part row (with an inline segment's bytes)
+    /// in one transaction; a failed commit takes the promoted files back. Returns the segments the part replaced.
+    /// </summary>
+    private List<string> CommitStagedPart(string bucket, string key, string uploadId, string account, PartInfo part, StagedBody staged)
+    {
         staged.Promote();
         try
         {
             return _db.Write(db =>
             {
-                Require(db, cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
+                Require(db, bucket, key, uploadId, account);
                 staged.Persist(db);
-                return PutPart(db, cmd.UploadId, part, staged.Segments);
+                return PutPart(db, uploadId, part, staged.Segments);
             });
         }
         catch

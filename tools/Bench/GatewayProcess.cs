@@ -104,15 +104,16 @@ internal sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>Peak resident set of the gateway process: the kernel's high-water mark (VmHWM).</summary>
-    public long PeakRssBytes => Math.Max(ReadStatus("VmHWM:"), _peakSampled);
+    public long PeakRssBytes => Math.Max(ReadStatus(_process.Id, "VmHWM:"), _peakSampled);
 
-    public long RssBytes => ReadStatus("VmRSS:");
+    public long RssBytes => ReadStatus(_process.Id, "VmRSS:");
 
-    private long ReadStatus(string field)
+    /// <summary>A size field of /proc/PID/status in bytes (0 when the process is gone).</summary>
+    public static long ReadStatus(int pid, string field)
     {
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
                 if (line.StartsWith(field, StringComparison.Ordinal))
                 {

@@ -214,13 +214,4 @@ internal sealed class InlineSegmentTests
         Assert.That(_engine.Sweep(), Is.EqualTo(1));
         Check();
     }
-
-    /// <summary>A body that hands out one byte per read, as a slow client's does.</summary>
-    private sealed class TrickleStream(byte[] data) : MemoryStream(data)
-    {
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 1));
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, 1)], cancellationToken);
-    }
 }

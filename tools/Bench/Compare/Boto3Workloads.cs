@@ -83,9 +83,6 @@ internal static class Boto3Workloads
         var seconds = r.GetProperty("seconds").GetDouble();
         var bytes = r.GetProperty("bytes").GetInt64();
         var requests = r.GetProperty("requests").GetInt32();
-        var detail = r.GetProperty("detail").GetString() ?? "";
-        return bytes > 0
-            ? new Measurement(bytes / seconds / 1e6, cpu / ((double)bytes / GiB), detail)
-            : new Measurement(requests / seconds, cpu * 1000 / requests, detail);
+        return Measurement.Of(bytes, requests, seconds, cpu, r.GetProperty("detail").GetString() ?? "");
     }
 }

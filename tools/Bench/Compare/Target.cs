@@ -34,13 +34,7 @@ internal sealed class Target(string name, Uri endpoint, GatewayProcess? owned, i
     }
 
     /// <summary>Peak resident set of the server process (VmHWM), when the bench knows its process.</summary>
-    public long? PeakRssBytes => owned?.PeakRssBytes ?? (pid is { } p ? HighWaterMark(p) : null);
-
-    private static long? HighWaterMark(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? null : long.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-    }
+    public long? PeakRssBytes => owned?.PeakRssBytes ?? (pid is { } p ? GatewayProcess.ReadStatus(p, "VmHWM:") : null);
 
     /// <summary>AWSSDK.S3 with its default settings, apart from the endpoint and generous timeouts.</summary>
     public AmazonS3Client Client() => new(new BasicAWSCredentials(accessKey, secretKey), new AmazonS3Config

@@ -8,7 +8,13 @@ namespace Bench.Compare;
 /// <param name="Rate">Throughput: MB/s, or requests/s.</param>
 /// <param name="CpuPerUnit">Server CPU seconds per GiB, or milliseconds per request; null when unknown.</param>
 /// <param name="Detail">Latencies and other figures worth a line.</param>
-internal sealed record Measurement(double Rate, double? CpuPerUnit, string Detail = "");
+internal sealed record Measurement(double Rate, double? CpuPerUnit, string Detail = "")
+{
+    /// <summary>MB/s and server CPU s/GiB for a transfer of <paramref name="bytes"/>, else requests/s and CPU ms per request.</summary>
+    public static Measurement Of(long bytes, int requests, double seconds, double? cpuSeconds, string detail) => bytes > 0
+        ? new Measurement(bytes / seconds / 1e6, cpuSeconds / ((double)bytes / (1L << 30)), detail)
+        : new Measurement(requests / seconds, cpuSeconds * 1000 / requests, detail);
+}
 
 /// <summary>
 /// The workloads of <c>Bench compare</c>, each the same calls through the same client whatever the endpoint.
@@ -35,11 +41,7 @@ internal sealed record Workload(string Name, string Title, string RateUnit, stri
         var sw = Stopwatch.StartNew();
         await work();
         var elapsed = sw.Elapsed;
-        var cpu = t.CpuSeconds - cpu0;
-        var d = detail?.Invoke(elapsed) ?? "";
-        return bytes > 0
-            ? new Measurement(bytes / elapsed.TotalSeconds / 1e6, cpu / ((double)bytes / GiB), d)
-            : new Measurement(requests / elapsed.TotalSeconds, cpu * 1000 / requests, d);
+        return Measurement.Of(bytes, requests, elapsed.TotalSeconds, t.CpuSeconds - cpu0, detail?.Invoke(elapsed) ?? "");
     }
 
     private static Task<Measurement> Multipart(Target t, AmazonS3Client s3, string key, long partSize, int concurrency) =>
