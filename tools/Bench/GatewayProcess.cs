@@ -25,13 +25,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public string DataDir { get; }
 
-    /// <summary>CPU seconds (user and system) the process has used so far.</summary>
-    public double CpuSeconds
+    /// <summary>CPU time (user and system) the process has used so far.</summary>
+    public CpuTimes Cpu
     {
         get
         {
             _process.Refresh();
-            return _process.TotalProcessorTime.TotalSeconds;
+            return CpuTimes.Of(_process);
         }
     }
 

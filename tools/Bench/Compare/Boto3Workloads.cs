@@ -68,12 +68,12 @@ internal static class Boto3Workloads
             psi.ArgumentList.Add(a);
         }
 
-        var cpu0 = t.CpuSeconds;
+        var cpu0 = t.Cpu;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
-        var cpu = t.CpuSeconds - cpu0;
+        var cpu = t.Cpu - cpu0;
         if (p.ExitCode != 0)
         {
             throw new InvalidOperationException($"boto3 {workload} against {t.Name} failed: {await stderr}");

@@ -70,7 +70,7 @@ internal static class CompareCommand
                     {
                         var m = await w.Run(targets[i], clients[i], round);
                         Console.WriteLine($"round {round} {w.Name,-7} {targets[i].Name,-10} {m.Rate,9:F1} {w.RateUnit,-5} " +
-                            $"server CPU {(m.CpuPerUnit is { } c ? c.ToString("F3", CultureInfo.InvariantCulture) : "?"),7} {w.CpuUnit}  {m.Detail}");
+                            $"server CPU {Cpu(m.CpuPerUnit, m.UserCpuPerUnit, w.CpuUnit)}  {m.Detail}");
                         if (!results.TryGetValue((w.Name, targets[i].Name), out var list))
                         {
                             results[(w.Name, targets[i].Name)] = list = [];
@@ -101,13 +101,17 @@ internal static class CompareCommand
         }
     }
 
+    private static string Cpu(double? total, double? user, string unit) => total is { } t
+        ? string.Create(CultureInfo.InvariantCulture, $"{t:F3} {unit} (user {user:F3})")
+        : "not known";
+
     private static string Table(List<Workload> workloads, List<Target> targets, Dictionary<(string, string), List<Measurement>> results, int rounds)
     {
         var ceiling = targets.FirstOrDefault(t => t.Name == "ceiling")?.Name;
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Median of {rounds} alternating rounds (client defaults; client and server on this machine's cores).");
         sb.AppendLine();
-        sb.AppendLine("| workload | endpoint | throughput | of client ceiling | server CPU | server peak RSS | latency |");
+        sb.AppendLine("| workload | endpoint | throughput | of client ceiling | server CPU (user mode) | server peak RSS | latency |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var w in workloads)
         {
@@ -120,12 +124,14 @@ internal static class CompareCommand
                 }
 
                 var rate = Median(list.Select(m => m.Rate));
-                var cpu = list.All(m => m.CpuPerUnit is not null) ? Median(list.Select(m => m.CpuPerUnit!.Value)) : (double?)null;
+                var known = list.All(m => m.CpuPerUnit is not null);
+                var cpu = known ? Median(list.Select(m => m.CpuPerUnit!.Value)) : (double?)null;
+                var user = known ? Median(list.Select(m => m.UserCpuPerUnit!.Value)) : (double?)null;
                 var share = ceilingRate is { } cr && t.Name != ceiling ? $"{rate / cr * 100:F0} %" : "";
                 var rss = t.PeakRssBytes is { } r ? $"{r / 1e6:F0} MB" : "";
                 var detail = list[list.Count / 2].Detail;
                 sb.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {w.Title} | {t.Name} | {rate:F1} {w.RateUnit} | {share} | {(cpu is { } x ? $"{x:F3} {w.CpuUnit}" : "not known")} | {rss} | {detail} |");
+                    $"| {w.Title} | {t.Name} | {rate:F1} {w.RateUnit} | {share} | {Cpu(cpu, user, w.CpuUnit)} | {rss} | {detail} |");
             }
         }
 

@@ -13,14 +13,14 @@ internal sealed class Target(string name, Uri endpoint, GatewayProcess? owned, i
 
     public Uri Endpoint { get; } = endpoint;
 
-    /// <summary>CPU seconds of the server process so far, or null when it is not known.</summary>
-    public double? CpuSeconds
+    /// <summary>CPU time of the server process so far, or null when it is not known.</summary>
+    public CpuTimes? Cpu
     {
         get
         {
             if (owned is not null)
             {
-                return owned.CpuSeconds;
+                return owned.Cpu;
             }
 
             if (pid is not { } p)
@@ -29,7 +29,7 @@ internal sealed class Target(string name, Uri endpoint, GatewayProcess? owned, i
             }
 
             using var process = System.Diagnostics.Process.GetProcessById(p);
-            return process.TotalProcessorTime.TotalSeconds;
+            return CpuTimes.Of(process);
         }
     }
 

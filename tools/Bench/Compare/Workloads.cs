@@ -7,13 +7,17 @@ namespace Bench.Compare;
 /// <summary>What one workload measured on one target in one round.</summary>
 /// <param name="Rate">Throughput: MB/s, or requests/s.</param>
 /// <param name="CpuPerUnit">Server CPU seconds per GiB, or milliseconds per request; null when unknown.</param>
+/// <param name="UserCpuPerUnit">The user-mode part of it: the server's own code and libraries, without the kernel's
+/// copies and page faults, which on a VM vary with the pages the kernel hands out more than with the server.</param>
 /// <param name="Detail">Latencies and other figures worth a line.</param>
-internal sealed record Measurement(double Rate, double? CpuPerUnit, string Detail = "")
+internal sealed record Measurement(double Rate, double? CpuPerUnit, double? UserCpuPerUnit, string Detail = "")
 {
     /// <summary>MB/s and server CPU s/GiB for a transfer of <paramref name="bytes"/>, else requests/s and CPU ms per request.</summary>
-    public static Measurement Of(long bytes, int requests, double seconds, double? cpuSeconds, string detail) => bytes > 0
-        ? new Measurement(bytes / seconds / 1e6, cpuSeconds / ((double)bytes / (1L << 30)), detail)
-        : new Measurement(requests / seconds, cpuSeconds * 1000 / requests, detail);
+    public static Measurement Of(long bytes, int requests, double seconds, CpuTimes? cpu, string detail)
+    {
+        var per = bytes > 0 ? (double)bytes / (1L << 30) : requests / 1000.0;
+        return new Measurement(bytes > 0 ? bytes / seconds / 1e6 : requests / seconds, cpu?.Total / per, cpu?.User / per, detail);
+    }
 }
 
 /// <summary>
@@ -37,11 +41,11 @@ internal sealed record Workload(string Name, string Title, string RateUnit, stri
 
     private static async Task<Measurement> Measure(Target t, long bytes, int requests, Func<Task> work, Func<TimeSpan, string>? detail = null)
     {
-        var cpu0 = t.CpuSeconds;
+        var cpu0 = t.Cpu;
         var sw = Stopwatch.StartNew();
         await work();
         var elapsed = sw.Elapsed;
-        return Measurement.Of(bytes, requests, elapsed.TotalSeconds, t.CpuSeconds - cpu0, detail?.Invoke(elapsed) ?? "");
+        return Measurement.Of(bytes, requests, elapsed.TotalSeconds, t.Cpu - cpu0, detail?.Invoke(elapsed) ?? "");
     }
 
     private static Task<Measurement> Multipart(Target t, AmazonS3Client s3, string key, long partSize, int concurrency) =>
