@@ -21,6 +21,14 @@ internal static class CopyHandlers
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Unknown metadata directive.").With("ArgumentName", "x-amz-metadata-directive").With("ArgumentValue", directive);
         }
 
+        var tagging = r.Header("x-amz-tagging-directive") ?? "COPY";
+        if (tagging is not ("COPY" or "REPLACE"))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, $"Unknown tagging directive: {tagging}").With("ArgumentName", "x-amz-tagging-directive").With("ArgumentValue", tagging);
+        }
+
+        // With REPLACE the copy gets the x-amz-tagging header's tags (none without one); with COPY the source's.
+        var tags = tagging == "REPLACE" ? ObjectHeaders.TagsFromRequest(r.Headers) : null;
         var replace = directive == "REPLACE";
         var attributes = replace ? ObjectHeaders.FromRequest(r.Headers) : null;
         if (srcBucket == r.Bucket && srcKey == r.Key && !replace)
@@ -30,7 +38,7 @@ internal static class CopyHandlers
         }
 
         var conditions = ObjectHandlers.WriteConditionsFrom(r.Headers);
-        var info = r.Storage.Objects.Copy(new CopyObjectCommand(srcBucket, srcKey, r.Bucket, r.Key, r.Account, attributes, HttpConditions.CopySource(r.Headers), conditions));
+        var info = r.Storage.Objects.Copy(new CopyObjectCommand(srcBucket, srcKey, r.Bucket, r.Key, r.Account, attributes, HttpConditions.CopySource(r.Headers), conditions) { Tags = tags });
         var xml = new XmlBuilder().Root("CopyObjectResult")
             .Element("LastModified", Wire.Timestamp(info.LastModified))
             .Element("ETag", Wire.Quote(info.ETag));

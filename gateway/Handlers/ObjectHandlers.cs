@@ -18,8 +18,9 @@ internal static class ObjectHandlers
         ObjectHeaders.RejectUnsupported(r.Headers);
         var attributes = ObjectHeaders.FromRequest(r.Headers);
         var conditions = WriteConditionsFrom(r.Headers);
+        var tags = ObjectHeaders.TagsFromRequest(r.Headers);
         var body = OpenBody(r);
-        var info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, r.Key, r.Account, attributes, conditions, body.Checks), body.Stream, r.Aborted)
+        var info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, r.Key, r.Account, attributes, conditions, body.Checks) { Tags = tags }, body.Stream, r.Aborted)
             .ConfigureAwait(false);
         var response = S3Response.Empty().With("ETag", Wire.Quote(info.ETag));
         if (body.Declaration.ClientAlgorithm is not null && info.Checksum is { } c)
@@ -131,6 +132,11 @@ internal static class ObjectHandlers
         if (info.PartsCount > 0 && r.Route.PartNumber is not null)
         {
             response.With("x-amz-mp-parts-count", info.PartsCount.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (info.Tags.Count > 0)
+        {
+            response.With("x-amz-tagging-count", info.Tags.Count.ToString(CultureInfo.InvariantCulture));
         }
 
         // The stored checksum covers the whole object: S3 returns it for a read of the whole object, and a part

@@ -92,7 +92,7 @@ internal static class ObjectHeaders
     public static void RejectUnsupported(RequestHeaders request)
     {
         AclHandlers.RequireOwnerOnlyAclHeaders(request);
-        foreach (var name in new[] { "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm", "x-amz-tagging",
+        foreach (var name in new[] { "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
                      "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold", "x-amz-website-redirect-location" })
         {
             if (request[name] is not null)
@@ -101,6 +101,10 @@ internal static class ObjectHeaders
             }
         }
     }
+
+    /// <summary>The tag set of the x-amz-tagging header (empty without one), checked before the body is read.</summary>
+    public static List<Storage.Objects.Tag> TagsFromRequest(RequestHeaders request) =>
+        request["x-amz-tagging"] is { } header ? Tagging.FromHeader(header) : [];
 
     public static void CheckKey(string key)
     {

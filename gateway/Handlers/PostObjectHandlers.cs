@@ -68,11 +68,8 @@ internal static class PostObjectHandlers
         fields["key"] = key;
         var policy = PostPolicy.Parse(fields["policy"]);
         policy.Check(fields, r.Bucket, r.Storage.Clock.UtcNow);
-        if (fields.ContainsKey("tagging"))
-        {
-            throw new S3Exception(S3ErrorCode.NotImplemented, "The tagging field is not implemented by this gateway.");
-        }
-
+        // The tagging field is a whole Tagging document, not the x-amz-tagging header's query string.
+        var tags = fields.TryGetValue("tagging", out var tagging) ? Tagging.FromXml(RequestXml.Parse(tagging), TagScope.Object) : [];
         var headers = AsHeaders(fields);
         ObjectHeaders.CheckKey(key);
         ObjectHeaders.RejectUnsupported(headers);
@@ -81,7 +78,7 @@ internal static class PostObjectHandlers
         var md5 = BodyHeaders.ParseContentMd5(headers["Content-MD5"]);
         var checks = new BodyChecks(null, md5, algorithm is { } a ? new ExpectedChecksum(a, checksumValue) : null);
         var body = policy.LengthRange is { } range ? new LengthRangeStream(file.Body, range.Min, range.Max) : file.Body;
-        var info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, key, r.Account, attributes, WriteConditions.None, checks), body, r.Aborted)
+        var info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, key, r.Account, attributes, WriteConditions.None, checks) { Tags = tags }, body, r.Aborted)
             .ConfigureAwait(false);
         await Drain(reader, r.Aborted).ConfigureAwait(false);
         return Answer(r, fields, key, info.ETag);

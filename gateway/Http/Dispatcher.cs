@@ -148,11 +148,13 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.ListBuckets or S3Operation.CreateBucket or S3Operation.PutBucketAcl or S3Operation.ListObjects or S3Operation.ListObjectsV2
             or S3Operation.ListObjectVersions or S3Operation.DeleteObjects or S3Operation.PostObject or S3Operation.PutObject or S3Operation.CopyObject or S3Operation.PutObjectAcl
             or S3Operation.CreateMultipartUpload or S3Operation.UploadPart or S3Operation.UploadPartCopy or S3Operation.ListParts
-            or S3Operation.ListMultipartUploads or S3Operation.CompleteMultipartUpload or S3Operation.PutBucketLifecycle => RequestClass.WriteOrList,
+            or S3Operation.ListMultipartUploads or S3Operation.CompleteMultipartUpload or S3Operation.PutBucketLifecycle
+            or S3Operation.PutBucketTagging or S3Operation.PutObjectTagging => RequestClass.WriteOrList,
         S3Operation.HeadBucket or S3Operation.GetBucketLocation or S3Operation.GetBucketVersioning or S3Operation.GetBucketAcl or S3Operation.GetObject
-            or S3Operation.HeadObject or S3Operation.GetObjectAcl or S3Operation.GetObjectAttributes or S3Operation.GetBucketLifecycle => RequestClass.Read,
+            or S3Operation.HeadObject or S3Operation.GetObjectAcl or S3Operation.GetObjectAttributes or S3Operation.GetBucketLifecycle
+            or S3Operation.GetBucketTagging or S3Operation.GetObjectTagging => RequestClass.Read,
         S3Operation.DeleteBucket or S3Operation.DeleteObject or S3Operation.AbortMultipartUpload or S3Operation.DeleteBucketLifecycle
-            or S3Operation.NotImplemented => RequestClass.Other,
+            or S3Operation.DeleteBucketTagging or S3Operation.DeleteObjectTagging or S3Operation.NotImplemented => RequestClass.Other,
         // The gateway's own endpoints address no bucket, so nothing is billed for them.
         S3Operation.AdminHealth or S3Operation.AdminUsage or S3Operation.AdminUploads or S3Operation.AdminAbortUploads or S3Operation.AdminClock
             or S3Operation.AdminClockAdvance or S3Operation.AdminMetrics or S3Operation.AdminUnknown => RequestClass.Other,
@@ -192,6 +194,12 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.GetBucketLifecycle => LifecycleHandlers.Get(r),
         S3Operation.PutBucketLifecycle => await LifecycleHandlers.Put(r).ConfigureAwait(false),
         S3Operation.DeleteBucketLifecycle => LifecycleHandlers.Delete(r),
+        S3Operation.GetBucketTagging => TaggingHandlers.GetBucket(r),
+        S3Operation.PutBucketTagging => await TaggingHandlers.PutBucket(r).ConfigureAwait(false),
+        S3Operation.DeleteBucketTagging => TaggingHandlers.DeleteBucket(r),
+        S3Operation.GetObjectTagging => TaggingHandlers.GetObject(r),
+        S3Operation.PutObjectTagging => await TaggingHandlers.PutObject(r).ConfigureAwait(false),
+        S3Operation.DeleteObjectTagging => TaggingHandlers.DeleteObject(r),
         S3Operation.NotImplemented => throw new S3Exception(S3ErrorCode.NotImplemented,
             $"A header or query you provided implies functionality that is not implemented ({r.Route.Detail})."),
         S3Operation.AdminHealth => AdminHandlers.Health(r),

@@ -52,7 +52,7 @@ internal sealed class QueryString
     /// Decodes a request path's %XX sequences as UTF-8, or null when they are not valid UTF-8 (a stray %FF, an
     /// overlong form, an encoded surrogate): mapping those to U+FFFD would make distinct keys one.
     /// </summary>
-    public static string? PercentDecodeStrict(string s) => Decode(s, plusIsSpace: false, strict: true);
+    public static string? PercentDecodeStrict(string s, bool plusIsSpace = false) => Decode(s, plusIsSpace, strict: true);
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

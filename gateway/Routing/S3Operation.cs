@@ -34,6 +34,12 @@ internal enum S3Operation
     GetBucketLifecycle,
     PutBucketLifecycle,
     DeleteBucketLifecycle,
+    GetBucketTagging,
+    PutBucketTagging,
+    DeleteBucketTagging,
+    GetObjectTagging,
+    PutObjectTagging,
+    DeleteObjectTagging,
 
     /// <summary>A request S3 knows but this gateway does not implement: answered 501 NotImplemented.</summary>
     NotImplemented,

@@ -16,12 +16,12 @@ internal static class S3Router
     [
         "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "logging", "metrics",
         "notification", "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
-        "replication", "requestPayment", "tagging", "website", "versioning", "session",
+        "replication", "requestPayment", "website", "versioning", "session",
     ];
 
     private static readonly string[] UnimplementedObjectSubresources =
     [
-        "legal-hold", "retention", "restore", "select", "tagging", "torrent", "renameObject",
+        "legal-hold", "retention", "restore", "select", "torrent", "renameObject",
     ];
 
     /// <param name="method">The HTTP method.</param>
@@ -198,6 +198,11 @@ internal static class S3Router
                     return S3Operation.GetBucketLifecycle;
                 }
 
+                if (q.Has("tagging"))
+                {
+                    return S3Operation.GetBucketTagging;
+                }
+
                 if (Unimplemented(q, UnimplementedBucketSubresources, out detail))
                 {
                     return S3Operation.NotImplemented;
@@ -217,6 +222,11 @@ internal static class S3Router
                     return S3Operation.PutBucketLifecycle;
                 }
 
+                if (q.Has("tagging"))
+                {
+                    return S3Operation.PutBucketTagging;
+                }
+
                 if (Unimplemented(q, UnimplementedBucketSubresources, out detail))
                 {
                     return S3Operation.NotImplemented;
@@ -227,6 +237,11 @@ internal static class S3Router
                 if (q.Has("lifecycle"))
                 {
                     return S3Operation.DeleteBucketLifecycle;
+                }
+
+                if (q.Has("tagging"))
+                {
+                    return S3Operation.DeleteBucketTagging;
                 }
 
                 if (Unimplemented(q, UnimplementedBucketSubresources, out detail))
@@ -269,6 +284,11 @@ internal static class S3Router
                     return S3Operation.GetObjectAttributes;
                 }
 
+                if (q.Has("tagging"))
+                {
+                    return S3Operation.GetObjectTagging;
+                }
+
                 if (q.Has("uploadId"))
                 {
                     return S3Operation.ListParts;
@@ -286,6 +306,11 @@ internal static class S3Router
                 if (q.Has("acl"))
                 {
                     return S3Operation.PutObjectAcl;
+                }
+
+                if (q.Has("tagging"))
+                {
+                    return S3Operation.PutObjectTagging;
                 }
 
                 if (Unimplemented(q, UnimplementedObjectSubresources, out detail))
@@ -321,6 +346,11 @@ internal static class S3Router
                 if (q.Has("uploadId"))
                 {
                     return S3Operation.AbortMultipartUpload;
+                }
+
+                if (q.Has("tagging"))
+                {
+                    return S3Operation.DeleteObjectTagging;
                 }
 
                 if (Unimplemented(q, UnimplementedObjectSubresources, out detail))

@@ -53,6 +53,23 @@ internal static class RequestXml
             return allowEmpty ? null : throw new S3Exception(S3ErrorCode.MalformedXML);
         }
 
+        return Load(buffer);
+    }
+
+    /// <summary>A document that came as text inside another request (a POST form's tagging field), under the same rules.</summary>
+    public static XDocument Parse(string xml)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(xml);
+        if (bytes.Length > DefaultCap)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was larger than the maximum allowed size.");
+        }
+
+        return Load(new MemoryStream(bytes));
+    }
+
+    private static XDocument Load(MemoryStream buffer)
+    {
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
         try
         {

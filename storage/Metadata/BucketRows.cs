@@ -11,6 +11,13 @@ internal static class BucketRows
     public static void Insert(Db db, BucketInfo b) =>
         db.Execute("INSERT INTO buckets(name, owner, created) VALUES ($n, $o, $t);", ("$n", b.Name), ("$o", b.Owner), ("$t", Codes.Ms(b.Created)));
 
+    /// <summary>The bucket's tag set, or null when it has none.</summary>
+    public static IReadOnlyList<Tag>? Tags(Db db, string name) =>
+        db.First("SELECT tags FROM buckets WHERE name = $n AND tags IS NOT NULL;", r => TagRows.Parse(r, 0), ("$n", name));
+
+    public static void SetTags(Db db, string name, IReadOnlyList<Tag> tags) =>
+        db.Execute("UPDATE buckets SET tags = $t WHERE name = $n;", ("$t", TagRows.Json(tags)), ("$n", name));
+
     /// <summary>Deletes the bucket row and the rows hanging off it that are not data (its lifecycle rules).</summary>
     public static void Delete(Db db, string name)
     {

@@ -174,6 +174,14 @@ internal static class Migrations
         """
         CREATE TABLE inline_segments(id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
         """,
+
+        // 6: tag sets (JSON arrays of {Key, Value}; NULL when there are none) on objects, on uploads (they become
+        // the object's at Complete) and on buckets.
+        """
+        ALTER TABLE objects ADD COLUMN tags TEXT;
+        ALTER TABLE uploads ADD COLUMN tags TEXT;
+        ALTER TABLE buckets ADD COLUMN tags TEXT;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -9,7 +9,7 @@ namespace Storage.Metadata;
 /// <summary>The objects table with its segment lists (object_segments) and, for multipart objects, its parts (object_parts).</summary>
 internal static class ObjectRows
 {
-    private const string Columns = "id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner";
+    private const string Columns = "id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags";
 
     public static ObjectInfo? Find(Db db, string bucket, string key) =>
         db.First($"SELECT {Columns} FROM objects WHERE bucket = $b AND key = $k;", Map, ("$b", bucket), ("$k", key));
@@ -19,7 +19,10 @@ internal static class ObjectRows
         var attributes = JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(6)) ?? [];
         ChecksumValue? checksum = r.IsDBNull(7) ? null : new ChecksumValue(Codes.Algorithm(r.GetString(7)), Codes.Type(r.GetString(9)), r.GetString(8));
         return new ObjectInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4),
-            Codes.Time(r.GetInt64(5)), attributes, checksum, r.GetInt32(10), r.GetString(11));
+            Codes.Time(r.GetInt64(5)), attributes, checksum, r.GetInt32(10), r.GetString(11))
+        {
+            Tags = TagRows.Parse(r, 12),
+        };
     }
 
     /// <summary>The object's segment ranges in order, with the part number each came from (0 for objects written whole).</summary>
@@ -42,11 +45,12 @@ internal static class ObjectRows
     public static long Insert(Db db, ObjectInfo info, IReadOnlyList<SegmentRef> segments, IReadOnlyList<int>? partNumbers, IReadOnlyList<ObjectPart>? parts)
     {
         var id = db.Scalar<long>(
-            "INSERT INTO objects(bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner) " +
-            "VALUES ($b, $k, $s, $e, $t, $h, $ca, $cv, $ct, $pc, $o) RETURNING id;",
+            "INSERT INTO objects(bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags) " +
+            "VALUES ($b, $k, $s, $e, $t, $h, $ca, $cv, $ct, $pc, $o, $tags) RETURNING id;",
             ("$b", info.Bucket), ("$k", info.Key), ("$s", info.Size), ("$e", info.ETag), ("$t", Codes.Ms(info.LastModified)),
             ("$h", JsonSerializer.Serialize(info.Attributes)), ("$ca", info.Checksum is { } c ? Codes.Of(c.Algorithm) : null), ("$cv", info.Checksum?.Value),
-            ("$ct", info.Checksum is { } t ? Codes.Of(t.Type) : null), ("$pc", info.PartsCount), ("$o", info.Owner));
+            ("$ct", info.Checksum is { } t ? Codes.Of(t.Type) : null), ("$pc", info.PartsCount), ("$o", info.Owner),
+            ("$tags", TagRows.Json(info.Tags)));
         db.ExecuteEach("INSERT INTO object_segments(object_id, seq, segment_id, seg_offset, length, part_number) VALUES ($id, $seq, $sid, $off, $len, $pn);",
             Enumerable.Range(0, segments.Count),
             i => [("$id", id), ("$seq", i), ("$sid", segments[i].SegmentId), ("$off", segments[i].Offset), ("$len", segments[i].Length), ("$pn", partNumbers?[i] ?? 0)]);
@@ -58,6 +62,10 @@ internal static class ObjectRows
 
         return id;
     }
+
+    /// <summary>Replaces the tag set of the object row <paramref name="objectId"/>; nothing else about it changes.</summary>
+    public static void SetTags(Db db, long objectId, IReadOnlyList<Tag> tags) =>
+        db.Execute("UPDATE objects SET tags = $tags WHERE id = $id;", ("$tags", TagRows.Json(tags)), ("$id", objectId));
 
     /// <summary>Deletes the object row; its segment list and parts go with it (ON DELETE CASCADE).</summary>
     public static void Delete(Db db, long objectId) => db.Execute("DELETE FROM objects WHERE id = $id;", ("$id", objectId));
@@ -146,4 +154,13 @@ internal static class InlineRows
     /// <summary>Start-up sweep: inline rows no segment list references (none should exist: both change in one transaction).</summary>
     public static int DeleteUnreferenced(Db db) =>
         db.Execute("DELETE FROM inline_segments WHERE id NOT IN (SELECT segment_id FROM object_segments UNION SELECT segment_id FROM part_segments);");
+}
+
+/// <summary>Tag sets as stored: a JSON array of {Key, Value}, or NULL for none.</summary>
+internal static class TagRows
+{
+    public static string? Json(IReadOnlyList<Tag> tags) => tags.Count == 0 ? null : JsonSerializer.Serialize(tags);
+
+    public static IReadOnlyList<Tag> Parse(SqliteDataReader r, int column) =>
+        r.IsDBNull(column) ? [] : JsonSerializer.Deserialize<List<Tag>>(r.GetString(column)) ?? [];
 }

@@ -12,7 +12,7 @@ namespace Storage.Metadata;
 /// </summary>
 internal static class UploadRows
 {
-    private const string Columns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, annotations, expires";
+    private const string Columns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, annotations, expires, tags";
 
     public static UploadInfo? Find(Db db, string uploadId) =>
         db.First($"SELECT {Columns} FROM uploads WHERE upload_id = $u;", Map, ("$u", uploadId));
@@ -24,14 +24,16 @@ internal static class UploadRows
     {
         Annotations = JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(8)) ?? [],
         ExpiresAt = r.IsDBNull(9) ? null : Codes.Time(r.GetInt64(9)),
+        Tags = TagRows.Parse(r, 10),
     };
 
     public static void Insert(Db db, UploadInfo u) =>
-        db.Execute("INSERT INTO uploads(upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, accrued_to, annotations, expires) " +
-                "VALUES ($u, $b, $k, $t, $h, $ca, $ct, $o, $t, $an, $ex);",
+        db.Execute("INSERT INTO uploads(upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, accrued_to, annotations, expires, tags) " +
+                "VALUES ($u, $b, $k, $t, $h, $ca, $ct, $o, $t, $an, $ex, $tags);",
             ("$u", u.UploadId), ("$b", u.Bucket), ("$k", u.Key), ("$t", Codes.Ms(u.Initiated)), ("$h", JsonSerializer.Serialize(u.Attributes)),
             ("$ca", u.ChecksumAlgorithm is { } a ? Codes.Of(a) : null), ("$ct", u.ChecksumType is { } t ? Codes.Of(t) : null), ("$o", u.Owner),
-            ("$an", JsonSerializer.Serialize(u.Annotations)), ("$ex", u.ExpiresAt is { } e ? Codes.Ms(e) : null));
+            ("$an", JsonSerializer.Serialize(u.Annotations)), ("$ex", u.ExpiresAt is { } e ? Codes.Ms(e) : null),
+            ("$tags", TagRows.Json(u.Tags)));
 
     /// <summary>Replaces an upload's annotations.</summary>
     public static void SetAnnotations(Db db, string uploadId, IReadOnlyDictionary<string, string> annotations) =>

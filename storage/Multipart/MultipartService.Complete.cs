@@ -56,7 +56,10 @@ public sealed partial class MultipartService
             }
 
             var info = new ObjectInfo(0, cmd.Bucket, cmd.Key, chosen.Sum(p => p.Size), MultipartRules.ETag(chosen.Select(p => p.ETag).ToList()),
-                ObjectWrites.Truncate(_clock.UtcNow), upload.Attributes, ObjectChecksum(upload, chosen), chosen.Count, cmd.Account);
+                ObjectWrites.Truncate(_clock.UtcNow), upload.Attributes, ObjectChecksum(upload, chosen), chosen.Count, cmd.Account)
+            {
+                Tags = upload.Tags,
+            };
             CheckChecksumRules(cmd, upload, info);
             var objectParts = chosen.Select(p => new ObjectPart(p.PartNumber, p.Size, p.ETag, p.Checksum)).ToList();
             var (created, replacedOrphans) = ObjectWrites.Replace(db, info, segs, partNumbers, objectParts);

@@ -77,6 +77,7 @@ public sealed partial class MultipartService
             {
                 Annotations = extras?.Annotations ?? new Dictionary<string, string>(),
                 ExpiresAt = extras?.ExpiresAt,
+                Tags = extras?.Tags ?? [],
             };
             UploadRows.Insert(db, info);
             UsageMeter.Apply(db, bucket, now, UsageDelta.Upload(1));

@@ -21,10 +21,13 @@ public sealed record UploadInfo(
     public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
 
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>The tag set the object gets at Complete.</summary>
+    public IReadOnlyList<Tag> Tags { get; init; } = [];
 }
 
-/// <summary>What a front end keeps with a new upload besides S3's fields: its annotations, and when the upload expires.</summary>
-public sealed record UploadExtras(IReadOnlyDictionary<string, string>? Annotations = null, DateTimeOffset? ExpiresAt = null);
+/// <summary>What a new upload carries besides its attributes: a front end's annotations, when it expires, and the tags the object gets.</summary>
+public sealed record UploadExtras(IReadOnlyDictionary<string, string>? Annotations = null, DateTimeOffset? ExpiresAt = null, IReadOnlyList<Tag>? Tags = null);
 
 /// <summary>One uploaded part of an incomplete upload; <see cref="Checksum"/> is of the upload's tracked algorithm.</summary>
 public sealed record PartInfo(int PartNumber, long Size, string ETag, DateTimeOffset LastModified, string? Checksum);

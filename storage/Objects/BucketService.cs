@@ -42,6 +42,20 @@ public sealed class BucketService
         return info.Owner == account ? info : throw new StorageException(StorageFault.NotOwner) { Bucket = name };
     }
 
+    /// <summary>The bucket's tag set, or null when it has none.</summary>
+    public IReadOnlyList<Tag>? Tags(string name, string account) => _db.Read(db =>
+    {
+        Require(db, name, account);
+        return BucketRows.Tags(db, name);
+    });
+
+    /// <summary>Replaces the bucket's tag set; null or empty removes it.</summary>
+    public void SetTags(string name, string account, IReadOnlyList<Tag>? tags) => _db.Write(db =>
+    {
+        Require(db, name, account);
+        BucketRows.SetTags(db, name, tags ?? []);
+    });
+
     /// <summary>The owner of a bucket, or null if there is no such bucket.</summary>
     public string? OwnerOf(string name) => _db.Read(db => BucketRows.Find(db, name)?.Owner);
 

@@ -12,7 +12,10 @@ public sealed record PutObjectCommand(
     string Account,
     IReadOnlyDictionary<string, string> Attributes,
     WriteConditions Conditions,
-    BodyChecks Body);
+    BodyChecks Body)
+{
+    public IReadOnlyList<Tag> Tags { get; init; } = [];
+}
 
 /// <summary>
 /// A copy. <paramref name="Attributes"/> null keeps the source's (a metadata-preserving copy);
@@ -26,7 +29,11 @@ public sealed record CopyObjectCommand(
     string Account,
     IReadOnlyDictionary<string, string>? Attributes,
     ReadConditions SourceConditions,
-    WriteConditions Conditions);
+    WriteConditions Conditions)
+{
+    /// <summary>The copy's tag set; null keeps the source's.</summary>
+    public IReadOnlyList<Tag>? Tags { get; init; }
+}
 
 /// <summary>Objects: whole writes, reads, copies that share segments, deletes and listings.</summary>
 public sealed partial class ObjectService
@@ -70,7 +77,10 @@ public sealed partial class ObjectService
         using var staged = await _segmenter.StageAsync(body, _limits.MaxWriteSize, [algorithm], ct).ConfigureAwait(false);
         staged.Verify(cmd.Body);
         var info = new ObjectInfo(0, cmd.Bucket, cmd.Key, staged.Length, Convert.ToHexStringLower(staged.Md5),
-            ObjectWrites.Truncate(_clock.UtcNow), cmd.Attributes, new ChecksumValue(algorithm, ChecksumType.FullObject, staged.Checksums[algorithm]), 0, cmd.Account);
+            ObjectWrites.Truncate(_clock.UtcNow), cmd.Attributes, new ChecksumValue(algorithm, ChecksumType.FullObject, staged.Checksums[algorithm]), 0, cmd.Account)
+        {
+            Tags = cmd.Tags,
+        };
         staged.Promote();
         (ObjectInfo Info, List<string> Orphans) result;
         try
@@ -190,12 +200,25 @@ public sealed partial class ObjectService
                 LastModified = ObjectWrites.Truncate(_clock.UtcNow),
                 Attributes = cmd.Attributes ?? src.Attributes,
                 Owner = cmd.Account,
+                Tags = cmd.Tags ?? src.Tags,
             };
             return ObjectWrites.Replace(db, info, segs, parts, ObjectRows.Parts(db, src.Id));
         });
         _segments.DeleteUnreferenced(result.Orphans);
         return result.Info;
     }
+
+    /// <summary>
+    /// Replaces the object's tag set (empty removes it). Its data, ETag and last-modified time stay as they are, as
+    /// S3's PutObjectTagging leaves them. Returns the object as it is now.
+    /// </summary>
+    public ObjectInfo SetTags(string bucket, string key, string account, IReadOnlyList<Tag> tags) => _db.Write(db =>
+    {
+        BucketService.Require(db, bucket, account);
+        var info = ObjectRows.Find(db, bucket, key) ?? throw NotFound(bucket, key);
+        ObjectRows.SetTags(db, info.Id, tags);
+        return info with { Tags = tags };
+    });
 
     /// <summary>The parts a multipart object was completed from (empty for objects written whole).</summary>
     public IReadOnlyList<ObjectPart> Parts(long objectId) => _db.Read(db => ObjectRows.Parts(db, objectId));

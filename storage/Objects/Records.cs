@@ -19,7 +19,17 @@ public sealed record ObjectInfo(
     IReadOnlyDictionary<string, string> Attributes,
     ChecksumValue? Checksum,
     int PartsCount,
-    string Owner);
+    string Owner)
+{
+    /// <summary>The object's tag set, in the order the front end gave it (S3's front end sorts it by key).</summary>
+    public IReadOnlyList<Tag> Tags { get; init; } = [];
+}
+
+/// <summary>
+/// One tag of an object, upload or bucket. Storage keeps tags as given: their limits and character rules are a
+/// front end's (S3's are in the gateway); storage only uses them to match lifecycle filters.
+/// </summary>
+public sealed record Tag(string Key, string Value);
 
 /// <summary>One part of a completed multipart object: its number, size, ETag and checksum (base64, if any).</summary>
 public sealed record ObjectPart(int PartNumber, long Size, string ETag, string? Checksum);

@@ -452,13 +452,13 @@ public sealed class ObjectTests
         var (s3, bucket) = await NewBucket();
         using var _ = s3;
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "t", ContentBody = "x" });
-        var tagging = Assert.CatchAsync<AmazonS3Exception>(() => s3.PutObjectTaggingAsync(new PutObjectTaggingRequest
+        var retention = Assert.CatchAsync<AmazonS3Exception>(() => s3.PutObjectRetentionAsync(new PutObjectRetentionRequest
         {
             BucketName = bucket,
             Key = "t",
-            Tagging = new Tagging { TagSet = [new Tag { Key = "a", Value = "b" }] },
+            Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.Governance, RetainUntilDate = DateTime.UtcNow.AddDays(1) },
         }));
-        Assert.That(tagging!.ErrorCode, Is.EqualTo("NotImplemented"));
+        Assert.That(retention!.ErrorCode, Is.EqualTo("NotImplemented"));
         using var get = await s3.GetObjectAsync(bucket, "t");
         Assert.That(Encoding.UTF8.GetString(await ReadAll(get)), Is.EqualTo("x"));
     }

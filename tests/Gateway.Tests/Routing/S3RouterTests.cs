@@ -51,7 +51,7 @@ internal sealed class S3RouterTests
             C("GET", "/b?versions&prefix=x", S3Operation.ListObjectVersions, "b", null),
             C("GET", "/b?uploads", S3Operation.ListMultipartUploads, "b", null),
             C("GET", "/b?policy", S3Operation.NotImplemented, "b", null, "?policy"),
-            C("GET", "/b?tagging", S3Operation.NotImplemented, "b", null, "?tagging"),
+            C("GET", "/b?tagging", S3Operation.GetBucketTagging, "b", null),
             C("GET", "/b?lifecycle", S3Operation.GetBucketLifecycle, "b", null),
             C("GET", "/b?cors", S3Operation.NotImplemented, "b", null, "?cors"),
             C("GET", "/b/?policy", S3Operation.NotImplemented, "b", null, "?policy"),
@@ -63,13 +63,13 @@ internal sealed class S3RouterTests
             C("PUT", "/b/", S3Operation.CreateBucket, "b", null),
             C("PUT", "/b?acl", S3Operation.PutBucketAcl, "b", null),
             C("PUT", "/b?policy", S3Operation.NotImplemented, "b", null, "?policy"),
-            C("PUT", "/b?tagging", S3Operation.NotImplemented, "b", null, "?tagging"),
+            C("PUT", "/b?tagging", S3Operation.PutBucketTagging, "b", null),
             C("PUT", "/b?versioning", S3Operation.NotImplemented, "b", null, "?versioning"),
             C("PUT", "/b?lifecycle", S3Operation.PutBucketLifecycle, "b", null),
             C("DELETE", "/b?lifecycle", S3Operation.DeleteBucketLifecycle, "b", null),
             C("DELETE", "/b", S3Operation.DeleteBucket, "b", null),
             C("DELETE", "/b?policy", S3Operation.NotImplemented, "b", null, "?policy"),
-            C("DELETE", "/b?tagging", S3Operation.NotImplemented, "b", null, "?tagging"),
+            C("DELETE", "/b?tagging", S3Operation.DeleteBucketTagging, "b", null),
             C("POST", "/b?delete", S3Operation.DeleteObjects, "b", null),
             C("POST", "/b?delete=", S3Operation.DeleteObjects, "b", null),
             C("POST", "/b", S3Operation.PostObject, "b", null),
@@ -85,7 +85,8 @@ internal sealed class S3RouterTests
             C("GET", "/b/k?attributes", S3Operation.GetObjectAttributes, "b", "k"),
             C("GET", "/b/k?uploadId=u1", S3Operation.ListParts, "b", "k"),
             C("GET", "/b/k?uploadId=u1&max-parts=2", S3Operation.ListParts, "b", "k"),
-            C("GET", "/b/k?tagging", S3Operation.NotImplemented, "b", "k", "?tagging"),
+            C("GET", "/b/k?tagging", S3Operation.GetObjectTagging, "b", "k"),
+            C("GET", "/b/k?tagging&versionId=null", S3Operation.GetObjectTagging, "b", "k"),
             C("GET", "/b/k?retention", S3Operation.NotImplemented, "b", "k", "?retention"),
             C("GET", "/b/k?torrent", S3Operation.NotImplemented, "b", "k", "?torrent"),
             C("HEAD", "/b/k", S3Operation.HeadObject, "b", "k"),
@@ -95,14 +96,14 @@ internal sealed class S3RouterTests
             C("PUT", "/b/k", S3Operation.PutObject, "b", "k"),
             C("PUT", "/b/k", S3Operation.CopyObject, "b", "k", copy: true),
             C("PUT", "/b/k?acl", S3Operation.PutObjectAcl, "b", "k"),
-            C("PUT", "/b/k?tagging", S3Operation.NotImplemented, "b", "k", "?tagging"),
-            C("PUT", "/b/k?tagging", S3Operation.NotImplemented, "b", "k", "?tagging", copy: true),
+            C("PUT", "/b/k?tagging", S3Operation.PutObjectTagging, "b", "k"),
+            C("PUT", "/b/k?tagging", S3Operation.PutObjectTagging, "b", "k", copy: true),
             C("PUT", "/b/k?legal-hold", S3Operation.NotImplemented, "b", "k", "?legal-hold"),
             C("PUT", "/b/k?retention", S3Operation.NotImplemented, "b", "k", "?retention"),
             C("PUT", "/b/k?partNumber=1&uploadId=u1", S3Operation.UploadPart, "b", "k"),
             C("PUT", "/b/k?uploadId=u1&partNumber=1", S3Operation.UploadPart, "b", "k"),
             C("PUT", "/b/k?partNumber=1&uploadId=u1", S3Operation.UploadPartCopy, "b", "k", copy: true),
-            C("PUT", "/b/k?partNumber=1&uploadId=u1&tagging", S3Operation.NotImplemented, "b", "k", "?tagging"),
+            C("PUT", "/b/k?partNumber=1&uploadId=u1&tagging", S3Operation.PutObjectTagging, "b", "k"),
 
             // Object: POST, DELETE.
             C("POST", "/b/k?uploads", S3Operation.CreateMultipartUpload, "b", "k"),
@@ -113,7 +114,8 @@ internal sealed class S3RouterTests
             C("POST", "/b/k", S3Operation.NotImplemented, "b", "k", "POST on an object"),
             C("DELETE", "/b/k", S3Operation.DeleteObject, "b", "k"),
             C("DELETE", "/b/k?uploadId=u1", S3Operation.AbortMultipartUpload, "b", "k"),
-            C("DELETE", "/b/k?tagging", S3Operation.NotImplemented, "b", "k", "?tagging"),
+            C("DELETE", "/b/k?tagging", S3Operation.DeleteObjectTagging, "b", "k"),
+            C("GET", "/b?object-lock", S3Operation.NotImplemented, "b", null, "?object-lock"),
             C("OPTIONS", "/b/k", S3Operation.NotImplemented, "b", "k", "OPTIONS"),
 
             // Keys: percent-encoding, '+', trailing slashes, double slashes, unicode.
@@ -185,8 +187,7 @@ internal sealed class S3RouterTests
             foreach (var copy in new[] { false, true })
             {
                 var route = S3Router.Route("PUT", H, target, copy, Domains);
-                Assert.That(route.Operation, Is.EqualTo(S3Operation.NotImplemented), target);
-                Assert.That(route.Detail, Is.EqualTo("?tagging"), target);
+                Assert.That(route.Operation, Is.EqualTo(S3Operation.PutObjectTagging), target);
             }
         }
     }

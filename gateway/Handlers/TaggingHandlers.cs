@@ -1,0 +1,71 @@
+using Gateway.Errors;
+using Gateway.Http;
+using Gateway.Protocol;
+using Gateway.Xml;
+
+namespace Gateway.Handlers;
+
+/// <summary>Get/Put/DeleteObjectTagging and Get/Put/DeleteBucketTagging.</summary>
+internal static class TaggingHandlers
+{
+    public static S3Response GetObject(S3Request r)
+    {
+        RequireCurrentVersion(r);
+        var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account);
+        return S3Response.Xml(Tagging.ToXml(info.Tags));
+    }
+
+    /// <summary>Replaces the object's whole tag set; its data, ETag and Last-Modified stay as they are.</summary>
+    public static async Task<S3Response> PutObject(S3Request r)
+    {
+        RequireCurrentVersion(r);
+        // The object must exist before its body is read, so a doomed request does not send it.
+        r.Storage.Objects.Head(r.Bucket, r.Key, r.Account);
+        var doc = await RequestXml.ReadBodyAsync(r).ConfigureAwait(false);
+        r.Storage.Objects.SetTags(r.Bucket, r.Key, r.Account, Tagging.FromXml(doc!, TagScope.Object));
+        return S3Response.Empty();
+    }
+
+    public static S3Response DeleteObject(S3Request r)
+    {
+        RequireCurrentVersion(r);
+        r.Storage.Objects.SetTags(r.Bucket, r.Key, r.Account, []);
+        return S3Response.Empty(204);
+    }
+
+    public static S3Response GetBucket(S3Request r)
+    {
+        var tags = r.Storage.Buckets.Tags(r.Bucket, r.Account);
+        return tags is { Count: > 0 }
+            ? S3Response.Xml(Tagging.ToXml(tags))
+            : throw new S3Exception(S3ErrorCode.NoSuchTagSet).With("BucketName", r.Bucket);
+    }
+
+    /// <summary>S3 requires an integrity check on PutBucketTagging (Content-MD5 or a checksum), as on the lifecycle configuration.</summary>
+    public static async Task<S3Response> PutBucket(S3Request r)
+    {
+        RequestXml.RequireIntegrityHeader(r.Headers);
+        r.Storage.Buckets.Require(r.Bucket, r.Account);
+        var doc = await RequestXml.ReadBodyAsync(r).ConfigureAwait(false);
+        r.Storage.Buckets.SetTags(r.Bucket, r.Account, Tagging.FromXml(doc!, TagScope.Bucket));
+        return S3Response.Empty(204);
+    }
+
+    public static S3Response DeleteBucket(S3Request r)
+    {
+        r.Storage.Buckets.SetTags(r.Bucket, r.Account, null);
+        return S3Response.Empty(204);
+    }
+
+    /// <summary>
+    /// Buckets here are unversioned, so every object's one version is "null": any other version id names a
+    /// version that does not exist.
+    /// </summary>
+    private static void RequireCurrentVersion(S3Request r)
+    {
+        if (r.Route.Query.Get("versionId") is { } v && v != "null")
+        {
+            throw new S3Exception(S3ErrorCode.NoSuchVersion).With("Key", r.Key).With("VersionId", v);
+        }
+    }
+}
