@@ -7,6 +7,18 @@ namespace Gateway.Errors;
 /// <summary>The one place storage faults become S3 errors: the code, S3's message for it, and the elements S3 adds.</summary>
 internal static class FaultMap
 {
+    private static S3Exception DeleteMarkerVersion(StorageException e)
+    {
+        var error = new S3Exception(S3ErrorCode.MethodNotAllowed).With("Method", "GET").With("ResourceType", "DeleteMarker")
+            .WithHeader("x-amz-delete-marker", "true").WithHeader("Allow", "DELETE");
+        if (e.VersionId is { } v)
+        {
+            error.WithHeader("x-amz-version-id", v);
+        }
+
+        return e.LastModified is { } t ? error.WithHeader("Last-Modified", Wire.HttpDate(t)) : error;
+    }
+
     public static S3Exception ToS3(StorageException e) => e.Fault switch
     {
         StorageFault.BucketNotFound => new S3Exception(S3ErrorCode.NoSuchBucket).With("BucketName", e.Bucket),
@@ -17,7 +29,13 @@ internal static class FaultMap
         StorageFault.InsufficientStorage => new S3Exception(S3ErrorCode.InsufficientStorage,
             (e.Size is { } free ? $"The gateway's disk is full: {free} bytes are free and {N(e.Limit)} are kept in reserve." : "The gateway's disk is full.")
             + " Nothing was stored. DeleteObject, DeleteObjects and AbortMultipartUpload still work: free space and retry."),
-        StorageFault.ObjectNotFound => new S3Exception(S3ErrorCode.NoSuchKey).With("Key", e.Key),
+        // A key whose latest version is a delete marker reads as deleted, and S3 says so in headers.
+        StorageFault.ObjectNotFound => e.DeleteMarker
+            ? new S3Exception(S3ErrorCode.NoSuchKey).With("Key", e.Key).WithHeader("x-amz-delete-marker", "true").WithHeader("x-amz-version-id", e.VersionId!)
+            : new S3Exception(S3ErrorCode.NoSuchKey).With("Key", e.Key),
+        StorageFault.VersionNotFound => new S3Exception(S3ErrorCode.NoSuchVersion).With("Key", e.Key).With("VersionId", e.VersionId),
+        // A delete marker has nothing to read: only DELETE applies to it (405 with Allow: DELETE).
+        StorageFault.VersionIsDeleteMarker => DeleteMarkerVersion(e),
         StorageFault.UploadNotFound => new S3Exception(S3ErrorCode.NoSuchUpload),
         StorageFault.ConditionFailed => new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", e.Condition is { } c ? ConditionName(c) : null),
         StorageFault.NotModified => NotModified(e),

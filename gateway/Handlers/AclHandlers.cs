@@ -20,8 +20,8 @@ internal static class AclHandlers
 
     public static S3Response GetObjectAcl(S3Request r)
     {
-        var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account);
-        return S3Response.Xml(Policy(info.Owner));
+        var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, versionId: VersioningHandlers.Requested(r));
+        return S3Response.Xml(Policy(info.Owner)).WithVersion(info);
     }
 
     public static async Task<S3Response> PutBucketAcl(S3Request r)
@@ -33,7 +33,7 @@ internal static class AclHandlers
 
     public static async Task<S3Response> PutObjectAcl(S3Request r)
     {
-        r.Storage.Objects.Head(r.Bucket, r.Key, r.Account);
+        r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, versionId: VersioningHandlers.Requested(r));
         await AcceptOwnerOnly(r).ConfigureAwait(false);
         return S3Response.Empty();
     }

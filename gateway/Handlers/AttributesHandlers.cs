@@ -26,7 +26,7 @@ internal static class AttributesHandlers
 
         var maxParts = Math.Min(MultipartListHandlers.Integer(r.Header("x-amz-max-parts"), "x-amz-max-parts", 1000), 1000);
         var marker = MultipartListHandlers.Integer(r.Header("x-amz-part-number-marker"), "x-amz-part-number-marker", 0);
-        var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, HttpConditions.Read(r.Headers));
+        var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, HttpConditions.Read(r.Headers), VersioningHandlers.Requested(r));
         var xml = new XmlBuilder().Root("GetObjectAttributesResponse");
         if (requested.Contains("ETag"))
         {

@@ -6,7 +6,7 @@ using Storage.Faults;
 
 namespace Gateway.Handlers;
 
-/// <summary>CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, GetBucketVersioning.</summary>
+/// <summary>CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation.</summary>
 internal static class BucketHandlers
 {
     public static async Task<S3Response> Create(S3Request r)
@@ -61,12 +61,5 @@ internal static class BucketHandlers
             ? "<LocationConstraint xmlns=\"" + XmlBuilder.S3Namespace + "\"/>"
             : "<LocationConstraint xmlns=\"" + XmlBuilder.S3Namespace + "\">" + region + "</LocationConstraint>");
         return S3Response.Xml(xml.ToString());
-    }
-
-    public static S3Response Versioning(S3Request r)
-    {
-        r.Storage.Buckets.Require(r.Bucket, r.Account);
-        // Buckets here are never versioned; S3 shows a never-versioned bucket as an empty configuration.
-        return S3Response.Xml(new XmlBuilder().Raw("<VersioningConfiguration xmlns=\"" + XmlBuilder.S3Namespace + "\"/>").ToString());
     }
 }

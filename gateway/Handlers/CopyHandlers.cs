@@ -14,7 +14,7 @@ internal static class CopyHandlers
     {
         ObjectHeaders.CheckKey(r.Key);
         ObjectHeaders.RejectUnsupported(r.Headers);
-        var (srcBucket, srcKey) = ParseSource(r.Header("x-amz-copy-source")!);
+        var (srcBucket, srcKey, srcVersion) = ParseSource(r.Header("x-amz-copy-source")!);
         var directive = r.Header("x-amz-metadata-directive") ?? "COPY";
         if (directive is not ("COPY" or "REPLACE"))
         {
@@ -31,14 +31,18 @@ internal static class CopyHandlers
         var tags = tagging == "REPLACE" ? ObjectHeaders.TagsFromRequest(r.Headers) : null;
         var replace = directive == "REPLACE";
         var attributes = replace ? ObjectHeaders.FromRequest(r.Headers) : null;
-        if (srcBucket == r.Bucket && srcKey == r.Key && !replace)
+        if (srcBucket == r.Bucket && srcKey == r.Key && !replace && srcVersion is null)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest,
                 "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
 
         var conditions = ObjectHandlers.WriteConditionsFrom(r.Headers);
-        var info = r.Storage.Objects.Copy(new CopyObjectCommand(srcBucket, srcKey, r.Bucket, r.Key, r.Account, attributes, HttpConditions.CopySource(r.Headers), conditions) { Tags = tags });
+        var info = r.Storage.Objects.Copy(new CopyObjectCommand(srcBucket, srcKey, r.Bucket, r.Key, r.Account, attributes, HttpConditions.CopySource(r.Headers), conditions)
+        {
+            Tags = tags,
+            SourceVersionId = srcVersion,
+        });
         var xml = new XmlBuilder().Root("CopyObjectResult")
             .Element("LastModified", Wire.Timestamp(info.LastModified))
             .Element("ETag", Wire.Quote(info.ETag));
@@ -48,20 +52,21 @@ internal static class CopyHandlers
             xml.Element("ChecksumType", ChecksumNames.TypeName(c.Type)).Element("Checksum" + ChecksumNames.WireName(c.Algorithm), c.Value);
         }
 
-        return S3Response.Xml(xml.Close("CopyObjectResult").ToString());
+        return S3Response.Xml(xml.Close("CopyObjectResult").ToString()).WithVersion(info).With("x-amz-copy-source-version-id", srcVersion);
     }
 
     /// <summary>Parses "bucket/key" or "/bucket/key", URL-encoded, with an optional "?versionId=".</summary>
-    public static (string Bucket, string Key) ParseSource(string header)
+    public static (string Bucket, string Key, string? VersionId) ParseSource(string header)
     {
         var value = header.Trim();
         var q = value.IndexOf('?');
+        string? version = null;
         if (q >= 0)
         {
-            var version = Routing.QueryString.Parse(value[(q + 1)..]).Get("versionId");
-            if (version is not null && version != "null")
+            version = Routing.QueryString.Parse(value[(q + 1)..]).Get("versionId");
+            if (version is "")
             {
-                throw new S3Exception(S3ErrorCode.NoSuchKey, "The specified version does not exist.");
+                throw new S3Exception(S3ErrorCode.InvalidArgument, "Version id cannot be the empty string").With("ArgumentName", "x-amz-copy-source").With("ArgumentValue", header);
             }
 
             value = value[..q];
@@ -77,7 +82,7 @@ internal static class CopyHandlers
                 .With("ArgumentName", "x-amz-copy-source").With("ArgumentValue", header);
         }
 
-        return (decoded[..slash], decoded[(slash + 1)..]);
+        return (decoded[..slash], decoded[(slash + 1)..], version);
     }
 
     /// <summary>x-amz-copy-source-range: "bytes=first-last", zero-based and inclusive.</summary>

@@ -8,7 +8,7 @@ using Storage.Objects;
 
 namespace Gateway.Handlers;
 
-/// <summary>ListObjects (v1), ListObjectsV2 and ListObjectVersions (for unversioned buckets).</summary>
+/// <summary>ListObjects (v1), ListObjectsV2 and ListObjectVersions.</summary>
 internal static class ListHandlers
 {
     public static S3Response ListObjectsV2(S3Request r)
@@ -87,7 +87,8 @@ internal static class ListHandlers
                 .With("ArgumentName", "version-id-marker");
         }
 
-        var page = r.Storage.Objects.List(r.Bucket, r.Account, p.Prefix, p.Delimiter, string.IsNullOrEmpty(keyMarker) ? null : keyMarker, p.MaxKeys);
+        var page = r.Storage.Objects.ListVersions(r.Bucket, r.Account, p.Prefix, p.Delimiter, string.IsNullOrEmpty(keyMarker) ? null : keyMarker,
+            string.IsNullOrEmpty(versionMarker) ? null : versionMarker, p.MaxKeys);
         var xml = new XmlBuilder().Root("ListVersionsResult")
             .Element("Name", r.Bucket)
             .Element("Prefix", p.Encode(p.Prefix))
@@ -99,15 +100,22 @@ internal static class ListHandlers
             .Element("IsTruncated", page.IsTruncated);
         if (page.IsTruncated)
         {
-            xml.Element("NextKeyMarker", p.Encode(page.LastReturned!)).Element("NextVersionIdMarker", "null");
+            xml.Element("NextKeyMarker", p.Encode(page.NextKeyMarker!)).Element("NextVersionIdMarker", page.NextVersionIdMarker);
         }
 
-        foreach (var o in page.Objects)
+        foreach (var v in page.Versions)
         {
-            xml.Open("Version").Element("Key", p.Encode(o.Key)).Element("VersionId", "null").Element("IsLatest", true)
-                .Element("LastModified", Wire.Timestamp(o.LastModified)).Element("ETag", Wire.Quote(o.ETag));
-            Checksum(xml, o);
-            xml.Element("Size", o.Size).Element("StorageClass", StorageClass(o)).Owner(o.Owner).Close("Version");
+            if (v.IsDeleteMarker)
+            {
+                xml.Open("DeleteMarker").Element("Key", p.Encode(v.Key)).Element("VersionId", v.VersionId).Element("IsLatest", v.IsLatest)
+                    .Element("LastModified", Wire.Timestamp(v.LastModified)).Owner(v.Owner).Close("DeleteMarker");
+                continue;
+            }
+
+            xml.Open("Version").Element("Key", p.Encode(v.Key)).Element("VersionId", v.VersionId).Element("IsLatest", v.IsLatest)
+                .Element("LastModified", Wire.Timestamp(v.LastModified)).Element("ETag", Wire.Quote(v.ETag));
+            Checksum(xml, v);
+            xml.Element("Size", v.Size).Element("StorageClass", StorageClass(v)).Owner(v.Owner).Close("Version");
         }
 
         Prefixes(xml, page.CommonPrefixes, p);

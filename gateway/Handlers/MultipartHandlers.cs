@@ -90,10 +90,11 @@ internal static class MultipartHandlers
 
     public static async Task<S3Response> UploadPartCopy(S3Request r)
     {
-        var (srcBucket, srcKey) = CopyHandlers.ParseSource(r.Header("x-amz-copy-source")!);
+        var (srcBucket, srcKey, srcVersion) = CopyHandlers.ParseSource(r.Header("x-amz-copy-source")!);
         var range = r.Header("x-amz-copy-source-range") is { } header ? CopyHandlers.ParseRange(header) : ((long, long)?)null;
         var copied = await r.Storage.Multipart.CopyPartAsync(new CopyPartCommand(r.Bucket, r.Key, r.UploadId, r.PartNumber, r.Account, srcBucket, srcKey, range,
-            HttpConditions.CopySource(r.Headers)), r.Aborted).ConfigureAwait(false);
+            HttpConditions.CopySource(r.Headers))
+        { SourceVersionId = srcVersion }, r.Aborted).ConfigureAwait(false);
         var xml = new XmlBuilder().Root("CopyPartResult")
             .Element("ETag", Wire.Quote(copied.Part.ETag))
             .Element("LastModified", Wire.Timestamp(copied.Part.LastModified));
@@ -102,7 +103,7 @@ internal static class MultipartHandlers
             xml.Element("Checksum" + ChecksumNames.WireName(a), copied.Part.Checksum);
         }
 
-        return S3Response.Xml(xml.Close("CopyPartResult").ToString());
+        return S3Response.Xml(xml.Close("CopyPartResult").ToString()).With("x-amz-copy-source-version-id", srcVersion);
     }
 
     public static S3Response Abort(S3Request r)
@@ -127,7 +128,7 @@ internal static class MultipartHandlers
             xml.Element("Checksum" + ChecksumNames.WireName(c.Algorithm), c.Value).Element("ChecksumType", ChecksumNames.TypeName(c.Type));
         }
 
-        return S3Response.Xml(xml.Close("CompleteMultipartUploadResult").ToString());
+        return S3Response.Xml(xml.Close("CompleteMultipartUploadResult").ToString()).WithVersion(o);
     }
 
     /// <summary>Complete's x-amz-checksum-* header: the whole object's checksum, not the request document's.</summary>

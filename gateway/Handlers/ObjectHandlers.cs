@@ -22,7 +22,7 @@ internal static class ObjectHandlers
         var body = OpenBody(r);
         var info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, r.Key, r.Account, attributes, conditions, body.Checks) { Tags = tags }, body.Stream, r.Aborted)
             .ConfigureAwait(false);
-        var response = S3Response.Empty().With("ETag", Wire.Quote(info.ETag));
+        var response = S3Response.Empty().With("ETag", Wire.Quote(info.ETag)).WithVersion(info);
         if (body.Declaration.ClientAlgorithm is not null && info.Checksum is { } c)
         {
             response.With(ChecksumNames.HeaderName(c.Algorithm), c.Value).With("x-amz-checksum-type", ChecksumNames.TypeName(c.Type));
@@ -59,7 +59,7 @@ internal static class ObjectHandlers
         }
 
         CheckOverrides(r);
-        var reader = r.Storage.Objects.Open(r.Bucket, r.Key, r.Account, HttpConditions.Read(r.Headers));
+        var reader = r.Storage.Objects.Open(r.Bucket, r.Key, r.Account, HttpConditions.Read(r.Headers), VersioningHandlers.Requested(r));
         try
         {
             var info = reader.Info;
@@ -128,7 +128,7 @@ internal static class ObjectHandlers
             response.With(name, name.StartsWith("x-amz-meta-", StringComparison.Ordinal) ? HeaderText.MimeEncode(value) : HeaderText.Utf8AsBytes(value));
         }
 
-        response.With("ETag", Wire.Quote(info.ETag)).With("Last-Modified", Wire.HttpDate(info.LastModified)).With("Accept-Ranges", "bytes");
+        response.With("ETag", Wire.Quote(info.ETag)).With("Last-Modified", Wire.HttpDate(info.LastModified)).With("Accept-Ranges", "bytes").WithVersion(info);
         if (info.PartsCount > 0 && r.Route.PartNumber is not null)
         {
             response.With("x-amz-mp-parts-count", info.PartsCount.ToString(CultureInfo.InvariantCulture));
@@ -175,8 +175,8 @@ internal static class ObjectHandlers
 
     public static S3Response Delete(S3Request r)
     {
-        r.Storage.Objects.Delete(r.Bucket, r.Key, r.Account);
-        return S3Response.Empty(204);
+        var result = r.Storage.Objects.Delete(r.Bucket, r.Key, r.Account, VersioningHandlers.Requested(r));
+        return S3Response.Empty(204).WithDeleteResult(result);
     }
 
     public static async Task<S3Response> DeleteObjects(S3Request r)
@@ -205,15 +205,22 @@ internal static class ObjectHandlers
             var version = o.Child("VersionId")?.Value;
             try
             {
-                if (version is not null && version != "null")
+                if (version is "")
                 {
-                    throw new S3Exception(S3ErrorCode.NoSuchKey, "The specified version does not exist.");
+                    throw new S3Exception(S3ErrorCode.InvalidArgument, "Version id cannot be the empty string");
                 }
 
-                r.Storage.Objects.Delete(r.Bucket, key, r.Account);
+                var result = r.Storage.Objects.Delete(r.Bucket, key, r.Account, version);
                 if (!quiet)
                 {
-                    xml.Open("Deleted").Element("Key", key).Element("VersionId", version).Close("Deleted");
+                    // A marker created (no version asked for) or removed (its id asked for) is reported with its id.
+                    xml.Open("Deleted").Element("Key", key).Element("VersionId", version);
+                    if (result.DeleteMarker)
+                    {
+                        xml.Element("DeleteMarker", true).Element("DeleteMarkerVersionId", result.VersionId);
+                    }
+
+                    xml.Close("Deleted");
                 }
             }
             catch (Exception e) when (e is S3Exception or StorageException)

@@ -10,27 +10,25 @@ internal static class TaggingHandlers
 {
     public static S3Response GetObject(S3Request r)
     {
-        RequireCurrentVersion(r);
-        var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account);
-        return S3Response.Xml(Tagging.ToXml(info.Tags));
+        var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, versionId: VersioningHandlers.Requested(r));
+        return S3Response.Xml(Tagging.ToXml(info.Tags)).WithVersion(info);
     }
 
     /// <summary>Replaces the object's whole tag set; its data, ETag and Last-Modified stay as they are.</summary>
     public static async Task<S3Response> PutObject(S3Request r)
     {
-        RequireCurrentVersion(r);
+        var version = VersioningHandlers.Requested(r);
         // The object must exist before its body is read, so a doomed request does not send it.
-        r.Storage.Objects.Head(r.Bucket, r.Key, r.Account);
+        r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, versionId: version);
         var doc = await RequestXml.ReadBodyAsync(r).ConfigureAwait(false);
-        r.Storage.Objects.SetTags(r.Bucket, r.Key, r.Account, Tagging.FromXml(doc!, TagScope.Object));
-        return S3Response.Empty();
+        var info = r.Storage.Objects.SetTags(r.Bucket, r.Key, r.Account, Tagging.FromXml(doc!, TagScope.Object), version);
+        return S3Response.Empty().WithVersion(info);
     }
 
     public static S3Response DeleteObject(S3Request r)
     {
-        RequireCurrentVersion(r);
-        r.Storage.Objects.SetTags(r.Bucket, r.Key, r.Account, []);
-        return S3Response.Empty(204);
+        var info = r.Storage.Objects.SetTags(r.Bucket, r.Key, r.Account, [], VersioningHandlers.Requested(r));
+        return S3Response.Empty(204).WithVersion(info);
     }
 
     public static S3Response GetBucket(S3Request r)
@@ -57,15 +55,4 @@ internal static class TaggingHandlers
         return S3Response.Empty(204);
     }
 
-    /// <summary>
-    /// Buckets here are unversioned, so every object's one version is "null": any other version id names a
-    /// version that does not exist.
-    /// </summary>
-    private static void RequireCurrentVersion(S3Request r)
-    {
-        if (r.Route.Query.Get("versionId") is { } v && v != "null")
-        {
-            throw new S3Exception(S3ErrorCode.NoSuchVersion).With("Key", r.Key).With("VersionId", v);
-        }
-    }
 }

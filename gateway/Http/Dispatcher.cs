@@ -149,7 +149,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
             or S3Operation.ListObjectVersions or S3Operation.DeleteObjects or S3Operation.PostObject or S3Operation.PutObject or S3Operation.CopyObject or S3Operation.PutObjectAcl
             or S3Operation.CreateMultipartUpload or S3Operation.UploadPart or S3Operation.UploadPartCopy or S3Operation.ListParts
             or S3Operation.ListMultipartUploads or S3Operation.CompleteMultipartUpload or S3Operation.PutBucketLifecycle
-            or S3Operation.PutBucketTagging or S3Operation.PutObjectTagging => RequestClass.WriteOrList,
+            or S3Operation.PutBucketTagging or S3Operation.PutObjectTagging or S3Operation.PutBucketVersioning => RequestClass.WriteOrList,
         S3Operation.HeadBucket or S3Operation.GetBucketLocation or S3Operation.GetBucketVersioning or S3Operation.GetBucketAcl or S3Operation.GetObject
             or S3Operation.HeadObject or S3Operation.GetObjectAcl or S3Operation.GetObjectAttributes or S3Operation.GetBucketLifecycle
             or S3Operation.GetBucketTagging or S3Operation.GetObjectTagging => RequestClass.Read,
@@ -168,7 +168,8 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.HeadBucket => BucketHandlers.Head(r),
         S3Operation.DeleteBucket => BucketHandlers.Delete(r),
         S3Operation.GetBucketLocation => BucketHandlers.Location(r),
-        S3Operation.GetBucketVersioning => BucketHandlers.Versioning(r),
+        S3Operation.GetBucketVersioning => VersioningHandlers.Get(r),
+        S3Operation.PutBucketVersioning => await VersioningHandlers.Put(r).ConfigureAwait(false),
         S3Operation.GetBucketAcl => AclHandlers.GetBucketAcl(r),
         S3Operation.PutBucketAcl => await AclHandlers.PutBucketAcl(r).ConfigureAwait(false),
         S3Operation.ListObjects => ListHandlers.ListObjectsV1(r),

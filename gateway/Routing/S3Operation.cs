@@ -9,6 +9,7 @@ internal enum S3Operation
     DeleteBucket,
     GetBucketLocation,
     GetBucketVersioning,
+    PutBucketVersioning,
     GetBucketAcl,
     PutBucketAcl,
     ListObjects,

@@ -16,7 +16,7 @@ internal static class S3Router
     [
         "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "logging", "metrics",
         "notification", "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
-        "replication", "requestPayment", "website", "versioning", "session",
+        "replication", "requestPayment", "website", "session",
     ];
 
     private static readonly string[] UnimplementedObjectSubresources =
@@ -225,6 +225,11 @@ internal static class S3Router
                 if (q.Has("tagging"))
                 {
                     return S3Operation.PutBucketTagging;
+                }
+
+                if (q.Has("versioning"))
+                {
+                    return S3Operation.PutBucketVersioning;
                 }
 
                 if (Unimplemented(q, UnimplementedBucketSubresources, out detail))

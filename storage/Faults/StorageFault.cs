@@ -32,6 +32,12 @@ public enum StorageFault
     /// <summary>No object at (<see cref="StorageException.Bucket"/>, <see cref="StorageException.Key"/>).</summary>
     ObjectNotFound,
 
+    /// <summary>The key has no version <see cref="StorageException.VersionId"/>.</summary>
+    VersionNotFound,
+
+    /// <summary>The version asked for (<see cref="StorageException.VersionId"/>) is a delete marker, which has nothing to read.</summary>
+    VersionIsDeleteMarker,
+
     /// <summary>No incomplete upload <see cref="StorageException.UploadId"/> for that bucket and key.</summary>
     UploadNotFound,
 
@@ -127,6 +133,12 @@ public sealed class StorageException(StorageFault fault) : Exception(fault.ToStr
     public string? Key { get; init; }
 
     public string? UploadId { get; init; }
+
+    /// <summary>The version the fault concerns; with ObjectNotFound, the delete marker that is the key's latest version.</summary>
+    public string? VersionId { get; init; }
+
+    /// <summary>ObjectNotFound: the key's latest version is a delete marker (<see cref="VersionId"/>).</summary>
+    public bool DeleteMarker { get; init; }
 
     public int? PartNumber { get; init; }
 

@@ -6,7 +6,18 @@ namespace Storage.Metadata;
 internal static class BucketRows
 {
     public static BucketInfo? Find(Db db, string name) =>
-        db.First("SELECT owner, created FROM buckets WHERE name = $n;", r => new BucketInfo(name, r.GetString(0), Codes.Time(r.GetInt64(1))), ("$n", name));
+        db.First("SELECT owner, created, versioning FROM buckets WHERE name = $n;",
+            r => new BucketInfo(name, r.GetString(0), Codes.Time(r.GetInt64(1))) { Versioning = Versioning(r, 2) }, ("$n", name));
+
+    private static VersioningState Versioning(Microsoft.Data.Sqlite.SqliteDataReader r, int column) => r.IsDBNull(column) ? VersioningState.Unversioned
+        : r.GetString(column) == "Enabled" ? VersioningState.Enabled : VersioningState.Suspended;
+
+    /// <summary>The bucket's versioning state (Unversioned for no bucket).</summary>
+    public static VersioningState VersioningOf(Db db, string name) =>
+        db.First("SELECT versioning FROM buckets WHERE name = $n;", r => (VersioningState?)Versioning(r, 0), ("$n", name)) ?? VersioningState.Unversioned;
+
+    public static void SetVersioning(Db db, string name, VersioningState state) =>
+        db.Execute("UPDATE buckets SET versioning = $v WHERE name = $n;", ("$v", state.ToString()), ("$n", name));
 
     public static void Insert(Db db, BucketInfo b) =>
         db.Execute("INSERT INTO buckets(name, owner, created) VALUES ($n, $o, $t);", ("$n", b.Name), ("$o", b.Owner), ("$t", Codes.Ms(b.Created)));

@@ -182,6 +182,50 @@ internal static class Migrations
         ALTER TABLE uploads ADD COLUMN tags TEXT;
         ALTER TABLE buckets ADD COLUMN tags TEXT;
         """,
+
+        // 7: versions. A key may have many object rows now: each is a version with its id ('null' for the null
+        // version), at most one of them the latest, and some of them delete markers. SQLite cannot drop the old
+        // UNIQUE(bucket, key), so the table is rebuilt (with foreign keys off, as SQLite's procedure for table
+        // changes says) under the same row ids, which the segment lists and parts reference. Buckets get their
+        // versioning state, and the meter noncurrent versions and delete markers, counted and integrated apart.
+        """
+        CREATE TABLE objects_v(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            bucket TEXT NOT NULL REFERENCES buckets(name),
+            key TEXT NOT NULL,
+            version_id TEXT NOT NULL DEFAULT 'null',
+            latest INTEGER NOT NULL DEFAULT 1,
+            delete_marker INTEGER NOT NULL DEFAULT 0,
+            size INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            last_modified INTEGER NOT NULL,
+            headers TEXT NOT NULL,
+            checksum_algorithm TEXT,
+            checksum_value TEXT,
+            checksum_type TEXT,
+            parts_count INTEGER NOT NULL DEFAULT 0,
+            owner TEXT NOT NULL,
+            tags TEXT
+        );
+        INSERT INTO objects_v(id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags)
+            SELECT id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags FROM objects;
+        DROP TABLE objects;
+        ALTER TABLE objects_v RENAME TO objects;
+        CREATE UNIQUE INDEX objects_by_version ON objects(bucket, key, version_id);
+        CREATE UNIQUE INDEX objects_latest ON objects(bucket, key) WHERE latest = 1;
+        CREATE INDEX objects_versions ON objects(bucket, key, id);
+        ALTER TABLE buckets ADD COLUMN versioning TEXT;
+        ALTER TABLE usage_gauges ADD COLUMN noncurrent_objects INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE usage_gauges ADD COLUMN noncurrent_bytes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE usage_gauges ADD COLUMN noncurrent_segments INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE usage_gauges ADD COLUMN delete_markers INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE usage_periods ADD COLUMN noncurrent_objects INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE usage_periods ADD COLUMN noncurrent_bytes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE usage_periods ADD COLUMN noncurrent_segments INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE usage_periods ADD COLUMN delete_markers INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE usage_periods ADD COLUMN noncurrent_byte_ms REAL NOT NULL DEFAULT 0;
+        ALTER TABLE usage_periods ADD COLUMN noncurrent_segment_ms REAL NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static int Latest => Steps.Length;
@@ -198,12 +242,27 @@ internal static class Migrations
             throw new InvalidOperationException($"The metadata database has schema version {current}; this gateway knows up to {Steps.Length}.");
         }
 
-        for (var v = (int)current; v < Steps.Length; v++)
+        // A step may rebuild a table other tables reference: with foreign keys on, dropping the old table would
+        // cascade into its dependants. They are checked once every step has been applied.
+        new Db(connection, null).Execute("PRAGMA foreign_keys=OFF;");
+        try
         {
-            using var tx = connection.BeginTransaction(deferred: false);
-            new Db(connection, tx).Execute(Steps[v]);
-            new Db(connection, tx).Execute("INSERT INTO schema_version(version) VALUES ($v);", ("$v", v + 1));
-            tx.Commit();
+            for (var v = (int)current; v < Steps.Length; v++)
+            {
+                using var tx = connection.BeginTransaction(deferred: false);
+                new Db(connection, tx).Execute(Steps[v]);
+                if (new Db(connection, tx).List("PRAGMA foreign_key_check;", r => r.GetString(0)) is { Count: > 0 } broken)
+                {
+                    throw new InvalidOperationException($"Schema step {v + 1} left rows without their parent in {string.Join(", ", broken.Distinct())}.");
+                }
+
+                new Db(connection, tx).Execute("INSERT INTO schema_version(version) VALUES ($v);", ("$v", v + 1));
+                tx.Commit();
+            }
+        }
+        finally
+        {
+            new Db(connection, null).Execute("PRAGMA foreign_keys=ON;");
         }
     }
 }

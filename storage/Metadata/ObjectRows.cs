@@ -9,10 +9,27 @@ namespace Storage.Metadata;
 /// <summary>The objects table with its segment lists (object_segments) and, for multipart objects, its parts (object_parts).</summary>
 internal static class ObjectRows
 {
-    private const string Columns = "id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags";
+    // The last column says whether the bucket's versioning is (or was) on, for answers that carry version ids.
+    private const string Columns = "id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags, " +
+        "version_id, latest, delete_marker, (SELECT b.versioning IS NOT NULL FROM buckets b WHERE b.name = objects.bucket)";
 
+    /// <summary>The key's current object: its latest version, unless that is a delete marker (then null, as for no object).</summary>
     public static ObjectInfo? Find(Db db, string bucket, string key) =>
-        db.First($"SELECT {Columns} FROM objects WHERE bucket = $b AND key = $k;", Map, ("$b", bucket), ("$k", key));
+        db.First($"SELECT {Columns} FROM objects WHERE bucket = $b AND key = $k AND latest = 1 AND delete_marker = 0;", Map, ("$b", bucket), ("$k", key));
+
+    /// <summary>The key's latest version, delete marker or not.</summary>
+    public static ObjectInfo? FindLatest(Db db, string bucket, string key) =>
+        db.First($"SELECT {Columns} FROM objects WHERE bucket = $b AND key = $k AND latest = 1;", Map, ("$b", bucket), ("$k", key));
+
+    public static ObjectInfo? FindVersion(Db db, string bucket, string key, string versionId) =>
+        db.First($"SELECT {Columns} FROM objects WHERE bucket = $b AND key = $k AND version_id = $v;", Map, ("$b", bucket), ("$k", key), ("$v", versionId));
+
+    /// <summary>The key's newest version (the one inserted last), whatever it is.</summary>
+    public static ObjectInfo? Newest(Db db, string bucket, string key) =>
+        db.First($"SELECT {Columns} FROM objects WHERE bucket = $b AND key = $k ORDER BY id DESC LIMIT 1;", Map, ("$b", bucket), ("$k", key));
+
+    public static void SetLatest(Db db, long objectId, bool latest) =>
+        db.Execute("UPDATE objects SET latest = $l WHERE id = $id;", ("$l", latest ? 1 : 0), ("$id", objectId));
 
     private static ObjectInfo Map(SqliteDataReader r)
     {
@@ -22,6 +39,10 @@ internal static class ObjectRows
             Codes.Time(r.GetInt64(5)), attributes, checksum, r.GetInt32(10), r.GetString(11))
         {
             Tags = TagRows.Parse(r, 12),
+            VersionId = r.GetString(13),
+            IsLatest = r.GetInt64(14) != 0,
+            IsDeleteMarker = r.GetInt64(15) != 0,
+            Versioned = !r.IsDBNull(16) && r.GetInt64(16) != 0,
         };
     }
 
@@ -45,12 +66,12 @@ internal static class ObjectRows
     public static long Insert(Db db, ObjectInfo info, IReadOnlyList<SegmentRef> segments, IReadOnlyList<int>? partNumbers, IReadOnlyList<ObjectPart>? parts)
     {
         var id = db.Scalar<long>(
-            "INSERT INTO objects(bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags) " +
-            "VALUES ($b, $k, $s, $e, $t, $h, $ca, $cv, $ct, $pc, $o, $tags) RETURNING id;",
+            "INSERT INTO objects(bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags, " +
+            "version_id, latest, delete_marker) VALUES ($b, $k, $s, $e, $t, $h, $ca, $cv, $ct, $pc, $o, $tags, $v, $l, $dm) RETURNING id;",
             ("$b", info.Bucket), ("$k", info.Key), ("$s", info.Size), ("$e", info.ETag), ("$t", Codes.Ms(info.LastModified)),
             ("$h", JsonSerializer.Serialize(info.Attributes)), ("$ca", info.Checksum is { } c ? Codes.Of(c.Algorithm) : null), ("$cv", info.Checksum?.Value),
             ("$ct", info.Checksum is { } t ? Codes.Of(t.Type) : null), ("$pc", info.PartsCount), ("$o", info.Owner),
-            ("$tags", TagRows.Json(info.Tags)));
+            ("$tags", TagRows.Json(info.Tags)), ("$v", info.VersionId), ("$l", info.IsLatest ? 1 : 0), ("$dm", info.IsDeleteMarker ? 1 : 0));
         db.ExecuteEach("INSERT INTO object_segments(object_id, seq, segment_id, seg_offset, length, part_number) VALUES ($id, $seq, $sid, $off, $len, $pn);",
             Enumerable.Range(0, segments.Count),
             i => [("$id", id), ("$seq", i), ("$sid", segments[i].SegmentId), ("$off", segments[i].Offset), ("$len", segments[i].Length), ("$pn", partNumbers?[i] ?? 0)]);
@@ -75,12 +96,24 @@ internal static class ObjectRows
     /// <paramref name="after"/> and, when given, key &lt; <paramref name="upper"/>.
     /// </summary>
     public static IEnumerable<ObjectInfo> Page(Db db, string bucket, string from, string after, string? upper, int limit) =>
-        db.Query($"SELECT {Columns} FROM objects WHERE bucket = $b AND key >= $from AND key > $after" + (upper is null ? "" : " AND key < $upper") + " ORDER BY key LIMIT $n;",
+        db.Query($"SELECT {Columns} FROM objects WHERE bucket = $b AND latest = 1 AND delete_marker = 0 AND key >= $from AND key > $after" +
+                (upper is null ? "" : " AND key < $upper") + " ORDER BY key LIMIT $n;",
             Map, ("$b", bucket), ("$from", from), ("$after", after), ("$upper", upper), ("$n", limit));
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> versions of a bucket in (key, newest first) order: key &gt;= <paramref name="from"/>,
+    /// strictly after the version (<paramref name="afterKey"/>, row id <paramref name="afterId"/>; a key with
+    /// <see cref="long.MaxValue"/> means after none of its versions, 0 after all of them) and, when given, key &lt;
+    /// <paramref name="upper"/>.
+    /// </summary>
+    public static IEnumerable<ObjectInfo> VersionPage(Db db, string bucket, string from, string afterKey, long afterId, string? upper, int limit) =>
+        db.Query($"SELECT {Columns} FROM objects WHERE bucket = $b AND key >= $from AND (key > $ak OR (key = $ak AND id < $ai))" +
+                (upper is null ? "" : " AND key < $upper") + " ORDER BY key, id DESC LIMIT $n;",
+            Map, ("$b", bucket), ("$from", from), ("$ak", afterKey), ("$ai", afterId), ("$upper", upper), ("$n", limit));
 
     /// <summary>(key, last modified, id) of the objects under a prefix last modified at or before <paramref name="cutoffMs"/>.</summary>
     public static List<(string Key, DateTimeOffset LastModified, long Id)> ModifiedBefore(Db db, string bucket, string prefix, long cutoffMs) =>
-        db.List("SELECT key, last_modified, id FROM objects WHERE bucket = $b AND substr(key, 1, length($p)) = $p AND last_modified <= $cut;",
+        db.List("SELECT key, last_modified, id FROM objects WHERE bucket = $b AND latest = 1 AND delete_marker = 0 AND substr(key, 1, length($p)) = $p AND last_modified <= $cut;",
             r => (r.GetString(0), Codes.Time(r.GetInt64(1)), r.GetInt64(2)), ("$b", bucket), ("$p", prefix), ("$cut", cutoffMs));
 }
 

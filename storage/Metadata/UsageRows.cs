@@ -9,11 +9,19 @@ namespace Storage.Metadata;
 /// </summary>
 internal static class UsageRows
 {
-    private const string GaugeColumns = "bucket, account, objects, object_bytes, object_segments, uploads, parts, part_bytes, part_segments, accrued_to";
+    private const string GaugeColumns =
+        "bucket, account, objects, object_bytes, object_segments, uploads, parts, part_bytes, part_segments, accrued_to, " +
+        "noncurrent_objects, noncurrent_bytes, noncurrent_segments, delete_markers";
 
     private static UsageGauges MapGauges(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8),
-        Codes.Time(r.GetInt64(9)));
+        Codes.Time(r.GetInt64(9)))
+    {
+        NoncurrentObjects = r.GetInt64(10),
+        NoncurrentBytes = r.GetInt64(11),
+        NoncurrentSegments = r.GetInt64(12),
+        DeleteMarkers = r.GetInt64(13),
+    };
 
     public static UsageGauges? Gauges(Db db, string bucket) =>
         db.First($"SELECT {GaugeColumns} FROM usage_gauges WHERE bucket = $b;", MapGauges, ("$b", bucket));
@@ -28,9 +36,12 @@ internal static class UsageRows
     public static void AddToGauges(Db db, string bucket, UsageDelta d) =>
         db.Execute(
             "UPDATE usage_gauges SET objects = objects + $o, object_bytes = object_bytes + $ob, object_segments = object_segments + $os, " +
-            "uploads = uploads + $u, parts = parts + $p, part_bytes = part_bytes + $pb, part_segments = part_segments + $ps WHERE bucket = $b;",
+            "uploads = uploads + $u, parts = parts + $p, part_bytes = part_bytes + $pb, part_segments = part_segments + $ps, " +
+            "noncurrent_objects = noncurrent_objects + $no, noncurrent_bytes = noncurrent_bytes + $nb, noncurrent_segments = noncurrent_segments + $ns, " +
+            "delete_markers = delete_markers + $dm WHERE bucket = $b;",
             ("$o", d.Objects), ("$ob", d.ObjectBytes), ("$os", d.ObjectSegments), ("$u", d.Uploads),
-            ("$p", d.Parts), ("$pb", d.PartBytes), ("$ps", d.PartSegments), ("$b", bucket));
+            ("$p", d.Parts), ("$pb", d.PartBytes), ("$ps", d.PartSegments), ("$no", d.NoncurrentObjects), ("$nb", d.NoncurrentBytes),
+            ("$ns", d.NoncurrentSegments), ("$dm", d.DeleteMarkers), ("$b", bucket));
 
     public static void SetAccruedTo(Db db, string bucket, DateTimeOffset t) =>
         db.Execute("UPDATE usage_gauges SET accrued_to = $t WHERE bucket = $b;", ("$t", Codes.Ms(t)), ("$b", bucket));
@@ -38,18 +49,23 @@ internal static class UsageRows
     /// <summary>Records the totals as the latest seen in <paramref name="period"/>, creating the month's row if needed.</summary>
     public static void Snapshot(Db db, UsageGauges g, string period) =>
         db.Execute(
-            "INSERT INTO usage_periods(period, bucket, account, objects, object_bytes, object_segments, uploads, parts, part_bytes, part_segments) " +
-            "VALUES ($per, $b, $a, $o, $ob, $os, $u, $p, $pb, $ps) ON CONFLICT(period, bucket, account) DO UPDATE SET " +
-            "objects = $o, object_bytes = $ob, object_segments = $os, uploads = $u, parts = $p, part_bytes = $pb, part_segments = $ps;",
+            "INSERT INTO usage_periods(period, bucket, account, objects, object_bytes, object_segments, uploads, parts, part_bytes, part_segments, " +
+            "noncurrent_objects, noncurrent_bytes, noncurrent_segments, delete_markers) " +
+            "VALUES ($per, $b, $a, $o, $ob, $os, $u, $p, $pb, $ps, $no, $nb, $ns, $dm) ON CONFLICT(period, bucket, account) DO UPDATE SET " +
+            "objects = $o, object_bytes = $ob, object_segments = $os, uploads = $u, parts = $p, part_bytes = $pb, part_segments = $ps, " +
+            "noncurrent_objects = $no, noncurrent_bytes = $nb, noncurrent_segments = $ns, delete_markers = $dm;",
             ("$per", period), ("$b", g.Bucket), ("$a", g.Account), ("$o", g.Objects), ("$ob", g.ObjectBytes), ("$os", g.ObjectSegments),
-            ("$u", g.Uploads), ("$p", g.Parts), ("$pb", g.PartBytes), ("$ps", g.PartSegments));
+            ("$u", g.Uploads), ("$p", g.Parts), ("$pb", g.PartBytes), ("$ps", g.PartSegments),
+            ("$no", g.NoncurrentObjects), ("$nb", g.NoncurrentBytes), ("$ns", g.NoncurrentSegments), ("$dm", g.DeleteMarkers));
 
     /// <summary>Adds time integrals (byte-milliseconds, segment-milliseconds) to a month's row, which must exist.</summary>
-    public static void AddIntegrals(Db db, string period, string bucket, string account, double objectByteMs, double objectSegmentMs, double partByteMs, double partSegmentMs) =>
+    public static void AddIntegrals(Db db, string period, UsageGauges g, double ms) =>
         db.Execute(
             "UPDATE usage_periods SET object_byte_ms = object_byte_ms + $obm, object_segment_ms = object_segment_ms + $osm, " +
-            "part_byte_ms = part_byte_ms + $pbm, part_segment_ms = part_segment_ms + $psm WHERE period = $per AND bucket = $b AND account = $a;",
-            ("$obm", objectByteMs), ("$osm", objectSegmentMs), ("$pbm", partByteMs), ("$psm", partSegmentMs), ("$per", period), ("$b", bucket), ("$a", account));
+            "part_byte_ms = part_byte_ms + $pbm, part_segment_ms = part_segment_ms + $psm, " +
+            "noncurrent_byte_ms = noncurrent_byte_ms + $nbm, noncurrent_segment_ms = noncurrent_segment_ms + $nsm WHERE period = $per AND bucket = $b AND account = $a;",
+            ("$obm", g.ObjectBytes * ms), ("$osm", g.ObjectSegments * ms), ("$pbm", g.PartBytes * ms), ("$psm", g.PartSegments * ms),
+            ("$nbm", g.NoncurrentBytes * ms), ("$nsm", g.NoncurrentSegments * ms), ("$per", period), ("$b", g.Bucket), ("$a", g.Account));
 
     /// <summary>Adds request traffic to a month's row (the row is created if the bucket had none yet that month).</summary>
     public static void AddTraffic(Db db, string period, string bucket, string account, TrafficCounters t) =>
@@ -65,12 +81,17 @@ internal static class UsageRows
     public static List<BucketUsage> Period(Db db, string period, string? bucket, string? account) =>
         db.List(
             "SELECT bucket, account, objects, object_bytes, object_segments, uploads, parts, part_bytes, part_segments, " +
-            "object_byte_ms, object_segment_ms, part_byte_ms, part_segment_ms, bytes_in, bytes_out, write_requests, read_requests, other_requests " +
+            "object_byte_ms, object_segment_ms, part_byte_ms, part_segment_ms, bytes_in, bytes_out, write_requests, read_requests, other_requests, " +
+            "noncurrent_objects, noncurrent_bytes, noncurrent_segments, noncurrent_byte_ms, noncurrent_segment_ms, delete_markers " +
             "FROM usage_periods WHERE period = $p AND ($b IS NULL OR bucket = $b) AND ($a IS NULL OR account = $a) ORDER BY bucket, account;",
             r => new BucketUsage(r.GetString(0), r.GetString(1),
                 new ObjectUsage(r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetDouble(9) / MsPerHour, r.GetDouble(10) / MsPerHour),
                 new IncompleteUsage(r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetDouble(11) / MsPerHour, r.GetDouble(12) / MsPerHour),
-                new TrafficCounters(r.GetInt64(13), r.GetInt64(14), r.GetInt64(15), r.GetInt64(16), r.GetInt64(17)), 0),
+                new TrafficCounters(r.GetInt64(13), r.GetInt64(14), r.GetInt64(15), r.GetInt64(16), r.GetInt64(17)), 0)
+            {
+                Noncurrent = new ObjectUsage(r.GetInt64(18), r.GetInt64(19), r.GetInt64(20), r.GetDouble(21) / MsPerHour, r.GetDouble(22) / MsPerHour),
+                DeleteMarkers = r.GetInt64(23),
+            },
             ("$p", period), ("$b", bucket), ("$a", account));
 
     /// <summary>Incomplete uploads with their accrued byte- and segment-hours up to <paramref name="nowMs"/>, oldest first.</summary>
@@ -89,14 +110,18 @@ internal static class UsageRows
     public static List<UsageGauges> Recount(Db db) =>
         db.List("""
             SELECT b.name, b.owner,
-                (SELECT COUNT(*) FROM objects o WHERE o.bucket = b.name),
-                (SELECT COALESCE(SUM(size), 0) FROM objects o WHERE o.bucket = b.name),
-                (SELECT COUNT(*) FROM object_segments s JOIN objects o ON o.id = s.object_id WHERE o.bucket = b.name),
+                (SELECT COUNT(*) FROM objects o WHERE o.bucket = b.name AND o.latest = 1 AND o.delete_marker = 0),
+                (SELECT COALESCE(SUM(size), 0) FROM objects o WHERE o.bucket = b.name AND o.latest = 1 AND o.delete_marker = 0),
+                (SELECT COUNT(*) FROM object_segments s JOIN objects o ON o.id = s.object_id WHERE o.bucket = b.name AND o.latest = 1 AND o.delete_marker = 0),
                 (SELECT COUNT(*) FROM uploads u WHERE u.bucket = b.name),
                 (SELECT COUNT(*) FROM parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE u.bucket = b.name),
                 (SELECT COALESCE(SUM(p.size), 0) FROM parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE u.bucket = b.name),
                 (SELECT COUNT(*) FROM part_segments s JOIN uploads u ON u.upload_id = s.upload_id WHERE u.bucket = b.name),
-                0
+                0,
+                (SELECT COUNT(*) FROM objects o WHERE o.bucket = b.name AND o.latest = 0 AND o.delete_marker = 0),
+                (SELECT COALESCE(SUM(size), 0) FROM objects o WHERE o.bucket = b.name AND o.latest = 0 AND o.delete_marker = 0),
+                (SELECT COUNT(*) FROM object_segments s JOIN objects o ON o.id = s.object_id WHERE o.bucket = b.name AND o.latest = 0 AND o.delete_marker = 0),
+                (SELECT COUNT(*) FROM objects o WHERE o.bucket = b.name AND o.delete_marker = 1)
             FROM buckets b ORDER BY b.name;
             """, MapGauges);
 }

@@ -14,7 +14,11 @@ public sealed record UploadPartCommand(string Bucket, string Key, string UploadI
 /// <summary>A part made of a byte range of an existing object; <paramref name="SourceConditions"/> are checked against the source.</summary>
 public sealed record CopyPartCommand(
     string Bucket, string Key, string UploadId, int PartNumber, string Account,
-    string SourceBucket, string SourceKey, (long Start, long Length)? Range, ReadConditions? SourceConditions = null);
+    string SourceBucket, string SourceKey, (long Start, long Length)? Range, ReadConditions? SourceConditions = null)
+{
+    /// <summary>The source version; null copies from the source key's current object.</summary>
+    public string? SourceVersionId { get; init; }
+}
 
 /// <summary>
 /// Multipart uploads. Parts stream into segment files exactly like objects; Complete turns the listed parts'
@@ -217,7 +221,7 @@ public sealed partial class MultipartService
         CheckPartNumber(cmd.PartNumber);
         var upload = Require(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
         // The same snapshot-and-lease as a read: the source's files outlive a concurrent replace while we read them.
-        using var source = _objects.Open(cmd.SourceBucket, cmd.SourceKey, cmd.Account);
+        using var source = _objects.Open(cmd.SourceBucket, cmd.SourceKey, cmd.Account, versionId: cmd.SourceVersionId);
         var src = source.Info;
         cmd.SourceConditions?.Check(src, notModifiedFails: true);
         // Compared without adding: a range near long.MaxValue must not wrap around.
@@ -256,8 +260,8 @@ public sealed partial class MultipartService
         {
             Require(db, cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
             // The part may reference the source's segments only while some row keeps them alive: if the source
-            // is still the object we read, it does.
-            return ObjectRows.Find(db, cmd.SourceBucket, cmd.SourceKey) is { } current && current.Id == src.Id
+            // (the version we read) is still there, it does.
+            return ObjectRows.FindVersion(db, cmd.SourceBucket, cmd.SourceKey, src.VersionId) is { } current && current.Id == src.Id
                 ? (true, PutPart(db, cmd.UploadId, part, slice))
                 : (false, []);
         });

@@ -42,6 +42,20 @@ public sealed class BucketService
         return info.Owner == account ? info : throw new StorageException(StorageFault.NotOwner) { Bucket = name };
     }
 
+    /// <summary>
+    /// Turns versioning on (Enabled) or pauses it (Suspended). Versions already stored stay; a bucket whose
+    /// versioning was ever set never goes back to unversioned, so Unversioned is refused.
+    /// </summary>
+    public void SetVersioning(string name, string account, VersioningState state)
+    {
+        ArgumentOutOfRangeException.ThrowIfEqual(state, VersioningState.Unversioned);
+        _db.Write(db =>
+        {
+            Require(db, name, account);
+            BucketRows.SetVersioning(db, name, state);
+        });
+    }
+
     /// <summary>The bucket's tag set, or null when it has none.</summary>
     public IReadOnlyList<Tag>? Tags(string name, string account) => _db.Read(db =>
     {

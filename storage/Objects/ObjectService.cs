@@ -33,6 +33,9 @@ public sealed record CopyObjectCommand(
 {
     /// <summary>The copy's tag set; null keeps the source's.</summary>
     public IReadOnlyList<Tag>? Tags { get; init; }
+
+    /// <summary>The source version to copy; null copies the source key's current object.</summary>
+    public string? SourceVersionId { get; init; }
 }
 
 /// <summary>Objects: whole writes, reads, copies that share segments, deletes and listings.</summary>
@@ -103,13 +106,16 @@ public sealed partial class ObjectService
         return result.Info;
     }
 
-    /// <summary>The object's row; <paramref name="conditions"/>, when given, must hold for it.</summary>
-    public ObjectInfo Head(string bucket, string key, string account, ReadConditions? conditions = null)
+    /// <summary>
+    /// The object's row (its current version, or version <paramref name="versionId"/>); <paramref name="conditions"/>,
+    /// when given, must hold for it.
+    /// </summary>
+    public ObjectInfo Head(string bucket, string key, string account, ReadConditions? conditions = null, string? versionId = null)
     {
         var info = _db.Read(db =>
         {
             BucketService.Require(db, bucket, account);
-            return ObjectRows.Find(db, bucket, key) ?? throw NotFound(bucket, key);
+            return Readable(db, bucket, key, versionId);
         });
         conditions?.Check(info);
         return info;
@@ -118,11 +124,40 @@ public sealed partial class ObjectService
     internal static StorageException NotFound(string bucket, string key) => new(StorageFault.ObjectNotFound) { Bucket = bucket, Key = key };
 
     /// <summary>
+    /// The version a read gets: the current object, or the version asked for. A key whose latest version is a delete
+    /// marker is not found (the fault names the marker); asking for a marker by id is VersionIsDeleteMarker.
+    /// </summary>
+    internal static ObjectInfo Readable(Db db, string bucket, string key, string? versionId)
+    {
+        if (versionId is null)
+        {
+            return ObjectRows.FindLatest(db, bucket, key) switch
+            {
+                null => throw NotFound(bucket, key),
+                { IsDeleteMarker: true } marker => throw new StorageException(StorageFault.ObjectNotFound)
+                {
+                    Bucket = bucket,
+                    Key = key,
+                    VersionId = marker.VersionId,
+                    DeleteMarker = true,
+                },
+                var current => current,
+            };
+        }
+
+        var v = ObjectRows.FindVersion(db, bucket, key, versionId)
+            ?? throw new StorageException(StorageFault.VersionNotFound) { Bucket = bucket, Key = key, VersionId = versionId };
+        return v.IsDeleteMarker
+            ? throw new StorageException(StorageFault.VersionIsDeleteMarker) { Bucket = bucket, Key = key, VersionId = versionId, DeleteMarker = true, LastModified = v.LastModified }
+            : v;
+    }
+
+    /// <summary>
     /// Opens the object for reading: reads the row and its segment list and leases the segments in one critical
     /// section, so a concurrent replace cannot delete a file between the two (see <see cref="SegmentLeases"/>).
     /// <paramref name="conditions"/> are checked against the row read. Dispose the reader to release the lease.
     /// </summary>
-    public ObjectReader Open(string bucket, string key, string account, ReadConditions? conditions = null)
+    public ObjectReader Open(string bucket, string key, string account, ReadConditions? conditions = null, string? versionId = null)
     {
         ObjectReader reader;
         lock (_segments.Leases.Gate)
@@ -130,7 +165,7 @@ public sealed partial class ObjectService
             var (info, segs, inline) = _db.Read(db =>
             {
                 BucketService.Require(db, bucket, account);
-                var row = ObjectRows.Find(db, bucket, key) ?? throw NotFound(bucket, key);
+                var row = Readable(db, bucket, key, versionId);
                 var list = ObjectRows.Segments(db, row.Id).Segments;
                 return (row, list, InlineRows.Load(db, list));
             });
@@ -149,15 +184,21 @@ public sealed partial class ObjectService
         }
     }
 
-    /// <summary>Deletes (bucket, key). Deleting a key that does not exist succeeds.</summary>
-    public void Delete(string bucket, string key, string account)
+    /// <summary>
+    /// Deletes (bucket, key) as the bucket's versioning says (see <see cref="ObjectWrites.DeleteCurrent"/>), or, with
+    /// <paramref name="versionId"/>, that one version for good. Deleting what does not exist succeeds.
+    /// </summary>
+    public DeleteResult Delete(string bucket, string key, string account, string? versionId = null)
     {
-        var orphans = _db.Write(db =>
+        var (result, orphans) = _db.Write(db =>
         {
             BucketService.Require(db, bucket, account);
-            return ObjectRows.Find(db, bucket, key) is { } old ? ObjectWrites.Delete(db, old, _clock.UtcNow) : [];
+            return versionId is null
+                ? ObjectWrites.DeleteCurrent(db, bucket, key, account, _clock.UtcNow)
+                : ObjectWrites.DeleteVersion(db, bucket, key, versionId, _clock.UtcNow);
         });
         _segments.DeleteUnreferenced(orphans);
+        return result;
     }
 
     /// <summary>
@@ -168,7 +209,7 @@ public sealed partial class ObjectService
     {
         var (deleted, orphans) = _db.Write(db =>
             ObjectRows.Find(db, bucket, key) is { } current && current.Id == expectedId
-                ? (true, ObjectWrites.Delete(db, current, _clock.UtcNow))
+                ? (true, ObjectWrites.Expire(db, current, _clock.UtcNow))
                 : (false, new List<string>()));
         _segments.DeleteUnreferenced(orphans);
         return deleted;
@@ -183,7 +224,7 @@ public sealed partial class ObjectService
         var result = _db.Write(db =>
         {
             BucketService.Require(db, cmd.SourceBucket, cmd.Account);
-            var src = ObjectRows.Find(db, cmd.SourceBucket, cmd.SourceKey) ?? throw NotFound(cmd.SourceBucket, cmd.SourceKey);
+            var src = Readable(db, cmd.SourceBucket, cmd.SourceKey, cmd.SourceVersionId);
             if (src.Size > _limits.MaxWriteSize)
             {
                 throw new StorageException(StorageFault.CopySourceTooLarge) { Bucket = src.Bucket, Key = src.Key, Size = src.Size, Limit = _limits.MaxWriteSize };
@@ -212,10 +253,10 @@ public sealed partial class ObjectService
     /// Replaces the object's tag set (empty removes it). Its data, ETag and last-modified time stay as they are, as
     /// S3's PutObjectTagging leaves them. Returns the object as it is now.
     /// </summary>
-    public ObjectInfo SetTags(string bucket, string key, string account, IReadOnlyList<Tag> tags) => _db.Write(db =>
+    public ObjectInfo SetTags(string bucket, string key, string account, IReadOnlyList<Tag> tags, string? versionId = null) => _db.Write(db =>
     {
         BucketService.Require(db, bucket, account);
-        var info = ObjectRows.Find(db, bucket, key) ?? throw NotFound(bucket, key);
+        var info = Readable(db, bucket, key, versionId);
         ObjectRows.SetTags(db, info.Id, tags);
         return info with { Tags = tags };
     });

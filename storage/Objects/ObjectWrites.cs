@@ -1,51 +1,156 @@
+using System.Security.Cryptography;
 using Storage.Metadata;
 using Storage.Segments;
 using Storage.Usage;
 
 namespace Storage.Objects;
 
-/// <summary>Object row changes with their meter deltas, shared by plain writes, copies, multipart and lifecycle.</summary>
+/// <summary>Version ids: the null version's, and new opaque ones.</summary>
+public static class ObjectVersions
+{
+    /// <summary>The id of the null version: the one version of a key in an unversioned bucket, and what a suspended bucket writes.</summary>
+    public const string NullId = "null";
+
+    /// <summary>A new version id: 128 random bits in hex, never "null". Order between versions is the rows', not the ids'.</summary>
+    internal static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}
+
+/// <summary>
+/// Object row changes under the bucket's versioning state, with their meter deltas in the same transaction; shared
+/// by plain writes, copies, multipart and lifecycle. Each returns the ids of segments no row references any more,
+/// for the caller to delete once the transaction has committed.
+/// </summary>
 internal static class ObjectWrites
 {
     /// <summary>
-    /// Replaces whatever object is at (bucket, key) with a new row. Returns the ids of segments the old object
-    /// used that no row references any more: the caller deletes those files after the transaction commits.
+    /// Makes <paramref name="info"/> the key's new latest version. Unversioned and suspended buckets replace the
+    /// key's null version (wherever it is in the key's history) and write the new one as the null version; an
+    /// enabled bucket gives it a new id. Whatever was latest before and is still there becomes noncurrent.
     /// </summary>
     public static (ObjectInfo Info, List<string> Orphans) Replace(
         Db db, ObjectInfo info, IReadOnlyList<SegmentRef> segments, IReadOnlyList<int>? partNumbers, IReadOnlyList<ObjectPart>? parts = null)
     {
-        IReadOnlyList<SegmentRef> oldSegs = [];
-        var old = ObjectRows.Find(db, info.Bucket, info.Key);
-        if (old is not null)
+        var state = BucketRows.VersioningOf(db, info.Bucket);
+        var freed = new List<SegmentRef>();
+        var delta = MakeRoom(db, info.Bucket, info.Key, state, freed);
+        var version = info with
         {
-            oldSegs = ObjectRows.Segments(db, old.Id).Segments;
-            ObjectRows.Delete(db, old.Id);
-        }
-
-        var id = ObjectRows.Insert(db, info, segments, partNumbers, parts);
-
-        // The meter changes in this same transaction: the old object leaves the bucket's totals, the new one enters.
-        var delta = UsageDelta.Object(1, info.Size, segments.Count);
-        if (old is not null)
-        {
-            delta += UsageDelta.Object(-1, old.Size, oldSegs.Count);
-        }
-
+            VersionId = state == VersioningState.Enabled ? ObjectVersions.NewId() : ObjectVersions.NullId,
+            IsLatest = true,
+            IsDeleteMarker = false,
+            Versioned = state != VersioningState.Unversioned,
+        };
+        var id = ObjectRows.Insert(db, version, segments, partNumbers, parts);
+        delta += UsageDelta.Version(1, version, segments.Count);
         UsageMeter.Apply(db, info.Bucket, info.LastModified, delta);
 
         // Orphans are judged after the new rows exist: a copy onto itself (or any replace that reuses a segment)
         // references the old segments again, and they must not be deleted.
-        var orphans = SegmentRows.Unreferenced(db, oldSegs.Select(s => s.SegmentId));
-        return (info with { Id = id }, orphans);
+        return (version with { Id = id }, SegmentRows.Unreferenced(db, freed.Select(s => s.SegmentId)));
     }
 
-    /// <summary>Deletes the object row; returns the segment ids no row references any more.</summary>
-    public static List<string> Delete(Db db, ObjectInfo old, DateTimeOffset now)
+    /// <summary>
+    /// A delete without a version id. Unversioned: the null version goes (if there is one). Enabled: a new delete
+    /// marker becomes the latest version and nothing is removed. Suspended: the null version goes and a null delete
+    /// marker becomes the latest.
+    /// </summary>
+    public static (DeleteResult Result, List<string> Orphans) DeleteCurrent(Db db, string bucket, string key, string account, DateTimeOffset now)
     {
-        var (oldSegs, _) = ObjectRows.Segments(db, old.Id);
-        ObjectRows.Delete(db, old.Id);
-        UsageMeter.Apply(db, old.Bucket, now, UsageDelta.Object(-1, old.Size, oldSegs.Count));
-        return SegmentRows.Unreferenced(db, oldSegs.Select(s => s.SegmentId));
+        var state = BucketRows.VersioningOf(db, bucket);
+        var freed = new List<SegmentRef>();
+        if (state == VersioningState.Unversioned)
+        {
+            if (ObjectRows.FindLatest(db, bucket, key) is not { } current)
+            {
+                return (new DeleteResult(null, false), []);
+            }
+
+            UsageMeter.Apply(db, bucket, now, Remove(db, current, freed));
+            return (new DeleteResult(null, false), SegmentRows.Unreferenced(db, freed.Select(s => s.SegmentId)));
+        }
+
+        var delta = MakeRoom(db, bucket, key, state, freed);
+        var marker = new ObjectInfo(0, bucket, key, 0, "", Truncate(now), new Dictionary<string, string>(), null, 0, account)
+        {
+            VersionId = state == VersioningState.Enabled ? ObjectVersions.NewId() : ObjectVersions.NullId,
+            IsDeleteMarker = true,
+            Versioned = true,
+        };
+        ObjectRows.Insert(db, marker, [], null, null);
+        UsageMeter.Apply(db, bucket, now, delta + UsageDelta.Marker(1));
+        return (new DeleteResult(marker.VersionId, true), SegmentRows.Unreferenced(db, freed.Select(s => s.SegmentId)));
+    }
+
+    /// <summary>
+    /// Deletes one version for good (no marker). When it was the latest, the newest remaining version becomes the
+    /// latest: the key reads as that version again (or as deleted, if it is a marker). No such version: nothing.
+    /// </summary>
+    public static (DeleteResult Result, List<string> Orphans) DeleteVersion(Db db, string bucket, string key, string versionId, DateTimeOffset now)
+    {
+        if (ObjectRows.FindVersion(db, bucket, key, versionId) is not { } v)
+        {
+            return (new DeleteResult(versionId, false), []);
+        }
+
+        var freed = new List<SegmentRef>();
+        var delta = Remove(db, v, freed);
+        if (v.IsLatest && ObjectRows.Newest(db, bucket, key) is { } next)
+        {
+            delta += Promote(db, next);
+        }
+
+        UsageMeter.Apply(db, bucket, now, delta);
+        return (new DeleteResult(versionId, v.IsDeleteMarker), SegmentRows.Unreferenced(db, freed.Select(s => s.SegmentId)));
+    }
+
+    /// <summary>Lifecycle expiration of the current version <paramref name="current"/>: a delete without a version id, as S3's rule does it.</summary>
+    public static List<string> Expire(Db db, ObjectInfo current, DateTimeOffset now) => DeleteCurrent(db, current.Bucket, current.Key, current.Owner, now).Orphans;
+
+    /// <summary>
+    /// Before a new latest version is written: outside an enabled bucket the null version is removed (it is being
+    /// replaced), and the latest version, if any is left, becomes noncurrent.
+    /// </summary>
+    private static UsageDelta MakeRoom(Db db, string bucket, string key, VersioningState state, List<SegmentRef> freed)
+    {
+        var delta = default(UsageDelta);
+        var latest = ObjectRows.FindLatest(db, bucket, key);
+        if (state != VersioningState.Enabled && ObjectRows.FindVersion(db, bucket, key, ObjectVersions.NullId) is { } nullVersion)
+        {
+            delta += Remove(db, nullVersion, freed);
+            if (latest?.Id == nullVersion.Id)
+            {
+                latest = null;
+            }
+        }
+
+        if (latest is not null)
+        {
+            delta += Demote(db, latest);
+        }
+
+        return delta;
+    }
+
+    private static UsageDelta Remove(Db db, ObjectInfo v, List<SegmentRef> freed)
+    {
+        var segs = ObjectRows.Segments(db, v.Id).Segments;
+        ObjectRows.Delete(db, v.Id);
+        freed.AddRange(segs);
+        return UsageDelta.Version(-1, v, segs.Count);
+    }
+
+    private static UsageDelta Demote(Db db, ObjectInfo latest)
+    {
+        ObjectRows.SetLatest(db, latest.Id, false);
+        var segs = ObjectRows.SegmentCount(db, latest.Id);
+        return UsageDelta.Version(-1, latest, segs) + UsageDelta.Version(1, latest with { IsLatest = false }, segs);
+    }
+
+    private static UsageDelta Promote(Db db, ObjectInfo next)
+    {
+        ObjectRows.SetLatest(db, next.Id, true);
+        var segs = ObjectRows.SegmentCount(db, next.Id);
+        return UsageDelta.Version(-1, next, segs) + UsageDelta.Version(1, next with { IsLatest = true }, segs);
     }
 
     internal static DateTimeOffset Truncate(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());

@@ -3,7 +3,22 @@ using Storage.Checksums;
 namespace Storage.Objects;
 
 /// <summary>A bucket: one namespace for the whole gateway, owned by the account that created it.</summary>
-public sealed record BucketInfo(string Name, string Owner, DateTimeOffset Created);
+public sealed record BucketInfo(string Name, string Owner, DateTimeOffset Created)
+{
+    public VersioningState Versioning { get; init; }
+}
+
+/// <summary>
+/// A bucket's versioning. An unversioned bucket keeps one version per key, the "null" version, and a write replaces
+/// it; an enabled one keeps every version under its own id and deletes with delete markers; a suspended one keeps the
+/// versions it has and writes (and deletes with markers) the null version. A bucket never goes back to unversioned.
+/// </summary>
+public enum VersioningState
+{
+    Unversioned,
+    Enabled,
+    Suspended,
+}
 
 /// <summary>
 /// A completed object. <see cref="Attributes"/> are the name/value pairs a front end keeps with the object
@@ -23,7 +38,28 @@ public sealed record ObjectInfo(
 {
     /// <summary>The object's tag set, in the order the front end gave it (S3's front end sorts it by key).</summary>
     public IReadOnlyList<Tag> Tags { get; init; } = [];
+
+    /// <summary>The version's id: <see cref="ObjectVersions.NullId"/> for the null version, else an opaque id.</summary>
+    public string VersionId { get; init; } = ObjectVersions.NullId;
+
+    /// <summary>Whether this is the key's latest version (which a read without a version id gets, unless it is a delete marker).</summary>
+    public bool IsLatest { get; init; } = true;
+
+    /// <summary>A delete marker: a version with no data that makes the key read as deleted while it is the latest.</summary>
+    public bool IsDeleteMarker { get; init; }
+
+    /// <summary>Whether the bucket's versioning is (or was) on, so the version id belongs in every answer about the object.</summary>
+    public bool Versioned { get; init; }
 }
+
+/// <summary>What a delete did: the version it removed, or the delete marker it created.</summary>
+/// <param name="VersionId">The version removed or the marker created; null when an unversioned delete removed the null version or nothing.</param>
+/// <param name="DeleteMarker">The version removed was a delete marker, or a delete marker was created.</param>
+public sealed record DeleteResult(string? VersionId, bool DeleteMarker);
+
+/// <summary>One page of versions and delete markers in (key, newest first) order, with the common prefixes.</summary>
+public sealed record VersionListing(
+    IReadOnlyList<ObjectInfo> Versions, IReadOnlyList<string> CommonPrefixes, bool IsTruncated, string? NextKeyMarker, string? NextVersionIdMarker);
 
 /// <summary>
 /// One tag of an object, upload or bucket. Storage keeps tags as given: their limits and character rules are a

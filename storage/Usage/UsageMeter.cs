@@ -78,7 +78,7 @@ internal static class UsageMeter
             var until = end < now ? end : now;
             double ms = Codes.Ms(until) - Codes.Ms(cursor);
             UsageRows.Snapshot(db, g, period);
-            UsageRows.AddIntegrals(db, period, g.Bucket, g.Account, g.ObjectBytes * ms, g.ObjectSegments * ms, g.PartBytes * ms, g.PartSegments * ms);
+            UsageRows.AddIntegrals(db, period, g, ms);
             cursor = until;
         }
 

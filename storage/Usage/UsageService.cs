@@ -20,11 +20,24 @@ public sealed record IncompleteUsage(long Uploads, long Parts, long Bytes, long 
         a.Uploads + b.Uploads, a.Parts + b.Parts, a.Bytes + b.Bytes, a.Segments + b.Segments, a.ByteHours + b.ByteHours, a.SegmentHours + b.SegmentHours);
 }
 
-/// <summary>A bucket's usage in one month, with its estimated cost at the report's prices.</summary>
-public sealed record BucketUsage(string Bucket, string Account, ObjectUsage Objects, IncompleteUsage Incomplete, TrafficCounters Traffic, double EstimatedCost);
+/// <summary>
+/// A bucket's usage in one month, with its estimated cost at the report's prices. <see cref="Objects"/> are current
+/// versions; <see cref="Noncurrent"/> versions are stored (and billed) as well; delete markers hold no bytes.
+/// </summary>
+public sealed record BucketUsage(string Bucket, string Account, ObjectUsage Objects, IncompleteUsage Incomplete, TrafficCounters Traffic, double EstimatedCost)
+{
+    public ObjectUsage Noncurrent { get; init; } = ObjectUsage.Zero;
+
+    public long DeleteMarkers { get; init; }
+}
 
 /// <summary>The figures of several buckets added up.</summary>
-public sealed record UsageTotals(ObjectUsage Objects, IncompleteUsage Incomplete, TrafficCounters Traffic, double EstimatedCost);
+public sealed record UsageTotals(ObjectUsage Objects, IncompleteUsage Incomplete, TrafficCounters Traffic, double EstimatedCost)
+{
+    public ObjectUsage Noncurrent { get; init; } = ObjectUsage.Zero;
+
+    public long DeleteMarkers { get; init; }
+}
 
 public sealed record UsageReport(string Period, DateTimeOffset Start, DateTimeOffset End, DateTimeOffset AsOf, IReadOnlyList<BucketUsage> Buckets, UsageTotals Totals);
 
@@ -85,16 +98,23 @@ public sealed class UsageService
         var p = period ?? UsageMeter.Period(now);
         var start = UsageMeter.PeriodStart(p);
         var rows = _db.Read(db => UsageRows.Period(db, p, bucket, account))
-            .Select(u => u with { EstimatedCost = Cost(prices, u.Objects, u.Incomplete, u.Traffic) })
+            .Select(u => u with { EstimatedCost = Cost(prices, u.Objects + u.Noncurrent, u.Incomplete, u.Traffic) })
             .ToList();
         var objects = rows.Aggregate(ObjectUsage.Zero, (sum, u) => sum + u.Objects);
+        var noncurrent = rows.Aggregate(ObjectUsage.Zero, (sum, u) => sum + u.Noncurrent);
         var incomplete = rows.Aggregate(IncompleteUsage.Zero, (sum, u) => sum + u.Incomplete);
         var traffic = rows.Aggregate(TrafficCounters.Zero, (sum, u) => sum + u.Traffic);
-        return new UsageReport(p, start, start.AddMonths(1), now, rows, new UsageTotals(objects, incomplete, traffic, Cost(prices, objects, incomplete, traffic)));
+        var totals = new UsageTotals(objects, incomplete, traffic, Cost(prices, objects + noncurrent, incomplete, traffic))
+        {
+            Noncurrent = noncurrent,
+            DeleteMarkers = rows.Sum(u => u.DeleteMarkers),
+        };
+        return new UsageReport(p, start, start.AddMonths(1), now, rows, totals);
     }
 
-    private static double Cost(PriceTable prices, ObjectUsage o, IncompleteUsage i, TrafficCounters t) =>
-        prices.Cost(o.ByteHours + i.ByteHours, o.SegmentHours + i.SegmentHours, t.BytesOut, t.WriteRequests, t.ReadRequests);
+    /// <summary>Stored data is billed by the byte-hour and segment-hour, current and noncurrent versions alike.</summary>
+    private static double Cost(PriceTable prices, ObjectUsage stored, IncompleteUsage i, TrafficCounters t) =>
+        prices.Cost(stored.ByteHours + i.ByteHours, stored.SegmentHours + i.SegmentHours, t.BytesOut, t.WriteRequests, t.ReadRequests);
 
     /// <summary>Incomplete uploads, oldest first, with their accrued byte-hours up to now (no cost).</summary>
     public IReadOnlyList<UploadUsage> Uploads(string? bucket, string? account, DateTimeOffset? initiatedBefore) =>

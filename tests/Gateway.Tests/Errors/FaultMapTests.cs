@@ -13,6 +13,7 @@ internal sealed class FaultMapTests
         Bucket = "bkt",
         Key = "dir/k",
         UploadId = "u1",
+        VersionId = "v1",
         PartNumber = 3,
         ETag = "abc",
         Size = 10,
@@ -34,6 +35,8 @@ internal sealed class FaultMapTests
         (StorageFault.InsufficientStorage, S3ErrorCode.InsufficientStorage,
             "The gateway's disk is full: 10 bytes are free and 5 are kept in reserve. Nothing was stored. DeleteObject, DeleteObjects and AbortMultipartUpload still work: free space and retry.", []),
         (StorageFault.ObjectNotFound, S3ErrorCode.NoSuchKey, null, ["Key=dir/k"]),
+        (StorageFault.VersionNotFound, S3ErrorCode.NoSuchVersion, null, ["Key=dir/k", "VersionId=v1"]),
+        (StorageFault.VersionIsDeleteMarker, S3ErrorCode.MethodNotAllowed, null, ["Method=GET", "ResourceType=DeleteMarker"]),
         (StorageFault.UploadNotFound, S3ErrorCode.NoSuchUpload, null, []),
         (StorageFault.ConditionFailed, S3ErrorCode.PreconditionFailed, null, ["Condition=If-Unmodified-Since"]),
         (StorageFault.NotModified, S3ErrorCode.NotModified, null, []),
@@ -99,5 +102,23 @@ internal sealed class FaultMapTests
         var e = FaultMap.ToS3(new StorageException(StorageFault.NotModified) { ETag = "abc", LastModified = new DateTimeOffset(2026, 11, 2, 3, 4, 5, TimeSpan.Zero) });
         Assert.That(e.ResponseHeaders.Select(h => h.Key + ": " + h.Value), Is.EqualTo(new[] { "ETag: \"abc\"", "Last-Modified: Mon, 02 Nov 2026 03:04:05 GMT" }));
         Assert.That(FaultMap.ToS3(new StorageException(StorageFault.NotModified)).ResponseHeaders, Is.Empty);
+    }
+
+    [Test]
+    public void ADeleteMarkerIsSaidInHeaders()
+    {
+        var latest = FaultMap.ToS3(new StorageException(StorageFault.ObjectNotFound) { Key = "k", VersionId = "m1", DeleteMarker = true });
+        Assert.That(latest.Code, Is.EqualTo(S3ErrorCode.NoSuchKey));
+        Assert.That(latest.ResponseHeaders.Select(h => h.Key + ": " + h.Value), Is.EqualTo(new[] { "x-amz-delete-marker: true", "x-amz-version-id: m1" }));
+        Assert.That(FaultMap.ToS3(new StorageException(StorageFault.ObjectNotFound) { Key = "k" }).ResponseHeaders, Is.Empty);
+        var byId = FaultMap.ToS3(new StorageException(StorageFault.VersionIsDeleteMarker)
+        {
+            VersionId = "m1",
+            LastModified = new DateTimeOffset(2026, 11, 2, 3, 4, 5, TimeSpan.Zero),
+        });
+        Assert.That(byId.ResponseHeaders.Select(h => h.Key + ": " + h.Value), Is.EqualTo(new[]
+        {
+            "x-amz-delete-marker: true", "Allow: DELETE", "x-amz-version-id: m1", "Last-Modified: Mon, 02 Nov 2026 03:04:05 GMT",
+        }));
     }
 }

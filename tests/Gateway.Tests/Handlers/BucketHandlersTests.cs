@@ -46,7 +46,7 @@ internal sealed class BucketHandlersTests
     }
 
     [Test]
-    public async Task LocationOfUsEast1IsEmptyAndVersioningIsNeverEnabled()
+    public async Task LocationOfUsEast1IsEmptyAndANewBucketShowsNoVersioning()
     {
         await _h.Send("PUT", "/b-one");
         Assert.That((await _h.Send("GET", "/b-one?location")).BodyText,

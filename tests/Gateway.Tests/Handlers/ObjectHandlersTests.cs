@@ -105,6 +105,7 @@ internal sealed class ObjectHandlersTests
     }
 
     [Test]
+    // A version that does not exist is deleted already: S3 reports it deleted, as it does a key that does not exist.
     public async Task DeleteObjectsReportsEachKeyAndNeedsAnIntegrityHeader()
     {
         await _h.Send("PUT", "/bkt/a", Hello);
@@ -113,7 +114,7 @@ internal sealed class ObjectHandlersTests
         Assert.That(Assert.ThrowsAsync<S3Exception>(() => _h.Send("POST", "/bkt?delete", xml))!.Code, Is.EqualTo(S3ErrorCode.InvalidRequest));
         var r = await _h.Send("POST", "/bkt?delete", xml, new() { ["Content-MD5"] = md5 });
         Assert.That(r.BodyText, Is.EqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">" +
-            "<Deleted><Key>a</Key></Deleted><Error><Key>b</Key><VersionId>v9</VersionId><Code>NoSuchKey</Code><Message>The specified version does not exist.</Message></Error>" +
+            "<Deleted><Key>a</Key></Deleted><Deleted><Key>b</Key><VersionId>v9</VersionId></Deleted>" +
             "</DeleteResult>"));
     }
 

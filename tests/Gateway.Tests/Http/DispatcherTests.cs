@@ -43,6 +43,7 @@ internal sealed class DispatcherTests
         [S3Operation.PutBucketLifecycle] = RequestClass.WriteOrList,
         [S3Operation.DeleteBucketLifecycle] = RequestClass.Other,
         [S3Operation.GetBucketTagging] = RequestClass.Read,
+        [S3Operation.PutBucketVersioning] = RequestClass.WriteOrList,
         [S3Operation.PutBucketTagging] = RequestClass.WriteOrList,
         [S3Operation.DeleteBucketTagging] = RequestClass.Other,
         [S3Operation.GetObjectTagging] = RequestClass.Read,

@@ -64,7 +64,7 @@ internal sealed class S3RouterTests
             C("PUT", "/b?acl", S3Operation.PutBucketAcl, "b", null),
             C("PUT", "/b?policy", S3Operation.NotImplemented, "b", null, "?policy"),
             C("PUT", "/b?tagging", S3Operation.PutBucketTagging, "b", null),
-            C("PUT", "/b?versioning", S3Operation.NotImplemented, "b", null, "?versioning"),
+            C("PUT", "/b?versioning", S3Operation.PutBucketVersioning, "b", null),
             C("PUT", "/b?lifecycle", S3Operation.PutBucketLifecycle, "b", null),
             C("DELETE", "/b?lifecycle", S3Operation.DeleteBucketLifecycle, "b", null),
             C("DELETE", "/b", S3Operation.DeleteBucket, "b", null),
