@@ -51,7 +51,7 @@ internal static class AdminHandlers
         var buckets = new JsonArray();
         foreach (var u in report.Buckets)
         {
-            var bucket = Figures(u.Objects, u.Incomplete, u.Traffic, u.EstimatedCost);
+            var bucket = Figures(u.Objects, u.Noncurrent, u.DeleteMarkers, u.Incomplete, u.Traffic, u.EstimatedCost);
             bucket.Insert(0, "account", u.Account);
             bucket.Insert(0, "bucket", u.Bucket);
             buckets.Add(bucket);
@@ -66,7 +66,7 @@ internal static class AdminHandlers
             ["asOf"] = Wire.Timestamp(report.AsOf),
             ["currency"] = prices.Currency,
             ["buckets"] = buckets,
-            ["totals"] = Figures(t.Objects, t.Incomplete, t.Traffic, t.EstimatedCost),
+            ["totals"] = Figures(t.Objects, t.Noncurrent, t.DeleteMarkers, t.Incomplete, t.Traffic, t.EstimatedCost),
             ["prices"] = new JsonObject
             {
                 ["storageGbMonth"] = prices.StorageGbMonth,
@@ -79,9 +79,14 @@ internal static class AdminHandlers
         });
     }
 
-    private static JsonObject Figures(ObjectUsage o, IncompleteUsage i, TrafficCounters t, double cost) => new()
+    private static JsonObject Objects(ObjectUsage o) =>
+        new() { ["count"] = o.Count, ["bytes"] = o.Bytes, ["segments"] = o.Segments, ["byteHours"] = o.ByteHours, ["segmentHours"] = o.SegmentHours };
+
+    private static JsonObject Figures(ObjectUsage o, ObjectUsage noncurrent, long deleteMarkers, IncompleteUsage i, TrafficCounters t, double cost) => new()
     {
-        ["objects"] = new JsonObject { ["count"] = o.Count, ["bytes"] = o.Bytes, ["segments"] = o.Segments, ["byteHours"] = o.ByteHours, ["segmentHours"] = o.SegmentHours },
+        ["objects"] = Objects(o),
+        ["noncurrent"] = Objects(noncurrent),
+        ["deleteMarkers"] = deleteMarkers,
         ["incomplete"] = new JsonObject
         {
             ["uploads"] = i.Uploads,

@@ -162,7 +162,7 @@ public sealed class InlineObjectTests
         Assert.That(listed.All(o => o.Size == 4096), Is.True);
     }
 
-    private static async Task WaitForHealth(string endpoint)
+    internal static async Task WaitForHealth(string endpoint)
     {
         using var http = new HttpClient();
         for (var i = 0; i < 200; i++)
@@ -185,7 +185,7 @@ public sealed class InlineObjectTests
         Assert.Fail("The gateway did not start.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

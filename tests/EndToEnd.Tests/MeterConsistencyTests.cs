@@ -4,8 +4,9 @@ using Storage.Usage;
 namespace EndToEnd.Tests;
 
 /// <summary>
-/// A seeded random sequence of everything that changes stored data, with restarts in between; afterwards the meter
-/// must equal a recount from the rows, and the segment files on disk must be exactly the ones rows reference.
+/// A seeded random sequence of everything that changes stored data (versioning on, suspended and off included), with
+/// restarts in between; afterwards the meter must equal a recount from the rows, and the segment files on disk must be
+/// exactly the ones rows reference.
 /// </summary>
 public sealed class MeterConsistencyTests
 {
@@ -33,7 +34,7 @@ public sealed class MeterConsistencyTests
         {
             var bucket = buckets[rng.Next(buckets.Length)];
             var key = keys[rng.Next(keys.Length)];
-            var op = rng.Next(10);
+            var op = rng.Next(12);
             counts[op.ToString(System.Globalization.CultureInfo.InvariantCulture)] = counts.GetValueOrDefault(op.ToString(System.Globalization.CultureInfo.InvariantCulture)) + 1;
             try
             {
@@ -128,6 +129,25 @@ public sealed class MeterConsistencyTests
                     case 9:
                         await UsageTests.Admin(gw, HttpMethod.Post, "/_gateway/clock/advance?seconds=" + rng.Next(1, 100_000));
                         break;
+                    case 10:
+                        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+                        {
+                            BucketName = bucket,
+                            VersioningConfig = new S3BucketVersioningConfig { Status = rng.Next(3) == 0 ? VersionStatus.Suspended : VersionStatus.Enabled },
+                        });
+                        break;
+                    case 11:
+                        {
+                            // Delete one version (or delete marker) for good.
+                            var versions = (await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket })).Versions ?? [];
+                            if (versions.Count > 0)
+                            {
+                                var v = versions[rng.Next(versions.Count)];
+                                await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = v.Key, VersionId = v.VersionId });
+                            }
+
+                            break;
+                        }
                 }
             }
             catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchKey" or "InvalidRequest" or "InvalidPart")
@@ -150,6 +170,8 @@ public sealed class MeterConsistencyTests
         {
             var g = recount.Single(x => x.Bucket == b.GetProperty("bucket").GetString());
             Assert.That(b.GetProperty("objects").GetProperty("bytes").GetInt64(), Is.EqualTo(g.ObjectBytes));
+            Assert.That(b.GetProperty("noncurrent").GetProperty("bytes").GetInt64(), Is.EqualTo(g.NoncurrentBytes));
+            Assert.That(b.GetProperty("deleteMarkers").GetInt64(), Is.EqualTo(g.DeleteMarkers));
             Assert.That(b.GetProperty("incomplete").GetProperty("bytes").GetInt64(), Is.EqualTo(g.PartBytes));
             Assert.That(b.GetProperty("incomplete").GetProperty("segments").GetInt64(), Is.EqualTo(g.PartSegments));
         }
@@ -159,10 +181,11 @@ public sealed class MeterConsistencyTests
             "every stored segment (a file, or an inline row for a small body) is referenced by a row, and every referenced segment is stored");
         Assert.That(check.IsConsistent, Is.True);
         Assert.That(Directory.GetFiles(Path.Combine(gw.DataDir, "tmp")), Is.Empty);
-        Assert.That(counts.Keys, Has.Count.EqualTo(10), "the sequence exercised every operation");
+        Assert.That(counts.Keys, Has.Count.EqualTo(12), "the sequence exercised every operation");
         Assert.That(recount.Sum(g => g.Objects + g.Uploads), Is.GreaterThan(0), "the sequence left something to count");
     }
 
     private static string Strip(UsageGauges g) =>
-        $"{g.Bucket} {g.Account} objects={g.Objects} bytes={g.ObjectBytes} segs={g.ObjectSegments} uploads={g.Uploads} parts={g.Parts} partBytes={g.PartBytes} partSegs={g.PartSegments}";
+        $"{g.Bucket} {g.Account} objects={g.Objects} bytes={g.ObjectBytes} segs={g.ObjectSegments} uploads={g.Uploads} parts={g.Parts} partBytes={g.PartBytes} partSegs={g.PartSegments} " +
+        $"noncurrent={g.NoncurrentObjects} noncurrentBytes={g.NoncurrentBytes} noncurrentSegs={g.NoncurrentSegments} markers={g.DeleteMarkers}";
 }

@@ -20,6 +20,8 @@ internal sealed class BucketUsage
     public string Bucket { get; init; } = "";
     public string Account { get; init; } = "";
     public ObjectUsage Objects { get; init; } = new();
+    public ObjectUsage Noncurrent { get; init; } = new();
+    public long DeleteMarkers { get; init; }
     public IncompleteUsage Incomplete { get; init; } = new();
     public TrafficUsage Traffic { get; init; } = new();
     public double EstimatedCost { get; init; }
@@ -28,6 +30,8 @@ internal sealed class BucketUsage
 internal sealed class UsageTotals
 {
     public ObjectUsage Objects { get; init; } = new();
+    public ObjectUsage Noncurrent { get; init; } = new();
+    public long DeleteMarkers { get; init; }
     public IncompleteUsage Incomplete { get; init; } = new();
     public TrafficUsage Traffic { get; init; } = new();
     public double EstimatedCost { get; init; }

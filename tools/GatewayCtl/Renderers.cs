@@ -13,15 +13,16 @@ internal static class Renderers
         else
         {
             var table = new TextTable(("BUCKET", false), ("ACCOUNT", false), ("OBJECTS", true), ("OBJECT BYTES", true),
+                ("NONCURRENT (VERSIONS / BYTES / MARKERS)", true),
                 ("INCOMPLETE UPLOADS", true), ("PARTS", true), ("INCOMPLETE BYTES", true),
                 ("BYTE-HOURS (OBJECTS / INCOMPLETE)", true), ("EGRESS", true), ("REQUESTS (W/R/O)", true), ("EST. COST", true));
             foreach (var b in report.Buckets)
             {
-                table.AddRow(UsageRow(b.Bucket, b.Account, b.Objects, b.Incomplete, b.Traffic, b.EstimatedCost));
+                table.AddRow(UsageRow(b.Bucket, b.Account, b.Objects, b.Noncurrent, b.DeleteMarkers, b.Incomplete, b.Traffic, b.EstimatedCost));
             }
 
             var t = report.Totals;
-            table.AddRow(UsageRow("TOTAL", "", t.Objects, t.Incomplete, t.Traffic, t.EstimatedCost));
+            table.AddRow(UsageRow("TOTAL", "", t.Objects, t.Noncurrent, t.DeleteMarkers, t.Incomplete, t.Traffic, t.EstimatedCost));
             table.Write(output);
         }
 
@@ -33,10 +34,11 @@ internal static class Renderers
         }
     }
 
-    private static string[] UsageRow(string bucket, string account, ObjectUsage o, IncompleteUsage i, TrafficUsage t, double cost) =>
+    private static string[] UsageRow(string bucket, string account, ObjectUsage o, ObjectUsage n, long markers, IncompleteUsage i, TrafficUsage t, double cost) =>
     [
-        bucket, account, Formats.Count(o.Count), Formats.Bytes(o.Bytes), Formats.Count(i.Uploads), Formats.Count(i.Parts),
-        Formats.Bytes(i.Bytes), $"{Formats.ByteHours(o.ByteHours)} / {Formats.ByteHours(i.ByteHours)}", Formats.Bytes(t.BytesOut),
+        bucket, account, Formats.Count(o.Count), Formats.Bytes(o.Bytes), $"{Formats.Count(n.Count)} / {Formats.Bytes(n.Bytes)} / {Formats.Count(markers)}",
+        Formats.Count(i.Uploads), Formats.Count(i.Parts),
+        Formats.Bytes(i.Bytes), $"{Formats.ByteHours(o.ByteHours + n.ByteHours)} / {Formats.ByteHours(i.ByteHours)}", Formats.Bytes(t.BytesOut),
         $"{Formats.Count(t.WriteRequests)}/{Formats.Count(t.ReadRequests)}/{Formats.Count(t.OtherRequests)}", Formats.Cost(cost),
     ];
 

@@ -23,6 +23,7 @@ internal static class AdminSamples
          "buckets":[
           {"bucket":"photos","account":"alice",
            "objects":{"count":1234,"bytes":10485760,"segments":1234,"byteHours":7549747200,"segmentHours":900820},
+           "noncurrent":{"count":2,"bytes":2097152,"segments":2,"byteHours":1509949440,"segmentHours":1440},"deleteMarkers":5,
            "incomplete":{"uploads":0,"parts":0,"bytes":0,"segments":0,"byteHours":0,"segmentHours":0},
            "traffic":{"bytesIn":10485760,"bytesOut":52428800,"writeRequests":1300,"readRequests":5000,"otherRequests":12},
            "estimatedCost":0.0182},
@@ -32,6 +33,7 @@ internal static class AdminSamples
            "traffic":{"bytesIn":44040192,"bytesOut":0,"writeRequests":15,"readRequests":0,"otherRequests":3},
            "estimatedCost":0.000123}],
          "totals":{"objects":{"count":1234,"bytes":10485760,"segments":1234,"byteHours":7549747200,"segmentHours":900820},
+           "noncurrent":{"count":2,"bytes":2097152,"segments":2,"byteHours":1509949440,"segmentHours":1440},"deleteMarkers":5,
            "incomplete":{"uploads":3,"parts":12,"bytes":44040192,"segments":12,"byteHours":3170893824,"segmentHours":864},
            "traffic":{"bytesIn":54525952,"bytesOut":52428800,"writeRequests":1315,"readRequests":5000,"otherRequests":15},
            "estimatedCost":0.018323}}
