@@ -235,7 +235,13 @@ internal static class AdminHandlers
         // Rules that came due act now, before the answer: a test sees the effect as soon as the call returns.
         var swept = r.Storage.Lifecycle.Sweep();
         var state = ClockState(r);
-        state["lifecycle"] = new JsonObject { ["abortedUploads"] = swept.AbortedUploads, ["expiredObjects"] = swept.ExpiredObjects };
+        state["lifecycle"] = new JsonObject
+        {
+            ["abortedUploads"] = swept.AbortedUploads,
+            ["expiredObjects"] = swept.ExpiredObjects,
+            ["expiredVersions"] = swept.ExpiredVersions,
+            ["removedDeleteMarkers"] = swept.RemovedDeleteMarkers,
+        };
         return Json(state);
     }
 

@@ -76,6 +76,6 @@ internal static class AttributesHandlers
             xml.Element("ObjectSize", info.Size);
         }
 
-        return S3Response.Xml(xml.Close("GetObjectAttributesResponse").ToString()).With("Last-Modified", Wire.HttpDate(info.LastModified));
+        return S3Response.Xml(xml.Close("GetObjectAttributesResponse").ToString()).With("Last-Modified", Wire.HttpDate(info.LastModified)).WithVersion(info);
     }
 }

@@ -52,7 +52,7 @@ internal static class CopyHandlers
             xml.Element("ChecksumType", ChecksumNames.TypeName(c.Type)).Element("Checksum" + ChecksumNames.WireName(c.Algorithm), c.Value);
         }
 
-        return S3Response.Xml(xml.Close("CopyObjectResult").ToString()).WithVersion(info).With("x-amz-copy-source-version-id", srcVersion);
+        return S3Response.Xml(xml.Close("CopyObjectResult").ToString()).WithNewVersion(info).With("x-amz-copy-source-version-id", srcVersion);
     }
 
     /// <summary>Parses "bucket/key" or "/bucket/key", URL-encoded, with an optional "?versionId=".</summary>

@@ -5,13 +5,15 @@ using Gateway.Http;
 using Gateway.Protocol;
 using Gateway.Xml;
 using Storage.Lifecycle;
+using Storage.Objects;
 
 namespace Gateway.Handlers;
 
 /// <summary>
-/// Put/Get/DeleteBucketLifecycleConfiguration with the two actions the gateway enforces: Expiration (Days) and
-/// AbortIncompleteMultipartUpload (DaysAfterInitiation), filtered by prefix. Other actions and filters are 501
-/// rather than accepted and silently ignored.
+/// Put/Get/DeleteBucketLifecycleConfiguration with the actions the gateway enforces: Expiration (Days, or
+/// ExpiredObjectDeleteMarker), NoncurrentVersionExpiration (NoncurrentDays, NewerNoncurrentVersions) and
+/// AbortIncompleteMultipartUpload (DaysAfterInitiation), filtered by prefix, tags and object size. Expiration by Date
+/// and the transition actions are 501 rather than accepted and silently ignored.
 /// </summary>
 internal static class LifecycleHandlers
 {
@@ -22,10 +24,18 @@ internal static class LifecycleHandlers
         var xml = new XmlBuilder().Root("LifecycleConfiguration");
         foreach (var rule in rules)
         {
-            xml.Open("Rule").Element("ID", rule.Id).Open("Filter").Element("Prefix", rule.Prefix).Close("Filter").Element("Status", rule.Enabled ? "Enabled" : "Disabled");
-            if (rule.ExpirationDays is { } days)
+            xml.Open("Rule").Element("ID", rule.Id);
+            Filter(xml, rule);
+            xml.Element("Status", rule.Enabled ? "Enabled" : "Disabled");
+            if (rule.ExpirationDays is not null || rule.ExpiredObjectDeleteMarker)
             {
-                xml.Open("Expiration").Element("Days", days).Close("Expiration");
+                xml.Open("Expiration").Element("Days", rule.ExpirationDays?.ToString(CultureInfo.InvariantCulture)).Element("ExpiredObjectDeleteMarker", rule.ExpiredObjectDeleteMarker ? "true" : null).Close("Expiration");
+            }
+
+            if (rule.NoncurrentDays is { } nd)
+            {
+                xml.Open("NoncurrentVersionExpiration").Element("NoncurrentDays", nd)
+                    .Element("NewerNoncurrentVersions", rule.NewerNoncurrentVersions?.ToString(CultureInfo.InvariantCulture)).Close("NoncurrentVersionExpiration");
             }
 
             if (rule.AbortIncompleteDays is { } abort)
@@ -37,6 +47,46 @@ internal static class LifecycleHandlers
         }
 
         return S3Response.Xml(xml.Close("LifecycleConfiguration").ToString());
+    }
+
+    /// <summary>The rule's filter in the form it was given: a rule's own Prefix, a Filter with one condition, or a Filter with And.</summary>
+    private static void Filter(XmlBuilder xml, LifecycleRule rule)
+    {
+        if (rule.LegacyPrefix)
+        {
+            xml.Element("Prefix", rule.Prefix);
+            return;
+        }
+
+        var conditions = (rule.Prefix.Length > 0 ? 1 : 0) + rule.Tags.Count + (rule.SizeGreaterThan is null ? 0 : 1) + (rule.SizeLessThan is null ? 0 : 1);
+        xml.Open("Filter");
+        if (conditions > 1)
+        {
+            xml.Open("And");
+        }
+
+        if (conditions <= 1 && rule.Tags.Count == 0 && rule.SizeGreaterThan is null && rule.SizeLessThan is null)
+        {
+            xml.Element("Prefix", rule.Prefix);
+        }
+        else if (rule.Prefix.Length > 0)
+        {
+            xml.Element("Prefix", rule.Prefix);
+        }
+
+        foreach (var tag in rule.Tags)
+        {
+            xml.Open("Tag").Element("Key", tag.Key).Element("Value", tag.Value).Close("Tag");
+        }
+
+        xml.Element("ObjectSizeGreaterThan", rule.SizeGreaterThan?.ToString(CultureInfo.InvariantCulture))
+            .Element("ObjectSizeLessThan", rule.SizeLessThan?.ToString(CultureInfo.InvariantCulture));
+        if (conditions > 1)
+        {
+            xml.Close("And");
+        }
+
+        xml.Close("Filter");
     }
 
     public static async Task<S3Response> Put(S3Request r)
@@ -67,9 +117,10 @@ internal static class LifecycleHandlers
         {
             foreach (var child in rule.Elements())
             {
-                if (child.Name.LocalName is not ("ID" or "Filter" or "Prefix" or "Status" or "Expiration" or "AbortIncompleteMultipartUpload"))
+                if (child.Name.LocalName is not ("ID" or "Filter" or "Prefix" or "Status" or "Expiration" or "AbortIncompleteMultipartUpload" or "NoncurrentVersionExpiration"))
                 {
-                    throw new S3Exception(S3ErrorCode.NotImplemented, $"The lifecycle element {child.Name.LocalName} is not implemented; the gateway enforces Expiration (Days) and AbortIncompleteMultipartUpload.");
+                    throw new S3Exception(S3ErrorCode.NotImplemented,
+                        $"The lifecycle element {child.Name.LocalName} is not implemented; the gateway enforces Expiration, NoncurrentVersionExpiration and AbortIncompleteMultipartUpload.");
                 }
             }
 
@@ -97,44 +148,79 @@ internal static class LifecycleHandlers
                 throw new S3Exception(S3ErrorCode.MalformedXML);
             }
 
-            var prefix = legacyPrefix?.Value ?? "";
-            if (filter is not null)
+            var parsed = filter is null
+                ? new LifecycleRule(id, status == "Enabled", legacyPrefix?.Value ?? "", null, null) { LegacyPrefix = legacyPrefix is not null }
+                : ParseFilter(filter, new LifecycleRule(id, status == "Enabled", "", null, null));
+
+            if (rule.Child("Expiration") is { } expiration)
             {
-                foreach (var f in filter.Elements())
+                foreach (var e in expiration.Elements())
                 {
-                    if (f.Name.LocalName != "Prefix")
+                    if (e.Name.LocalName is "Date")
                     {
-                        throw new S3Exception(S3ErrorCode.NotImplemented, $"Lifecycle filters other than Prefix ({f.Name.LocalName}) are not implemented.");
+                        throw new S3Exception(S3ErrorCode.NotImplemented, "Expiration by Date is not implemented; use Days.");
+                    }
+
+                    if (e.Name.LocalName is not ("Days" or "ExpiredObjectDeleteMarker"))
+                    {
+                        throw new S3Exception(S3ErrorCode.MalformedXML);
                     }
                 }
 
-                prefix = filter.Child("Prefix")?.Value ?? "";
-            }
-
-            var expiration = rule.Child("Expiration");
-            int? expirationDays = null;
-            if (expiration is not null)
-            {
-                if (expiration.Elements().Any(e => e.Name.LocalName != "Days"))
+                var days = expiration.Child("Days");
+                var marker = expiration.Child("ExpiredObjectDeleteMarker");
+                if (days is not null && marker is not null)
                 {
-                    throw new S3Exception(S3ErrorCode.NotImplemented, "Only Expiration with Days is implemented (not Date or ExpiredObjectDeleteMarker).");
+                    throw new S3Exception(S3ErrorCode.InvalidArgument, "ExpiredObjectDeleteMarker cannot be specified with Days or Date in a Lifecycle Expiration Policy.");
                 }
 
-                expirationDays = PositiveDays(expiration.Child("Days")?.Value, "'Days' for Expiration action must be a positive integer");
+                parsed = parsed with
+                {
+                    ExpirationDays = days is null ? null : PositiveDays(days.Value, "'Days' for Expiration action must be a positive integer"),
+                    ExpiredObjectDeleteMarker = marker is not null && (marker.Value.Trim() switch
+                    {
+                        "true" => true,
+                        "false" => false,
+                        _ => throw new S3Exception(S3ErrorCode.MalformedXML),
+                    }),
+                };
+                if (parsed.ExpiredObjectDeleteMarker && (parsed.Tags.Count > 0 || parsed.SizeGreaterThan is not null || parsed.SizeLessThan is not null))
+                {
+                    throw new S3Exception(S3ErrorCode.InvalidRequest, "ExpiredObjectDeleteMarker cannot be specified with a filter other than a prefix.");
+                }
             }
 
-            int? abortDays = null;
+            if (rule.Child("NoncurrentVersionExpiration") is { } noncurrent)
+            {
+                var newer = noncurrent.Child("NewerNoncurrentVersions")?.Value;
+                parsed = parsed with
+                {
+                    NoncurrentDays = PositiveDays(noncurrent.Child("NoncurrentDays")?.Value, "'NoncurrentDays' in NoncurrentVersionExpiration action must be a positive integer"),
+                    NewerNoncurrentVersions = newer is null ? null
+                        : int.TryParse(newer, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100 ? n
+                        : throw new S3Exception(S3ErrorCode.InvalidArgument, "NewerNoncurrentVersions must be an integer between 1 and 100"),
+                };
+            }
+
             if (rule.Child("AbortIncompleteMultipartUpload") is { } abort)
             {
-                abortDays = PositiveDays(abort.Child("DaysAfterInitiation")?.Value, "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer");
+                if (parsed.Tags.Count > 0 || parsed.SizeGreaterThan is not null || parsed.SizeLessThan is not null)
+                {
+                    throw new S3Exception(S3ErrorCode.InvalidRequest, "AbortIncompleteMultipartUpload cannot be specified with Tags.");
+                }
+
+                parsed = parsed with
+                {
+                    AbortIncompleteDays = PositiveDays(abort.Child("DaysAfterInitiation")?.Value, "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer"),
+                };
             }
 
-            if (expirationDays is null && abortDays is null)
+            if (parsed.ExpirationDays is null && parsed.AbortIncompleteDays is null && parsed.NoncurrentDays is null && !parsed.ExpiredObjectDeleteMarker)
             {
                 throw new S3Exception(S3ErrorCode.InvalidRequest, "At least one action needs to be specified in a rule");
             }
 
-            rules.Add(new LifecycleRule(id, status == "Enabled", prefix, expirationDays, abortDays));
+            rules.Add(parsed);
         }
 
         if (rules.Count is 0 or > 1000)
@@ -144,6 +230,72 @@ internal static class LifecycleHandlers
 
         return rules;
     }
+
+    /// <summary>
+    /// A rule's Filter: empty (every object), or exactly one of Prefix, Tag, ObjectSizeGreaterThan,
+    /// ObjectSizeLessThan, or And holding several of them (tags any number, each key once).
+    /// </summary>
+    private static LifecycleRule ParseFilter(XElement filter, LifecycleRule rule)
+    {
+        var conditions = filter.Elements().ToList();
+        if (conditions.Count > 1)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+
+        if (conditions.Count == 0)
+        {
+            return rule;
+        }
+
+        var one = conditions[0];
+        if (one.Name.LocalName == "And")
+        {
+            conditions = one.Elements().ToList();
+            if (conditions.Count == 0)
+            {
+                throw new S3Exception(S3ErrorCode.MalformedXML);
+            }
+        }
+
+        var tags = new List<Tag>();
+        foreach (var c in conditions)
+        {
+            switch (c.Name.LocalName)
+            {
+                case "Prefix":
+                    rule = rule with { Prefix = c.Value };
+                    break;
+                case "Tag":
+                    var key = c.Child("Key")?.Value ?? throw new S3Exception(S3ErrorCode.MalformedXML);
+                    if (tags.Exists(t => t.Key == key))
+                    {
+                        throw new S3Exception(S3ErrorCode.InvalidRequest, "Duplicate Tag Keys are not allowed.");
+                    }
+
+                    tags.Add(new Tag(key, c.Child("Value")?.Value ?? ""));
+                    break;
+                case "ObjectSizeGreaterThan":
+                    rule = rule with { SizeGreaterThan = Size(c.Value) };
+                    break;
+                case "ObjectSizeLessThan":
+                    rule = rule with { SizeLessThan = Size(c.Value) };
+                    break;
+                default:
+                    throw new S3Exception(S3ErrorCode.MalformedXML);
+            }
+        }
+
+        if (rule.SizeGreaterThan is { } gt && rule.SizeLessThan is { } lt && gt >= lt)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "ObjectSizeGreaterThan must be less than ObjectSizeLessThan");
+        }
+
+        return rule with { Tags = tags };
+    }
+
+    private static long Size(string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new S3Exception(S3ErrorCode.MalformedXML);
 
     private static int PositiveDays(string? text, string message) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days > 0

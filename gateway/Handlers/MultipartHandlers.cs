@@ -128,7 +128,7 @@ internal static class MultipartHandlers
             xml.Element("Checksum" + ChecksumNames.WireName(c.Algorithm), c.Value).Element("ChecksumType", ChecksumNames.TypeName(c.Type));
         }
 
-        return S3Response.Xml(xml.Close("CompleteMultipartUploadResult").ToString()).WithVersion(o);
+        return S3Response.Xml(xml.Close("CompleteMultipartUploadResult").ToString()).WithNewVersion(o);
     }
 
     /// <summary>Complete's x-amz-checksum-* header: the whole object's checksum, not the request document's.</summary>

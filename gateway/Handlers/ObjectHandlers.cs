@@ -22,7 +22,7 @@ internal static class ObjectHandlers
         var body = OpenBody(r);
         var info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, r.Key, r.Account, attributes, conditions, body.Checks) { Tags = tags }, body.Stream, r.Aborted)
             .ConfigureAwait(false);
-        var response = S3Response.Empty().With("ETag", Wire.Quote(info.ETag)).WithVersion(info);
+        var response = S3Response.Empty().With("ETag", Wire.Quote(info.ETag)).WithNewVersion(info);
         if (body.Declaration.ClientAlgorithm is not null && info.Checksum is { } c)
         {
             response.With(ChecksumNames.HeaderName(c.Algorithm), c.Value).With("x-amz-checksum-type", ChecksumNames.TypeName(c.Type));

@@ -81,7 +81,7 @@ internal static class PostObjectHandlers
         var info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, key, r.Account, attributes, WriteConditions.None, checks) { Tags = tags }, body, r.Aborted)
             .ConfigureAwait(false);
         await Drain(reader, r.Aborted).ConfigureAwait(false);
-        return Answer(r, fields, key, info.ETag).WithVersion(info);
+        return Answer(r, fields, key, info.ETag).WithNewVersion(info);
     }
 
     private static string? Boundary(string? contentType) =>

@@ -6,10 +6,52 @@ using Storage.Objects;
 
 namespace Storage.Lifecycle;
 
-/// <summary>One lifecycle rule: which keys (prefix) and what happens to them after how many days.</summary>
-public sealed record LifecycleRule(string Id, bool Enabled, string Prefix, int? ExpirationDays, int? AbortIncompleteDays);
+/// <summary>
+/// One lifecycle rule: which objects (a key prefix, and optionally tags every one of which the object must carry and
+/// bounds on its size) and what happens to them: current versions expire after days (in a versioned bucket that
+/// leaves a delete marker), delete markers left alone are removed, noncurrent versions expire some days after they
+/// stopped being current (keeping the newest few), incomplete uploads are aborted.
+/// </summary>
+public sealed record LifecycleRule(string Id, bool Enabled, string Prefix, int? ExpirationDays, int? AbortIncompleteDays)
+{
+    public IReadOnlyList<Tag> Tags { get; init; } = [];
 
-public sealed record SweepResult(int AbortedUploads, int ExpiredObjects);
+    /// <summary>Only objects larger than this many bytes.</summary>
+    public long? SizeGreaterThan { get; init; }
+
+    /// <summary>Only objects smaller than this many bytes.</summary>
+    public long? SizeLessThan { get; init; }
+
+    /// <summary>Remove a delete marker that is the only version left of its key.</summary>
+    public bool ExpiredObjectDeleteMarker { get; init; }
+
+    /// <summary>Delete noncurrent versions this many days after they became noncurrent.</summary>
+    public int? NoncurrentDays { get; init; }
+
+    /// <summary>With <see cref="NoncurrentDays"/>: keep this many of the newest noncurrent versions whatever their age.</summary>
+    public int? NewerNoncurrentVersions { get; init; }
+
+    /// <summary>The prefix was given as the rule's own Prefix element rather than in a Filter (answered the same way).</summary>
+    public bool LegacyPrefix { get; init; }
+
+    /// <summary>Whether the rule's filter selects <paramref name="o"/>.</summary>
+    public bool Matches(ObjectInfo o) =>
+        o.Key.StartsWith(Prefix, StringComparison.Ordinal)
+        && Tags.All(t => o.Tags.Contains(t))
+        && (SizeGreaterThan is not { } gt || o.Size > gt)
+        && (SizeLessThan is not { } lt || o.Size < lt);
+
+    public bool Equals(LifecycleRule? other) =>
+        other is not null && (Id, Enabled, Prefix, ExpirationDays, AbortIncompleteDays, SizeGreaterThan, SizeLessThan, ExpiredObjectDeleteMarker,
+            NoncurrentDays, NewerNoncurrentVersions, LegacyPrefix) == (other.Id, other.Enabled, other.Prefix, other.ExpirationDays, other.AbortIncompleteDays,
+            other.SizeGreaterThan, other.SizeLessThan, other.ExpiredObjectDeleteMarker, other.NoncurrentDays, other.NewerNoncurrentVersions, other.LegacyPrefix)
+        && Tags.SequenceEqual(other.Tags);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Prefix, ExpirationDays, AbortIncompleteDays, NoncurrentDays);
+}
+
+/// <summary>What one sweep did: uploads aborted, current versions expired, noncurrent versions deleted, lone delete markers removed.</summary>
+public sealed record SweepResult(int AbortedUploads, int ExpiredObjects, int ExpiredVersions = 0, int RemovedDeleteMarkers = 0);
 
 /// <summary>
 /// Bucket lifecycle rules (AbortIncompleteMultipartUpload and Expiration by days) and the sweep that applies them.
@@ -95,6 +137,8 @@ public sealed class LifecycleService
 
             var aborted = 0;
             var expired = 0;
+            var versions = 0;
+            var markers = 0;
             // Uploads a front end gave an expiry time (a protocol's session lifetime), whatever the bucket's rules.
             foreach (var upload in _db.Read(db => UploadRows.Expired(db, Codes.Ms(now), ExpiredPerSweep)))
             {
@@ -114,9 +158,9 @@ public sealed class LifecycleService
                     }
                 }
 
-                foreach (var rule in rules.Where(r => r.Enabled && r.ExpirationDays is not null))
+                foreach (var rule in rules.Where(r => r.Enabled))
                 {
-                    foreach (var (key, id) in DueObjects(bucket, rule, now))
+                    foreach (var (key, id) in rule.ExpirationDays is null ? [] : DueObjects(bucket, rule, now))
                     {
                         // Only the object the listing saw: a client may have written a new one under the key since.
                         if (_objects.DeleteIfUnchanged(bucket, key, id))
@@ -124,10 +168,26 @@ public sealed class LifecycleService
                             expired++;
                         }
                     }
+
+                    foreach (var v in rule.NoncurrentDays is null ? [] : DueNoncurrent(bucket, rule, now))
+                    {
+                        if (_objects.DeleteVersionIfUnchanged(bucket, v.Key, v.VersionId, v.Id, latest: false))
+                        {
+                            versions++;
+                        }
+                    }
+
+                    foreach (var m in rule.ExpiredObjectDeleteMarker ? _db.Read(db => ObjectRows.LoneDeleteMarkers(db, bucket, rule.Prefix)) : [])
+                    {
+                        if (_objects.DeleteVersionIfUnchanged(bucket, m.Key, m.VersionId, m.Id, latest: true))
+                        {
+                            markers++;
+                        }
+                    }
                 }
             }
 
-            return new SweepResult(aborted, expired);
+            return new SweepResult(aborted, expired, versions, markers);
         }
     }
 
@@ -151,8 +211,19 @@ public sealed class LifecycleService
         // In milliseconds: now minus a huge number of days is before year 1, which DateTimeOffset cannot hold.
         var cutoff = now.ToUnixTimeMilliseconds() - rule.ExpirationDays!.Value * 86_400_000L;
         return _db.Read(db => ObjectRows.ModifiedBefore(db, bucket, rule.Prefix, cutoff))
-            .Where(o => Due(o.LastModified, rule.ExpirationDays.Value) <= now)
+            .Where(o => rule.Matches(o) && Due(o.LastModified, rule.ExpirationDays.Value) <= now)
             .Select(o => (o.Key, o.Id))
             .ToList();
     }
+
+    /// <summary>
+    /// Noncurrent versions whose NoncurrentDays have passed since they became noncurrent, beyond the newest
+    /// NewerNoncurrentVersions of their key (which are kept whatever their age). Delete markers count as versions.
+    /// </summary>
+    private List<ObjectInfo> DueNoncurrent(string bucket, LifecycleRule rule, DateTimeOffset now) =>
+        _db.Read(db => ObjectRows.Noncurrent(db, bucket, rule.Prefix))
+            .GroupBy(v => v.Key)
+            .SelectMany(key => key.Skip(rule.NewerNoncurrentVersions ?? 0))
+            .Where(v => (v.IsDeleteMarker || rule.Matches(v)) && Due(v.NoncurrentSince ?? v.LastModified, rule.NoncurrentDays!.Value) <= now)
+            .ToList();
 }

@@ -186,7 +186,8 @@ internal static class Migrations
         // 7: versions. A key may have many object rows now: each is a version with its id ('null' for the null
         // version), at most one of them the latest, and some of them delete markers. SQLite cannot drop the old
         // UNIQUE(bucket, key), so the table is rebuilt (with foreign keys off, as SQLite's procedure for table
-        // changes says) under the same row ids, which the segment lists and parts reference. Buckets get their
+        // changes says) under the same row ids, which the segment lists and parts reference. A version that stops
+        // being the latest records when (noncurrent_since), which noncurrent lifecycle rules count from. Buckets get their
         // versioning state, and the meter noncurrent versions and delete markers, counted and integrated apart.
         """
         CREATE TABLE objects_v(
@@ -205,7 +206,8 @@ internal static class Migrations
             checksum_type TEXT,
             parts_count INTEGER NOT NULL DEFAULT 0,
             owner TEXT NOT NULL,
-            tags TEXT
+            tags TEXT,
+            noncurrent_since INTEGER
         );
         INSERT INTO objects_v(id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags)
             SELECT id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags FROM objects;

@@ -11,7 +11,7 @@ internal static class ObjectRows
 {
     // The last column says whether the bucket's versioning is (or was) on, for answers that carry version ids.
     private const string Columns = "id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags, " +
-        "version_id, latest, delete_marker, (SELECT b.versioning IS NOT NULL FROM buckets b WHERE b.name = objects.bucket)";
+        "version_id, latest, delete_marker, (SELECT b.versioning IS NOT NULL FROM buckets b WHERE b.name = objects.bucket), noncurrent_since";
 
     /// <summary>The key's current object: its latest version, unless that is a delete marker (then null, as for no object).</summary>
     public static ObjectInfo? Find(Db db, string bucket, string key) =>
@@ -28,8 +28,10 @@ internal static class ObjectRows
     public static ObjectInfo? Newest(Db db, string bucket, string key) =>
         db.First($"SELECT {Columns} FROM objects WHERE bucket = $b AND key = $k ORDER BY id DESC LIMIT 1;", Map, ("$b", bucket), ("$k", key));
 
-    public static void SetLatest(Db db, long objectId, bool latest) =>
-        db.Execute("UPDATE objects SET latest = $l WHERE id = $id;", ("$l", latest ? 1 : 0), ("$id", objectId));
+    /// <summary>Makes the row the latest version, or (with the time it happened) a noncurrent one.</summary>
+    public static void SetLatest(Db db, long objectId, bool latest, DateTimeOffset now) =>
+        db.Execute("UPDATE objects SET latest = $l, noncurrent_since = $t WHERE id = $id;",
+            ("$l", latest ? 1 : 0), ("$t", latest ? null : Codes.Ms(now)), ("$id", objectId));
 
     private static ObjectInfo Map(SqliteDataReader r)
     {
@@ -43,6 +45,7 @@ internal static class ObjectRows
             IsLatest = r.GetInt64(14) != 0,
             IsDeleteMarker = r.GetInt64(15) != 0,
             Versioned = !r.IsDBNull(16) && r.GetInt64(16) != 0,
+            NoncurrentSince = r.IsDBNull(17) ? null : Codes.Time(r.GetInt64(17)),
         };
     }
 
@@ -111,10 +114,21 @@ internal static class ObjectRows
                 (upper is null ? "" : " AND key < $upper") + " ORDER BY key, id DESC LIMIT $n;",
             Map, ("$b", bucket), ("$from", from), ("$ak", afterKey), ("$ai", afterId), ("$upper", upper), ("$n", limit));
 
-    /// <summary>(key, last modified, id) of the objects under a prefix last modified at or before <paramref name="cutoffMs"/>.</summary>
-    public static List<(string Key, DateTimeOffset LastModified, long Id)> ModifiedBefore(Db db, string bucket, string prefix, long cutoffMs) =>
-        db.List("SELECT key, last_modified, id FROM objects WHERE bucket = $b AND latest = 1 AND delete_marker = 0 AND substr(key, 1, length($p)) = $p AND last_modified <= $cut;",
-            r => (r.GetString(0), Codes.Time(r.GetInt64(1)), r.GetInt64(2)), ("$b", bucket), ("$p", prefix), ("$cut", cutoffMs));
+    /// <summary>The current objects under a prefix last modified at or before <paramref name="cutoffMs"/>.</summary>
+    public static List<ObjectInfo> ModifiedBefore(Db db, string bucket, string prefix, long cutoffMs) =>
+        db.List($"SELECT {Columns} FROM objects WHERE bucket = $b AND latest = 1 AND delete_marker = 0 AND substr(key, 1, length($p)) = $p AND last_modified <= $cut;",
+            Map, ("$b", bucket), ("$p", prefix), ("$cut", cutoffMs));
+
+    /// <summary>The noncurrent versions (delete markers too) under a prefix, by key and newest first.</summary>
+    public static List<ObjectInfo> Noncurrent(Db db, string bucket, string prefix) =>
+        db.List($"SELECT {Columns} FROM objects WHERE bucket = $b AND latest = 0 AND substr(key, 1, length($p)) = $p ORDER BY key, id DESC;",
+            Map, ("$b", bucket), ("$p", prefix));
+
+    /// <summary>Delete markers under a prefix that are the latest and only version of their key (S3's "expired object delete markers").</summary>
+    public static List<ObjectInfo> LoneDeleteMarkers(Db db, string bucket, string prefix) =>
+        db.List($"SELECT {Columns} FROM objects WHERE bucket = $b AND latest = 1 AND delete_marker = 1 AND substr(key, 1, length($p)) = $p " +
+                "AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.bucket = objects.bucket AND o.key = objects.key AND o.id <> objects.id);",
+            Map, ("$b", bucket), ("$p", prefix));
 }
 
 /// <summary>Which rows reference a segment file: object segment lists and parts of incomplete uploads.</summary>

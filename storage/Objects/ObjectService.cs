@@ -216,6 +216,20 @@ public sealed partial class ObjectService
     }
 
     /// <summary>
+    /// Deletes version <paramref name="versionId"/> of (bucket, key) for good, only if it is still the row
+    /// <paramref name="expectedId"/> and still not the latest: the lifecycle sweep decides from a listing.
+    /// </summary>
+    internal bool DeleteVersionIfUnchanged(string bucket, string key, string versionId, long expectedId, bool latest)
+    {
+        var (deleted, orphans) = _db.Write(db =>
+            ObjectRows.FindVersion(db, bucket, key, versionId) is { } v && v.Id == expectedId && v.IsLatest == latest
+                ? (true, ObjectWrites.DeleteVersion(db, bucket, key, versionId, _clock.UtcNow).Orphans)
+                : (false, new List<string>()));
+        _segments.DeleteUnreferenced(orphans);
+        return deleted;
+    }
+
+    /// <summary>
     /// Copies an object by sharing its immutable segments: no byte is read or written. The source's size and
     /// conditions are checked inside the commit transaction against the source row as it is then.
     /// </summary>

@@ -32,7 +32,7 @@ internal static class ObjectWrites
     {
         var state = BucketRows.VersioningOf(db, info.Bucket);
         var freed = new List<SegmentRef>();
-        var delta = MakeRoom(db, info.Bucket, info.Key, state, freed);
+        var delta = MakeRoom(db, info.Bucket, info.Key, state, freed, info.LastModified);
         var version = info with
         {
             VersionId = state == VersioningState.Enabled ? ObjectVersions.NewId() : ObjectVersions.NullId,
@@ -69,7 +69,7 @@ internal static class ObjectWrites
             return (new DeleteResult(null, false), SegmentRows.Unreferenced(db, freed.Select(s => s.SegmentId)));
         }
 
-        var delta = MakeRoom(db, bucket, key, state, freed);
+        var delta = MakeRoom(db, bucket, key, state, freed, now);
         var marker = new ObjectInfo(0, bucket, key, 0, "", Truncate(now), new Dictionary<string, string>(), null, 0, account)
         {
             VersionId = state == VersioningState.Enabled ? ObjectVersions.NewId() : ObjectVersions.NullId,
@@ -96,7 +96,7 @@ internal static class ObjectWrites
         var delta = Remove(db, v, freed);
         if (v.IsLatest && ObjectRows.Newest(db, bucket, key) is { } next)
         {
-            delta += Promote(db, next);
+            delta += Promote(db, next, now);
         }
 
         UsageMeter.Apply(db, bucket, now, delta);
@@ -110,7 +110,7 @@ internal static class ObjectWrites
     /// Before a new latest version is written: outside an enabled bucket the null version is removed (it is being
     /// replaced), and the latest version, if any is left, becomes noncurrent.
     /// </summary>
-    private static UsageDelta MakeRoom(Db db, string bucket, string key, VersioningState state, List<SegmentRef> freed)
+    private static UsageDelta MakeRoom(Db db, string bucket, string key, VersioningState state, List<SegmentRef> freed, DateTimeOffset now)
     {
         var delta = default(UsageDelta);
         var latest = ObjectRows.FindLatest(db, bucket, key);
@@ -125,7 +125,7 @@ internal static class ObjectWrites
 
         if (latest is not null)
         {
-            delta += Demote(db, latest);
+            delta += Demote(db, latest, now);
         }
 
         return delta;
@@ -139,16 +139,16 @@ internal static class ObjectWrites
         return UsageDelta.Version(-1, v, segs.Count);
     }
 
-    private static UsageDelta Demote(Db db, ObjectInfo latest)
+    private static UsageDelta Demote(Db db, ObjectInfo latest, DateTimeOffset now)
     {
-        ObjectRows.SetLatest(db, latest.Id, false);
+        ObjectRows.SetLatest(db, latest.Id, false, now);
         var segs = ObjectRows.SegmentCount(db, latest.Id);
         return UsageDelta.Version(-1, latest, segs) + UsageDelta.Version(1, latest with { IsLatest = false }, segs);
     }
 
-    private static UsageDelta Promote(Db db, ObjectInfo next)
+    private static UsageDelta Promote(Db db, ObjectInfo next, DateTimeOffset now)
     {
-        ObjectRows.SetLatest(db, next.Id, true);
+        ObjectRows.SetLatest(db, next.Id, true, now);
         var segs = ObjectRows.SegmentCount(db, next.Id);
         return UsageDelta.Version(-1, next, segs) + UsageDelta.Version(1, next with { IsLatest = true }, segs);
     }

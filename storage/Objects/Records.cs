@@ -50,6 +50,9 @@ public sealed record ObjectInfo(
 
     /// <summary>Whether the bucket's versioning is (or was) on, so the version id belongs in every answer about the object.</summary>
     public bool Versioned { get; init; }
+
+    /// <summary>When a version stopped being the latest (null while it is, or for rows older than versions).</summary>
+    public DateTimeOffset? NoncurrentSince { get; init; }
 }
 
 /// <summary>What a delete did: the version it removed, or the delete marker it created.</summary>

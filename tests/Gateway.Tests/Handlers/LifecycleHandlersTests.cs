@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using Gateway.Errors;
 using Gateway.Handlers;
 using Storage.Lifecycle;
+using Storage.Objects;
 
 namespace Gateway.Tests.Handlers;
 
@@ -35,7 +36,7 @@ internal sealed class LifecycleHandlersTests
             ns: ""));
         Assert.That(rules, Is.EqualTo(new[]
         {
-            new LifecycleRule("a", false, "tmp/", 2, 1),
+            new LifecycleRule("a", false, "tmp/", 2, 1) { LegacyPrefix = true },
             new LifecycleRule("b", true, "", null, 7),
             new LifecycleRule("c", true, "", 365, null),
         }));
@@ -112,14 +113,9 @@ internal sealed class LifecycleHandlersTests
     }
 
     [TestCase("<Transition><Days>30</Days><StorageClass>GLACIER</StorageClass></Transition>")]
-    [TestCase("<NoncurrentVersionExpiration><NoncurrentDays>30</NoncurrentDays></NoncurrentVersionExpiration>")]
     [TestCase("<NoncurrentVersionTransition><NoncurrentDays>30</NoncurrentDays><StorageClass>GLACIER</StorageClass></NoncurrentVersionTransition>")]
     [TestCase("<Expiration><Date>2027-01-01T00:00:00Z</Date></Expiration>")]
-    [TestCase("<Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>")]
-    [TestCase("<Expiration><Days>1</Days></Expiration><Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter>")]
-    [TestCase("<Expiration><Days>1</Days></Expiration><Filter><And><Prefix>a/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></And></Filter>")]
-    [TestCase("<Expiration><Days>1</Days></Expiration><Filter><ObjectSizeGreaterThan>100</ObjectSizeGreaterThan></Filter>")]
-    public void OtherActionsAndFiltersAreNotImplemented(string element)
+    public void OtherActionsAreNotImplemented(string element)
     {
         var e = Error(Doc($"<Rule><ID>r</ID><Status>Enabled</Status>{element}</Rule>"));
         Assert.That(e.Code, Is.EqualTo(S3ErrorCode.NotImplemented));
@@ -150,5 +146,45 @@ internal sealed class LifecycleHandlersTests
         static string Rules(int n) => string.Concat(Enumerable.Range(0, n).Select(i => $"<Rule><ID>r{i}</ID><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>"));
         Assert.That(Parse(Doc(Rules(1000))), Has.Count.EqualTo(1000));
         Assert.That(Error(Doc(Rules(1001))).Code, Is.EqualTo(S3ErrorCode.MalformedXML));
+    }
+
+    [Test]
+    public void TagAndSizeFiltersAloneOrUnderAnd()
+    {
+        var rules = Parse(Doc(
+            "<Rule><ID>t</ID><Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>" +
+            "<Rule><ID>and</ID><Filter><And><Prefix>a/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag><Tag><Key>j</Key><Value></Value></Tag>" +
+            "<ObjectSizeGreaterThan>100</ObjectSizeGreaterThan><ObjectSizeLessThan>200</ObjectSizeLessThan></And></Filter><Status>Enabled</Status><Expiration><Days>2</Days></Expiration></Rule>" +
+            "<Rule><ID>gt</ID><Filter><ObjectSizeGreaterThan>5</ObjectSizeGreaterThan></Filter><Status>Enabled</Status><Expiration><Days>3</Days></Expiration></Rule>"));
+        Assert.That(rules[0], Is.EqualTo(new LifecycleRule("t", true, "", 1, null) { Tags = [new Tag("k", "v")] }));
+        Assert.That(rules[1], Is.EqualTo(new LifecycleRule("and", true, "a/", 2, null) { Tags = [new Tag("k", "v"), new Tag("j", "")], SizeGreaterThan = 100, SizeLessThan = 200 }));
+        Assert.That(rules[2], Is.EqualTo(new LifecycleRule("gt", true, "", 3, null) { SizeGreaterThan = 5 }));
+    }
+
+    [Test]
+    public void NoncurrentExpirationAndExpiredDeleteMarkers()
+    {
+        var rules = Parse(Doc(
+            "<Rule><ID>n</ID><Filter><Prefix>p/</Prefix></Filter><Status>Enabled</Status>" +
+            "<NoncurrentVersionExpiration><NoncurrentDays>30</NoncurrentDays><NewerNoncurrentVersions>3</NewerNoncurrentVersions></NoncurrentVersionExpiration></Rule>" +
+            "<Rule><ID>m</ID><Filter/><Status>Enabled</Status><Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration></Rule>"));
+        Assert.That(rules[0], Is.EqualTo(new LifecycleRule("n", true, "p/", null, null) { NoncurrentDays = 30, NewerNoncurrentVersions = 3 }));
+        Assert.That(rules[1], Is.EqualTo(new LifecycleRule("m", true, "", null, null) { ExpiredObjectDeleteMarker = true }));
+    }
+
+    [TestCase("<Filter><Prefix>a</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></Filter><Expiration><Days>1</Days></Expiration>", S3ErrorCode.MalformedXML)]
+    [TestCase("<Filter><And></And></Filter><Expiration><Days>1</Days></Expiration>", S3ErrorCode.MalformedXML)]
+    [TestCase("<Filter><ObjectSizeGreaterThan>x</ObjectSizeGreaterThan></Filter><Expiration><Days>1</Days></Expiration>", S3ErrorCode.MalformedXML)]
+    [TestCase("<Filter><And><ObjectSizeGreaterThan>9</ObjectSizeGreaterThan><ObjectSizeLessThan>9</ObjectSizeLessThan></And></Filter><Expiration><Days>1</Days></Expiration>", S3ErrorCode.InvalidArgument)]
+    [TestCase("<Filter><And><Tag><Key>k</Key><Value>1</Value></Tag><Tag><Key>k</Key><Value>2</Value></Tag></And></Filter><Expiration><Days>1</Days></Expiration>", S3ErrorCode.InvalidRequest)]
+    [TestCase("<Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter><AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload>", S3ErrorCode.InvalidRequest)]
+    [TestCase("<Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter><Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>", S3ErrorCode.InvalidRequest)]
+    [TestCase("<Expiration><Days>1</Days><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>", S3ErrorCode.InvalidArgument)]
+    [TestCase("<Expiration><ExpiredObjectDeleteMarker>yes</ExpiredObjectDeleteMarker></Expiration>", S3ErrorCode.MalformedXML)]
+    [TestCase("<NoncurrentVersionExpiration><NoncurrentDays>0</NoncurrentDays></NoncurrentVersionExpiration>", S3ErrorCode.InvalidArgument)]
+    [TestCase("<NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays><NewerNoncurrentVersions>101</NewerNoncurrentVersions></NoncurrentVersionExpiration>", S3ErrorCode.InvalidArgument)]
+    public void BadFiltersAndActionsAreRefused(string inner, S3ErrorCode code)
+    {
+        Assert.That(Error(Doc($"<Rule><ID>r</ID><Status>Enabled</Status>{inner}</Rule>")).Code, Is.EqualTo(code));
     }
 }
