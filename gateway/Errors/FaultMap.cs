@@ -36,6 +36,10 @@ internal static class FaultMap
         StorageFault.VersionNotFound => new S3Exception(S3ErrorCode.NoSuchVersion).With("Key", e.Key).With("VersionId", e.VersionId),
         // A delete marker has nothing to read: only DELETE applies to it (405 with Allow: DELETE).
         StorageFault.VersionIsDeleteMarker => DeleteMarkerVersion(e),
+        StorageFault.ObjectLocked => new S3Exception(S3ErrorCode.AccessDenied, "Access Denied because object protected by object lock."),
+        StorageFault.ObjectLockNotEnabled => new S3Exception(S3ErrorCode.InvalidRequest, "Bucket is missing Object Lock Configuration"),
+        StorageFault.InvalidBucketState => new S3Exception(S3ErrorCode.InvalidBucketState),
+        StorageFault.NoRetention => new S3Exception(S3ErrorCode.NoSuchObjectLockConfiguration),
         StorageFault.UploadNotFound => new S3Exception(S3ErrorCode.NoSuchUpload),
         StorageFault.ConditionFailed => new S3Exception(S3ErrorCode.PreconditionFailed).With("Condition", e.Condition is { } c ? ConditionName(c) : null),
         StorageFault.NotModified => NotModified(e),

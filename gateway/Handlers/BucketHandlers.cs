@@ -28,7 +28,7 @@ internal static class BucketHandlers
 
         try
         {
-            r.Storage.Buckets.Create(r.Bucket, r.Account);
+            r.Storage.Buckets.Create(r.Bucket, r.Account, objectLock: string.Equals(r.Header("x-amz-bucket-object-lock-enabled"), "true", StringComparison.OrdinalIgnoreCase));
         }
         catch (StorageException e) when (e.Fault == StorageFault.BucketAlreadyYours && r.Options.Region == "us-east-1")
         {

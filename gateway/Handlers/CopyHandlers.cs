@@ -42,6 +42,7 @@ internal static class CopyHandlers
         {
             Tags = tags,
             SourceVersionId = srcVersion,
+            Lock = ObjectLockHandlers.FromHeaders(r, r.Headers),
         });
         var xml = new XmlBuilder().Root("CopyObjectResult")
             .Element("LastModified", Wire.Timestamp(info.LastModified))

@@ -16,8 +16,9 @@ internal static class MultipartHandlers
         ObjectHeaders.RejectUnsupported(r.Headers);
         var attributes = ObjectHeaders.FromRequest(r.Headers);
         var tags = ObjectHeaders.TagsFromRequest(r.Headers);
+        var objectLock = ObjectLockHandlers.FromHeaders(r, r.Headers);
         var (algorithm, type) = ChecksumDeclaration(r.Headers);
-        var upload = r.Storage.Multipart.Create(r.Bucket, r.Key, r.Account, attributes, algorithm, type, new UploadExtras(Tags: tags));
+        var upload = r.Storage.Multipart.Create(r.Bucket, r.Key, r.Account, attributes, algorithm, type, new UploadExtras(Tags: tags, Lock: objectLock));
         var response = S3Response.Xml(new XmlBuilder().Root("InitiateMultipartUploadResult")
             .Element("Bucket", r.Bucket).Element("Key", r.Key).Element("UploadId", upload.UploadId)
             .Close("InitiateMultipartUploadResult").ToString());

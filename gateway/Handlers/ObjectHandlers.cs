@@ -19,9 +19,15 @@ internal static class ObjectHandlers
         var attributes = ObjectHeaders.FromRequest(r.Headers);
         var conditions = WriteConditionsFrom(r.Headers);
         var tags = ObjectHeaders.TagsFromRequest(r.Headers);
+        var objectLock = ObjectLockHandlers.FromHeaders(r, r.Headers);
+        if (objectLock is not null)
+        {
+            RequestXml.RequireIntegrityHeader(r.Headers, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
+        }
+
         var body = OpenBody(r);
-        var info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, r.Key, r.Account, attributes, conditions, body.Checks) { Tags = tags }, body.Stream, r.Aborted)
-            .ConfigureAwait(false);
+        var info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, r.Key, r.Account, attributes, conditions, body.Checks) { Tags = tags, Lock = objectLock },
+            body.Stream, r.Aborted).ConfigureAwait(false);
         var response = S3Response.Empty().With("ETag", Wire.Quote(info.ETag)).WithNewVersion(info);
         if (body.Declaration.ClientAlgorithm is not null && info.Checksum is { } c)
         {
@@ -128,7 +134,7 @@ internal static class ObjectHandlers
             response.With(name, name.StartsWith("x-amz-meta-", StringComparison.Ordinal) ? HeaderText.MimeEncode(value) : HeaderText.Utf8AsBytes(value));
         }
 
-        response.With("ETag", Wire.Quote(info.ETag)).With("Last-Modified", Wire.HttpDate(info.LastModified)).With("Accept-Ranges", "bytes").WithVersion(info);
+        response.With("ETag", Wire.Quote(info.ETag)).With("Last-Modified", Wire.HttpDate(info.LastModified)).With("Accept-Ranges", "bytes").WithVersion(info).WithLock(info);
         if (info.PartsCount > 0 && r.Route.PartNumber is not null)
         {
             response.With("x-amz-mp-parts-count", info.PartsCount.ToString(CultureInfo.InvariantCulture));
@@ -175,7 +181,7 @@ internal static class ObjectHandlers
 
     public static S3Response Delete(S3Request r)
     {
-        var result = r.Storage.Objects.Delete(r.Bucket, r.Key, r.Account, VersioningHandlers.Requested(r));
+        var result = r.Storage.Objects.Delete(r.Bucket, r.Key, r.Account, VersioningHandlers.Requested(r), ObjectLockHandlers.Bypass(r));
         return S3Response.Empty(204).WithDeleteResult(result);
     }
 
@@ -210,7 +216,7 @@ internal static class ObjectHandlers
                     throw new S3Exception(S3ErrorCode.InvalidArgument, "Version id cannot be the empty string");
                 }
 
-                var result = r.Storage.Objects.Delete(r.Bucket, key, r.Account, version);
+                var result = r.Storage.Objects.Delete(r.Bucket, key, r.Account, version, ObjectLockHandlers.Bypass(r));
                 if (!quiet)
                 {
                     // A marker created (no version asked for) or removed (its id asked for) is reported with its id.

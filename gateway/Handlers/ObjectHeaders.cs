@@ -92,8 +92,7 @@ internal static class ObjectHeaders
     public static void RejectUnsupported(RequestHeaders request)
     {
         AclHandlers.RequireOwnerOnlyAclHeaders(request);
-        foreach (var name in new[] { "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
-                     "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold", "x-amz-website-redirect-location" })
+        foreach (var name in new[] { "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm", "x-amz-website-redirect-location" })
         {
             if (request[name] is not null)
             {

@@ -149,10 +149,12 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
             or S3Operation.ListObjectVersions or S3Operation.DeleteObjects or S3Operation.PostObject or S3Operation.PutObject or S3Operation.CopyObject or S3Operation.PutObjectAcl
             or S3Operation.CreateMultipartUpload or S3Operation.UploadPart or S3Operation.UploadPartCopy or S3Operation.ListParts
             or S3Operation.ListMultipartUploads or S3Operation.CompleteMultipartUpload or S3Operation.PutBucketLifecycle
-            or S3Operation.PutBucketTagging or S3Operation.PutObjectTagging or S3Operation.PutBucketVersioning => RequestClass.WriteOrList,
+            or S3Operation.PutBucketTagging or S3Operation.PutObjectTagging or S3Operation.PutBucketVersioning
+            or S3Operation.PutObjectLockConfiguration or S3Operation.PutObjectRetention or S3Operation.PutObjectLegalHold => RequestClass.WriteOrList,
         S3Operation.HeadBucket or S3Operation.GetBucketLocation or S3Operation.GetBucketVersioning or S3Operation.GetBucketAcl or S3Operation.GetObject
             or S3Operation.HeadObject or S3Operation.GetObjectAcl or S3Operation.GetObjectAttributes or S3Operation.GetBucketLifecycle
-            or S3Operation.GetBucketTagging or S3Operation.GetObjectTagging => RequestClass.Read,
+            or S3Operation.GetBucketTagging or S3Operation.GetObjectTagging
+            or S3Operation.GetObjectLockConfiguration or S3Operation.GetObjectRetention or S3Operation.GetObjectLegalHold => RequestClass.Read,
         S3Operation.DeleteBucket or S3Operation.DeleteObject or S3Operation.AbortMultipartUpload or S3Operation.DeleteBucketLifecycle
             or S3Operation.DeleteBucketTagging or S3Operation.DeleteObjectTagging or S3Operation.NotImplemented => RequestClass.Other,
         // The gateway's own endpoints address no bucket, so nothing is billed for them.
@@ -201,6 +203,12 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.GetObjectTagging => TaggingHandlers.GetObject(r),
         S3Operation.PutObjectTagging => await TaggingHandlers.PutObject(r).ConfigureAwait(false),
         S3Operation.DeleteObjectTagging => TaggingHandlers.DeleteObject(r),
+        S3Operation.GetObjectLockConfiguration => ObjectLockHandlers.GetConfiguration(r),
+        S3Operation.PutObjectLockConfiguration => await ObjectLockHandlers.PutConfiguration(r).ConfigureAwait(false),
+        S3Operation.GetObjectRetention => ObjectLockHandlers.GetRetention(r),
+        S3Operation.PutObjectRetention => await ObjectLockHandlers.PutRetention(r).ConfigureAwait(false),
+        S3Operation.GetObjectLegalHold => ObjectLockHandlers.GetLegalHold(r),
+        S3Operation.PutObjectLegalHold => await ObjectLockHandlers.PutLegalHold(r).ConfigureAwait(false),
         S3Operation.NotImplemented => throw new S3Exception(S3ErrorCode.NotImplemented,
             $"A header or query you provided implies functionality that is not implemented ({r.Route.Detail})."),
         S3Operation.AdminHealth => AdminHandlers.Health(r),

@@ -15,13 +15,13 @@ internal static class S3Router
     private static readonly string[] UnimplementedBucketSubresources =
     [
         "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "logging", "metrics",
-        "notification", "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
+        "notification", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
         "replication", "requestPayment", "website", "session",
     ];
 
     private static readonly string[] UnimplementedObjectSubresources =
     [
-        "legal-hold", "retention", "restore", "select", "torrent", "renameObject",
+        "restore", "select", "torrent", "renameObject",
     ];
 
     /// <param name="method">The HTTP method.</param>
@@ -203,6 +203,11 @@ internal static class S3Router
                     return S3Operation.GetBucketTagging;
                 }
 
+                if (q.Has("object-lock"))
+                {
+                    return S3Operation.GetObjectLockConfiguration;
+                }
+
                 if (Unimplemented(q, UnimplementedBucketSubresources, out detail))
                 {
                     return S3Operation.NotImplemented;
@@ -230,6 +235,11 @@ internal static class S3Router
                 if (q.Has("versioning"))
                 {
                     return S3Operation.PutBucketVersioning;
+                }
+
+                if (q.Has("object-lock"))
+                {
+                    return S3Operation.PutObjectLockConfiguration;
                 }
 
                 if (Unimplemented(q, UnimplementedBucketSubresources, out detail))
@@ -294,6 +304,16 @@ internal static class S3Router
                     return S3Operation.GetObjectTagging;
                 }
 
+                if (q.Has("retention"))
+                {
+                    return S3Operation.GetObjectRetention;
+                }
+
+                if (q.Has("legal-hold"))
+                {
+                    return S3Operation.GetObjectLegalHold;
+                }
+
                 if (q.Has("uploadId"))
                 {
                     return S3Operation.ListParts;
@@ -316,6 +336,16 @@ internal static class S3Router
                 if (q.Has("tagging"))
                 {
                     return S3Operation.PutObjectTagging;
+                }
+
+                if (q.Has("retention"))
+                {
+                    return S3Operation.PutObjectRetention;
+                }
+
+                if (q.Has("legal-hold"))
+                {
+                    return S3Operation.PutObjectLegalHold;
                 }
 
                 if (Unimplemented(q, UnimplementedObjectSubresources, out detail))

@@ -126,12 +126,12 @@ internal static class RequestXml
     /// S3 requires an integrity check (Content-MD5, a checksum header or a checksum trailer) on requests whose
     /// corruption would be destructive, such as DeleteObjects and PutBucketLifecycleConfiguration.
     /// </summary>
-    public static void RequireIntegrityHeader(RequestHeaders headers)
+    public static void RequireIntegrityHeader(RequestHeaders headers, string message = "Missing required header for this request: Content-MD5")
     {
         if (headers["Content-MD5"] is null && headers["x-amz-trailer"] is null
             && !headers.All.Any(h => ChecksumNames.TryParseHeaderName(h.Key, out _)))
         {
-            throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: Content-MD5");
+            throw new S3Exception(S3ErrorCode.InvalidRequest, message);
         }
     }
 

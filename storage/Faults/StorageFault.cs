@@ -38,6 +38,18 @@ public enum StorageFault
     /// <summary>The version asked for (<see cref="StorageException.VersionId"/>) is a delete marker, which has nothing to read.</summary>
     VersionIsDeleteMarker,
 
+    /// <summary>The version is under legal hold or retention that forbids what was asked (delete, or weaken the retention).</summary>
+    ObjectLocked,
+
+    /// <summary>An object lock setting or read on a bucket without object lock.</summary>
+    ObjectLockNotEnabled,
+
+    /// <summary>The bucket's state forbids the change: object lock on a bucket whose versioning is not enabled, or suspending versioning under object lock.</summary>
+    InvalidBucketState,
+
+    /// <summary>The version has no retention to read.</summary>
+    NoRetention,
+
     /// <summary>No incomplete upload <see cref="StorageException.UploadId"/> for that bucket and key.</summary>
     UploadNotFound,
 

@@ -6,8 +6,18 @@ namespace Storage.Metadata;
 internal static class BucketRows
 {
     public static BucketInfo? Find(Db db, string name) =>
-        db.First("SELECT owner, created, versioning FROM buckets WHERE name = $n;",
-            r => new BucketInfo(name, r.GetString(0), Codes.Time(r.GetInt64(1))) { Versioning = Versioning(r, 2) }, ("$n", name));
+        db.First("SELECT owner, created, versioning, object_lock, lock_rule FROM buckets WHERE name = $n;",
+            r => new BucketInfo(name, r.GetString(0), Codes.Time(r.GetInt64(1)))
+            {
+                Versioning = Versioning(r, 2),
+                ObjectLock = r.GetInt64(3) != 0,
+                DefaultRetention = r.IsDBNull(4) ? null : System.Text.Json.JsonSerializer.Deserialize<DefaultRetention>(r.GetString(4)),
+            }, ("$n", name));
+
+    /// <summary>Turns object lock on (for good) with a default retention (null: none).</summary>
+    public static void SetObjectLock(Db db, string name, DefaultRetention? rule) =>
+        db.Execute("UPDATE buckets SET object_lock = 1, lock_rule = $r WHERE name = $n;",
+            ("$r", rule is null ? null : System.Text.Json.JsonSerializer.Serialize(rule)), ("$n", name));
 
     private static VersioningState Versioning(Microsoft.Data.Sqlite.SqliteDataReader r, int column) => r.IsDBNull(column) ? VersioningState.Unversioned
         : r.GetString(column) == "Enabled" ? VersioningState.Enabled : VersioningState.Suspended;

@@ -187,7 +187,9 @@ internal static class Migrations
         // version), at most one of them the latest, and some of them delete markers. SQLite cannot drop the old
         // UNIQUE(bucket, key), so the table is rebuilt (with foreign keys off, as SQLite's procedure for table
         // changes says) under the same row ids, which the segment lists and parts reference. A version that stops
-        // being the latest records when (noncurrent_since), which noncurrent lifecycle rules count from. Buckets get their
+        // being the latest records when (noncurrent_since), which noncurrent lifecycle rules count from. Versions
+        // (and the uploads that become them) carry object lock retention and legal hold. Buckets get their object
+        // lock switch and default retention, and their
         // versioning state, and the meter noncurrent versions and delete markers, counted and integrated apart.
         """
         CREATE TABLE objects_v(
@@ -207,7 +209,10 @@ internal static class Migrations
             parts_count INTEGER NOT NULL DEFAULT 0,
             owner TEXT NOT NULL,
             tags TEXT,
-            noncurrent_since INTEGER
+            noncurrent_since INTEGER,
+            lock_mode TEXT,
+            lock_until INTEGER,
+            legal_hold INTEGER NOT NULL DEFAULT 0
         );
         INSERT INTO objects_v(id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags)
             SELECT id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags FROM objects;
@@ -217,6 +222,11 @@ internal static class Migrations
         CREATE UNIQUE INDEX objects_latest ON objects(bucket, key) WHERE latest = 1;
         CREATE INDEX objects_versions ON objects(bucket, key, id);
         ALTER TABLE buckets ADD COLUMN versioning TEXT;
+        ALTER TABLE buckets ADD COLUMN object_lock INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE buckets ADD COLUMN lock_rule TEXT;
+        ALTER TABLE uploads ADD COLUMN lock_mode TEXT;
+        ALTER TABLE uploads ADD COLUMN lock_until INTEGER;
+        ALTER TABLE uploads ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE usage_gauges ADD COLUMN noncurrent_objects INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE usage_gauges ADD COLUMN noncurrent_bytes INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE usage_gauges ADD COLUMN noncurrent_segments INTEGER NOT NULL DEFAULT 0;

@@ -59,6 +59,8 @@ public sealed partial class MultipartService
                 ObjectWrites.Truncate(_clock.UtcNow), upload.Attributes, ObjectChecksum(upload, chosen), chosen.Count, cmd.Account)
             {
                 Tags = upload.Tags,
+                Retention = upload.Lock?.Retention,
+                LegalHold = upload.Lock?.LegalHold ?? false,
             };
             CheckChecksumRules(cmd, upload, info);
             var objectParts = chosen.Select(p => new ObjectPart(p.PartNumber, p.Size, p.ETag, p.Checksum)).ToList();

@@ -82,7 +82,13 @@ public sealed partial class MultipartService
                 Annotations = extras?.Annotations ?? new Dictionary<string, string>(),
                 ExpiresAt = extras?.ExpiresAt,
                 Tags = extras?.Tags ?? [],
+                Lock = extras?.Lock,
             };
+            if (info.Lock is not null)
+            {
+                ObjectWrites.RequireObjectLock(db, bucket);
+            }
+
             UploadRows.Insert(db, info);
             UsageMeter.Apply(db, bucket, now, UsageDelta.Upload(1));
             return info;

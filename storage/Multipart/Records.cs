@@ -24,10 +24,14 @@ public sealed record UploadInfo(
 
     /// <summary>The tag set the object gets at Complete.</summary>
     public IReadOnlyList<Tag> Tags { get; init; } = [];
+
+    /// <summary>The object lock settings the object gets at Complete (null: the bucket's default retention).</summary>
+    public LockSettings? Lock { get; init; }
 }
 
 /// <summary>What a new upload carries besides its attributes: a front end's annotations, when it expires, and the tags the object gets.</summary>
-public sealed record UploadExtras(IReadOnlyDictionary<string, string>? Annotations = null, DateTimeOffset? ExpiresAt = null, IReadOnlyList<Tag>? Tags = null);
+public sealed record UploadExtras(
+    IReadOnlyDictionary<string, string>? Annotations = null, DateTimeOffset? ExpiresAt = null, IReadOnlyList<Tag>? Tags = null, LockSettings? Lock = null);
 
 /// <summary>One uploaded part of an incomplete upload; <see cref="Checksum"/> is of the upload's tracked algorithm.</summary>
 public sealed record PartInfo(int PartNumber, long Size, string ETag, DateTimeOffset LastModified, string? Checksum);

@@ -20,7 +20,8 @@ public sealed class BucketService
         _clock = clock;
     }
 
-    public BucketInfo Create(string name, string owner) => _db.Write(db =>
+    /// <summary>Creates a bucket; with <paramref name="objectLock"/>, one with object lock on, which turns versioning on too.</summary>
+    public BucketInfo Create(string name, string owner, bool objectLock = false) => _db.Write(db =>
     {
         if (BucketRows.Find(db, name) is { } existing)
         {
@@ -30,6 +31,13 @@ public sealed class BucketService
         var info = new BucketInfo(name, owner, ObjectWrites.Truncate(_clock.UtcNow));
         BucketRows.Insert(db, info);
         UsageMeter.Open(db, name, owner, info.Created);
+        if (objectLock)
+        {
+            BucketRows.SetVersioning(db, name, VersioningState.Enabled);
+            BucketRows.SetObjectLock(db, name, null);
+            info = info with { Versioning = VersioningState.Enabled, ObjectLock = true };
+        }
+
         return info;
     });
 
@@ -51,10 +59,30 @@ public sealed class BucketService
         ArgumentOutOfRangeException.ThrowIfEqual(state, VersioningState.Unversioned);
         _db.Write(db =>
         {
-            Require(db, name, account);
+            if (Require(db, name, account).ObjectLock && state != VersioningState.Enabled)
+            {
+                // Object lock needs every version kept: its bucket's versioning cannot be suspended.
+                throw new StorageException(StorageFault.InvalidBucketState) { Bucket = name };
+            }
+
             BucketRows.SetVersioning(db, name, state);
         });
     }
+
+    /// <summary>
+    /// Sets the bucket's object lock configuration: turns object lock on (a bucket created with it, or one whose
+    /// versioning is enabled; otherwise InvalidBucketState) with <paramref name="rule"/> as the default retention.
+    /// </summary>
+    public void SetObjectLock(string name, string account, DefaultRetention? rule) => _db.Write(db =>
+    {
+        var b = Require(db, name, account);
+        if (!b.ObjectLock && b.Versioning != VersioningState.Enabled)
+        {
+            throw new StorageException(StorageFault.InvalidBucketState) { Bucket = name };
+        }
+
+        BucketRows.SetObjectLock(db, name, rule);
+    });
 
     /// <summary>The bucket's tag set, or null when it has none.</summary>
     public IReadOnlyList<Tag>? Tags(string name, string account) => _db.Read(db =>

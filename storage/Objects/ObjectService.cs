@@ -15,6 +15,9 @@ public sealed record PutObjectCommand(
     BodyChecks Body)
 {
     public IReadOnlyList<Tag> Tags { get; init; } = [];
+
+    /// <summary>Object lock settings asked for (null: the bucket's default retention, if any).</summary>
+    public LockSettings? Lock { get; init; }
 }
 
 /// <summary>
@@ -36,6 +39,9 @@ public sealed record CopyObjectCommand(
 
     /// <summary>The source version to copy; null copies the source key's current object.</summary>
     public string? SourceVersionId { get; init; }
+
+    /// <summary>The copy's object lock settings (a source's are never copied; null: the bucket's default).</summary>
+    public LockSettings? Lock { get; init; }
 }
 
 /// <summary>Objects: whole writes, reads, copies that share segments, deletes and listings.</summary>
@@ -67,6 +73,11 @@ public sealed partial class ObjectService
         {
             BucketService.Require(db, cmd.Bucket, cmd.Account);
             cmd.Conditions.Check(ObjectRows.Find(db, cmd.Bucket, cmd.Key), cmd.Bucket, cmd.Key);
+            if (cmd.Lock is not null)
+            {
+                ObjectWrites.RequireObjectLock(db, cmd.Bucket);
+            }
+
             return 0;
         });
         if (cmd.Body.DeclaredLength > _limits.MaxWriteSize)
@@ -83,6 +94,8 @@ public sealed partial class ObjectService
             ObjectWrites.Truncate(_clock.UtcNow), cmd.Attributes, new ChecksumValue(algorithm, ChecksumType.FullObject, staged.Checksums[algorithm]), 0, cmd.Account)
         {
             Tags = cmd.Tags,
+            Retention = cmd.Lock?.Retention,
+            LegalHold = cmd.Lock?.LegalHold ?? false,
         };
         staged.Promote();
         (ObjectInfo Info, List<string> Orphans) result;
@@ -188,14 +201,14 @@ public sealed partial class ObjectService
     /// Deletes (bucket, key) as the bucket's versioning says (see <see cref="ObjectWrites.DeleteCurrent"/>), or, with
     /// <paramref name="versionId"/>, that one version for good. Deleting what does not exist succeeds.
     /// </summary>
-    public DeleteResult Delete(string bucket, string key, string account, string? versionId = null)
+    public DeleteResult Delete(string bucket, string key, string account, string? versionId = null, bool bypassGovernance = false)
     {
         var (result, orphans) = _db.Write(db =>
         {
             BucketService.Require(db, bucket, account);
             return versionId is null
                 ? ObjectWrites.DeleteCurrent(db, bucket, key, account, _clock.UtcNow)
-                : ObjectWrites.DeleteVersion(db, bucket, key, versionId, _clock.UtcNow);
+                : ObjectWrites.DeleteVersion(db, bucket, key, versionId, _clock.UtcNow, bypassGovernance);
         });
         _segments.DeleteUnreferenced(orphans);
         return result;
@@ -222,7 +235,7 @@ public sealed partial class ObjectService
     internal bool DeleteVersionIfUnchanged(string bucket, string key, string versionId, long expectedId, bool latest)
     {
         var (deleted, orphans) = _db.Write(db =>
-            ObjectRows.FindVersion(db, bucket, key, versionId) is { } v && v.Id == expectedId && v.IsLatest == latest
+            ObjectRows.FindVersion(db, bucket, key, versionId) is { } v && v.Id == expectedId && v.IsLatest == latest && !ObjectWrites.IsLocked(v, _clock.UtcNow)
                 ? (true, ObjectWrites.DeleteVersion(db, bucket, key, versionId, _clock.UtcNow).Orphans)
                 : (false, new List<string>()));
         _segments.DeleteUnreferenced(orphans);
@@ -256,6 +269,8 @@ public sealed partial class ObjectService
                 Attributes = cmd.Attributes ?? src.Attributes,
                 Owner = cmd.Account,
                 Tags = cmd.Tags ?? src.Tags,
+                Retention = cmd.Lock?.Retention,
+                LegalHold = cmd.Lock?.LegalHold ?? false,
             };
             return ObjectWrites.Replace(db, info, segs, parts, ObjectRows.Parts(db, src.Id));
         });
@@ -273,6 +288,39 @@ public sealed partial class ObjectService
         var info = Readable(db, bucket, key, versionId);
         ObjectRows.SetTags(db, info.Id, tags);
         return info with { Tags = tags };
+    });
+
+    /// <summary>
+    /// Sets (or, with null, removes) the retention of the object's current version or version
+    /// <paramref name="versionId"/>, under the object lock rules (<see cref="ObjectLockRules.CheckChange"/>).
+    /// </summary>
+    public ObjectInfo SetRetention(string bucket, string key, string account, Retention? retention, string? versionId = null, bool bypassGovernance = false) =>
+        _db.Write(db =>
+        {
+            BucketService.Require(db, bucket, account);
+            ObjectWrites.RequireObjectLock(db, bucket);
+            var v = Readable(db, bucket, key, versionId);
+            ObjectLockRules.CheckChange(v, retention, _clock.UtcNow, bypassGovernance);
+            ObjectRows.SetLock(db, v.Id, retention, v.LegalHold);
+            return v with { Retention = retention };
+        });
+
+    /// <summary>Puts a legal hold on (or takes it off) the object's current version or version <paramref name="versionId"/>.</summary>
+    public ObjectInfo SetLegalHold(string bucket, string key, string account, bool on, string? versionId = null) => _db.Write(db =>
+    {
+        BucketService.Require(db, bucket, account);
+        ObjectWrites.RequireObjectLock(db, bucket);
+        var v = Readable(db, bucket, key, versionId);
+        ObjectRows.SetLock(db, v.Id, v.Retention, on);
+        return v with { LegalHold = on };
+    });
+
+    /// <summary>The version whose object lock settings are read: as <see cref="Head"/>, in a bucket with object lock.</summary>
+    public ObjectInfo LockOf(string bucket, string key, string account, string? versionId = null) => _db.Read(db =>
+    {
+        BucketService.Require(db, bucket, account);
+        ObjectWrites.RequireObjectLock(db, bucket);
+        return Readable(db, bucket, key, versionId);
     });
 
     /// <summary>The parts a multipart object was completed from (empty for objects written whole).</summary>

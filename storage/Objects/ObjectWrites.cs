@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Storage.Faults;
 using Storage.Metadata;
 using Storage.Segments;
 using Storage.Usage;
@@ -30,7 +31,13 @@ internal static class ObjectWrites
     public static (ObjectInfo Info, List<string> Orphans) Replace(
         Db db, ObjectInfo info, IReadOnlyList<SegmentRef> segments, IReadOnlyList<int>? partNumbers, IReadOnlyList<ObjectPart>? parts = null)
     {
-        var state = BucketRows.VersioningOf(db, info.Bucket);
+        var bucket = BucketRows.Find(db, info.Bucket) ?? throw new StorageException(StorageFault.BucketNotFound) { Bucket = info.Bucket };
+        var state = bucket.Versioning;
+        if ((info.Retention is not null || info.LegalHold) && !bucket.ObjectLock)
+        {
+            throw new StorageException(StorageFault.ObjectLockNotEnabled) { Bucket = info.Bucket };
+        }
+
         var freed = new List<SegmentRef>();
         var delta = MakeRoom(db, info.Bucket, info.Key, state, freed, info.LastModified);
         var version = info with
@@ -39,6 +46,8 @@ internal static class ObjectWrites
             IsLatest = true,
             IsDeleteMarker = false,
             Versioned = state != VersioningState.Unversioned,
+            // A new version without retention of its own gets the bucket's default, counted from its creation.
+            Retention = info.Retention ?? bucket.DefaultRetention?.From(info.LastModified),
         };
         var id = ObjectRows.Insert(db, version, segments, partNumbers, parts);
         delta += UsageDelta.Version(1, version, segments.Count);
@@ -85,12 +94,14 @@ internal static class ObjectWrites
     /// Deletes one version for good (no marker). When it was the latest, the newest remaining version becomes the
     /// latest: the key reads as that version again (or as deleted, if it is a marker). No such version: nothing.
     /// </summary>
-    public static (DeleteResult Result, List<string> Orphans) DeleteVersion(Db db, string bucket, string key, string versionId, DateTimeOffset now)
+    public static (DeleteResult Result, List<string> Orphans) DeleteVersion(Db db, string bucket, string key, string versionId, DateTimeOffset now, bool bypassGovernance = false)
     {
         if (ObjectRows.FindVersion(db, bucket, key, versionId) is not { } v)
         {
             return (new DeleteResult(versionId, false), []);
         }
+
+        ObjectLockRules.CheckDeletable(v, now, bypassGovernance);
 
         var freed = new List<SegmentRef>();
         var delta = Remove(db, v, freed);
@@ -102,6 +113,13 @@ internal static class ObjectWrites
         UsageMeter.Apply(db, bucket, now, delta);
         return (new DeleteResult(versionId, v.IsDeleteMarker), SegmentRows.Unreferenced(db, freed.Select(s => s.SegmentId)));
     }
+
+    /// <summary>The bucket has object lock; ObjectLockNotEnabled otherwise.</summary>
+    public static BucketInfo RequireObjectLock(Db db, string bucket) =>
+        BucketRows.Find(db, bucket) is { ObjectLock: true } b ? b : throw new StorageException(StorageFault.ObjectLockNotEnabled) { Bucket = bucket };
+
+    /// <summary>Whether the version is protected from deletion without bypassing anything (lifecycle never bypasses).</summary>
+    public static bool IsLocked(ObjectInfo v, DateTimeOffset now) => v.LegalHold || v.Retention is { } r && r.InEffect(now);
 
     /// <summary>Lifecycle expiration of the current version <paramref name="current"/>: a delete without a version id, as S3's rule does it.</summary>
     public static List<string> Expire(Db db, ObjectInfo current, DateTimeOffset now) => DeleteCurrent(db, current.Bucket, current.Key, current.Owner, now).Orphans;

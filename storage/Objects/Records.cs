@@ -6,6 +6,12 @@ namespace Storage.Objects;
 public sealed record BucketInfo(string Name, string Owner, DateTimeOffset Created)
 {
     public VersioningState Versioning { get; init; }
+
+    /// <summary>Object lock is on (it never goes off): versions can carry retention and legal holds.</summary>
+    public bool ObjectLock { get; init; }
+
+    /// <summary>The retention new versions get when a write asks for none.</summary>
+    public DefaultRetention? DefaultRetention { get; init; }
 }
 
 /// <summary>
@@ -53,6 +59,12 @@ public sealed record ObjectInfo(
 
     /// <summary>When a version stopped being the latest (null while it is, or for rows older than versions).</summary>
     public DateTimeOffset? NoncurrentSince { get; init; }
+
+    /// <summary>Object lock retention of this version.</summary>
+    public Retention? Retention { get; init; }
+
+    /// <summary>Object lock legal hold of this version.</summary>
+    public bool LegalHold { get; init; }
 }
 
 /// <summary>What a delete did: the version it removed, or the delete marker it created.</summary>

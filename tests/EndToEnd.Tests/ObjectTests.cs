@@ -452,13 +452,8 @@ public sealed class ObjectTests
         var (s3, bucket) = await NewBucket();
         using var _ = s3;
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "t", ContentBody = "x" });
-        var retention = Assert.CatchAsync<AmazonS3Exception>(() => s3.PutObjectRetentionAsync(new PutObjectRetentionRequest
-        {
-            BucketName = bucket,
-            Key = "t",
-            Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.Governance, RetainUntilDate = DateTime.UtcNow.AddDays(1) },
-        }));
-        Assert.That(retention!.ErrorCode, Is.EqualTo("NotImplemented"));
+        var restore = Assert.CatchAsync<AmazonS3Exception>(() => s3.RestoreObjectAsync(new RestoreObjectRequest { BucketName = bucket, Key = "t", Days = 1 }));
+        Assert.That(restore!.ErrorCode, Is.EqualTo("NotImplemented"));
         using var get = await s3.GetObjectAsync(bucket, "t");
         Assert.That(Encoding.UTF8.GetString(await ReadAll(get)), Is.EqualTo("x"));
     }
