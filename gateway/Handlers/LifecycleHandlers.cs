@@ -10,10 +10,10 @@ using Storage.Objects;
 namespace Gateway.Handlers;
 
 /// <summary>
-/// Put/Get/DeleteBucketLifecycleConfiguration with the actions the gateway enforces: Expiration (Days, or
+/// Put/Get/DeleteBucketLifecycleConfiguration with the actions the gateway enforces: Expiration (Days, Date, or
 /// ExpiredObjectDeleteMarker), NoncurrentVersionExpiration (NoncurrentDays, NewerNoncurrentVersions) and
-/// AbortIncompleteMultipartUpload (DaysAfterInitiation), filtered by prefix, tags and object size. Expiration by Date
-/// and the transition actions are 501 rather than accepted and silently ignored.
+/// AbortIncompleteMultipartUpload (DaysAfterInitiation), filtered by prefix, tags and object size. The transition
+/// actions are 501 rather than accepted and silently ignored.
 /// </summary>
 internal static class LifecycleHandlers
 {
@@ -27,9 +27,11 @@ internal static class LifecycleHandlers
             xml.Open("Rule").Element("ID", rule.Id);
             Filter(xml, rule);
             xml.Element("Status", rule.Enabled ? "Enabled" : "Disabled");
-            if (rule.ExpirationDays is not null || rule.ExpiredObjectDeleteMarker)
+            if (rule.ExpirationDays is not null || rule.ExpirationDate is not null || rule.ExpiredObjectDeleteMarker)
             {
-                xml.Open("Expiration").Element("Days", rule.ExpirationDays?.ToString(CultureInfo.InvariantCulture)).Element("ExpiredObjectDeleteMarker", rule.ExpiredObjectDeleteMarker ? "true" : null).Close("Expiration");
+                xml.Open("Expiration").Element("Date", rule.ExpirationDate is { } date ? Wire.Timestamp(date) : null)
+                    .Element("Days", rule.ExpirationDays?.ToString(CultureInfo.InvariantCulture))
+                    .Element("ExpiredObjectDeleteMarker", rule.ExpiredObjectDeleteMarker ? "true" : null).Close("Expiration");
             }
 
             if (rule.NoncurrentDays is { } nd)
@@ -154,22 +156,20 @@ internal static class LifecycleHandlers
 
             if (rule.Child("Expiration") is { } expiration)
             {
-                foreach (var e in expiration.Elements())
+                if (expiration.Elements().Any(e => e.Name.LocalName is not ("Days" or "Date" or "ExpiredObjectDeleteMarker")))
                 {
-                    if (e.Name.LocalName is "Date")
-                    {
-                        throw new S3Exception(S3ErrorCode.NotImplemented, "Expiration by Date is not implemented; use Days.");
-                    }
-
-                    if (e.Name.LocalName is not ("Days" or "ExpiredObjectDeleteMarker"))
-                    {
-                        throw new S3Exception(S3ErrorCode.MalformedXML);
-                    }
+                    throw new S3Exception(S3ErrorCode.MalformedXML);
                 }
 
                 var days = expiration.Child("Days");
+                var date = expiration.Child("Date");
                 var marker = expiration.Child("ExpiredObjectDeleteMarker");
-                if (days is not null && marker is not null)
+                if (days is not null && date is not null)
+                {
+                    throw new S3Exception(S3ErrorCode.MalformedXML);
+                }
+
+                if ((days is not null || date is not null) && marker is not null)
                 {
                     throw new S3Exception(S3ErrorCode.InvalidArgument, "ExpiredObjectDeleteMarker cannot be specified with Days or Date in a Lifecycle Expiration Policy.");
                 }
@@ -177,6 +177,7 @@ internal static class LifecycleHandlers
                 parsed = parsed with
                 {
                     ExpirationDays = days is null ? null : PositiveDays(days.Value, "'Days' for Expiration action must be a positive integer"),
+                    ExpirationDate = date is null ? null : Midnight(date.Value),
                     ExpiredObjectDeleteMarker = marker is not null && (marker.Value.Trim() switch
                     {
                         "true" => true,
@@ -215,7 +216,7 @@ internal static class LifecycleHandlers
                 };
             }
 
-            if (parsed.ExpirationDays is null && parsed.AbortIncompleteDays is null && parsed.NoncurrentDays is null && !parsed.ExpiredObjectDeleteMarker)
+            if (parsed.ExpirationDays is null && parsed.ExpirationDate is null && parsed.AbortIncompleteDays is null && parsed.NoncurrentDays is null && !parsed.ExpiredObjectDeleteMarker)
             {
                 throw new S3Exception(S3ErrorCode.InvalidRequest, "At least one action needs to be specified in a rule");
             }
@@ -292,6 +293,17 @@ internal static class LifecycleHandlers
         }
 
         return rule with { Tags = tags };
+    }
+
+    /// <summary>An Expiration Date: ISO 8601, at midnight UTC (S3 refuses any other time of day).</summary>
+    private static DateTimeOffset Midnight(string text)
+    {
+        if (text.Length < 10 || text[4] != '-' || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "Invalid date specified: the date must be in ISO 8601 format").With("ArgumentName", "Date").With("ArgumentValue", text);
+        }
+
+        return t.TimeOfDay == TimeSpan.Zero ? t : throw new S3Exception(S3ErrorCode.InvalidArgument, "'Date' must be at midnight GMT").With("ArgumentName", "Date");
     }
 
     private static long Size(string text) =>

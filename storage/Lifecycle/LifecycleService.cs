@@ -22,6 +22,9 @@ public sealed record LifecycleRule(string Id, bool Enabled, string Prefix, int? 
     /// <summary>Only objects smaller than this many bytes.</summary>
     public long? SizeLessThan { get; init; }
 
+    /// <summary>Expire current versions from this date on (midnight UTC), whatever their age.</summary>
+    public DateTimeOffset? ExpirationDate { get; init; }
+
     /// <summary>Remove a delete marker that is the only version left of its key.</summary>
     public bool ExpiredObjectDeleteMarker { get; init; }
 
@@ -43,8 +46,9 @@ public sealed record LifecycleRule(string Id, bool Enabled, string Prefix, int? 
 
     public bool Equals(LifecycleRule? other) =>
         other is not null && (Id, Enabled, Prefix, ExpirationDays, AbortIncompleteDays, SizeGreaterThan, SizeLessThan, ExpiredObjectDeleteMarker,
-            NoncurrentDays, NewerNoncurrentVersions, LegacyPrefix) == (other.Id, other.Enabled, other.Prefix, other.ExpirationDays, other.AbortIncompleteDays,
-            other.SizeGreaterThan, other.SizeLessThan, other.ExpiredObjectDeleteMarker, other.NoncurrentDays, other.NewerNoncurrentVersions, other.LegacyPrefix)
+            NoncurrentDays, NewerNoncurrentVersions, LegacyPrefix, ExpirationDate) == (other.Id, other.Enabled, other.Prefix, other.ExpirationDays,
+            other.AbortIncompleteDays, other.SizeGreaterThan, other.SizeLessThan, other.ExpiredObjectDeleteMarker, other.NoncurrentDays,
+            other.NewerNoncurrentVersions, other.LegacyPrefix, other.ExpirationDate)
         && Tags.SequenceEqual(other.Tags);
 
     public override int GetHashCode() => HashCode.Combine(Id, Prefix, ExpirationDays, AbortIncompleteDays, NoncurrentDays);
@@ -160,7 +164,7 @@ public sealed class LifecycleService
 
                 foreach (var rule in rules.Where(r => r.Enabled))
                 {
-                    foreach (var (key, id) in rule.ExpirationDays is null ? [] : DueObjects(bucket, rule, now))
+                    foreach (var (key, id) in rule.ExpirationDays is null && rule.ExpirationDate is null ? [] : DueObjects(bucket, rule, now))
                     {
                         // Only the object the listing saw: a client may have written a new one under the key since.
                         if (_objects.DeleteIfUnchanged(bucket, key, id))
@@ -209,6 +213,13 @@ public sealed class LifecycleService
     {
         // Objects last modified before the latest instant whose due date has passed; refined per object below.
         // In milliseconds: now minus a huge number of days is before year 1, which DateTimeOffset cannot hold.
+        if (rule.ExpirationDate is { } date)
+        {
+            // From the date on, every current object the filter selects is due.
+            return date > now ? [] : _db.Read(db => ObjectRows.ModifiedBefore(db, bucket, rule.Prefix, long.MaxValue))
+                .Where(rule.Matches).Select(o => (o.Key, o.Id)).ToList();
+        }
+
         var cutoff = now.ToUnixTimeMilliseconds() - rule.ExpirationDays!.Value * 86_400_000L;
         return _db.Read(db => ObjectRows.ModifiedBefore(db, bucket, rule.Prefix, cutoff))
             .Where(o => rule.Matches(o) && Due(o.LastModified, rule.ExpirationDays.Value) <= now)

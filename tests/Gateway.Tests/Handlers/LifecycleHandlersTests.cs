@@ -114,7 +114,6 @@ internal sealed class LifecycleHandlersTests
 
     [TestCase("<Transition><Days>30</Days><StorageClass>GLACIER</StorageClass></Transition>")]
     [TestCase("<NoncurrentVersionTransition><NoncurrentDays>30</NoncurrentDays><StorageClass>GLACIER</StorageClass></NoncurrentVersionTransition>")]
-    [TestCase("<Expiration><Date>2027-01-01T00:00:00Z</Date></Expiration>")]
     public void OtherActionsAreNotImplemented(string element)
     {
         var e = Error(Doc($"<Rule><ID>r</ID><Status>Enabled</Status>{element}</Rule>"));
@@ -186,5 +185,17 @@ internal sealed class LifecycleHandlersTests
     public void BadFiltersAndActionsAreRefused(string inner, S3ErrorCode code)
     {
         Assert.That(Error(Doc($"<Rule><ID>r</ID><Status>Enabled</Status>{inner}</Rule>")).Code, Is.EqualTo(code));
+    }
+
+    [Test]
+    public void ExpirationByDateAtMidnightUtc()
+    {
+        var rules = Parse(Doc("<Rule><ID>d</ID><Filter/><Status>Enabled</Status><Expiration><Date>2027-01-01T00:00:00Z</Date></Expiration></Rule>"));
+        Assert.That(rules.Single(), Is.EqualTo(new LifecycleRule("d", true, "", null, null) { ExpirationDate = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero) }));
+        Assert.That(Error(Doc("<Rule><ID>d</ID><Status>Enabled</Status><Expiration><Date>2027-01-01T10:00:00Z</Date></Expiration></Rule>")).Message,
+            Is.EqualTo("'Date' must be at midnight GMT"));
+        Assert.That(Error(Doc("<Rule><ID>d</ID><Status>Enabled</Status><Expiration><Date>20200101</Date></Expiration></Rule>")).Code, Is.EqualTo(S3ErrorCode.InvalidArgument));
+        Assert.That(Error(Doc("<Rule><ID>d</ID><Status>Enabled</Status><Expiration><Days>1</Days><Date>2027-01-01T00:00:00Z</Date></Expiration></Rule>")).Code,
+            Is.EqualTo(S3ErrorCode.MalformedXML));
     }
 }

@@ -130,4 +130,17 @@ internal sealed class LifecycleVersionTests
         var reopened = new StorageEngine(new StorageOptions(_dir, 16), _clock);
         Assert.That(reopened.Lifecycle.Get(Bucket, Account), Is.EqualTo(new[] { rule }));
     }
+
+    [Test]
+    public async Task ExpirationByDateTakesEverySelectedObjectFromThatDateOn()
+    {
+        await Put("old/a");
+        await Put("new/b");
+        _engine.Lifecycle.Put(Bucket, Account, [new LifecycleRule("d", true, "old/", null, null) { ExpirationDate = new DateTimeOffset(T0.Date.AddDays(3), TimeSpan.Zero) }]);
+        _clock.UtcNow = T0.AddDays(2);
+        Assert.That(_engine.Lifecycle.Sweep().ExpiredObjects, Is.Zero);
+        _clock.UtcNow = new DateTimeOffset(T0.Date.AddDays(3), TimeSpan.Zero);
+        Assert.That(_engine.Lifecycle.Sweep().ExpiredObjects, Is.EqualTo(1));
+        Assert.That(Keys(), Is.EqualTo(new[] { "new/b" }));
+    }
 }
