@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
-using Amazon.Runtime;
 using Storage;
 
 namespace EndToEnd.Tests;
@@ -88,53 +84,14 @@ public sealed class InlineObjectTests
     {
         var dir = TempDir.Create("inline-crash");
         var acknowledged = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var port = FreePort();
-        var dll = typeof(Gateway.GatewayOptions).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[dll, "--urls", $"http://127.0.0.1:{port}", "--Gateway:DataDir=" + dir, "--Logging:LogLevel:Default=Warning"])
+        // Four writers in flight, as the benchmark's small-object workload runs; the process dies under them.
+        await CrashDrill.RunAsync(dir, [], s3 => s3.PutBucketAsync("crash"), async (s3, w, i) =>
         {
-            psi.ArgumentList.Add(a);
-        }
-
-        using (var process = Process.Start(psi)!)
-        {
-            _ = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
-            var endpoint = $"http://127.0.0.1:{port}";
-            using var s3 = new AmazonS3Client(new BasicAWSCredentials(GatewayInstance.AccessKey, GatewayInstance.SecretKey),
-                new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
-            await WaitForHealth(endpoint);
-            await s3.PutBucketAsync("crash");
-
-            // Four writers in flight, as the benchmark's small-object workload runs; the process dies under them.
-            using var stop = new CancellationTokenSource();
-            var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
-            {
-                for (var i = 0; !stop.IsCancellationRequested; i++)
-                {
-                    var key = $"w{w}/{i:D6}";
-                    var seed = (w * 1_000_000) + i;
-                    try
-                    {
-                        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "crash", Key = key, InputStream = new MemoryStream(ObjectTests.RandomBytes(4096, seed)) });
-                        acknowledged[key] = seed;
-                    }
-                    catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException or TaskCanceledException)
-                    {
-                        return; // The gateway is gone.
-                    }
-                }
-            })).ToArray();
-            while (acknowledged.Count < 300)
-            {
-                await Task.Delay(10);
-            }
-
-            process.Kill(entireProcessTree: true); // SIGKILL: no shutdown code runs.
-            await process.WaitForExitAsync();
-            await stop.CancelAsync();
-            await Task.WhenAll(writers);
-        }
+            var key = $"w{w}/{i:D6}";
+            var seed = (w * 1_000_000) + i;
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = "crash", Key = key, InputStream = new MemoryStream(ObjectTests.RandomBytes(4096, seed)) });
+            acknowledged[key] = seed;
+        }, () => acknowledged.Count >= 300);
 
         var check = StorageEngine.CheckFolder(dir);
         Assert.That(check.IsConsistent, Is.True, "meter equals recount; stored segments are exactly the referenced ones");
@@ -160,35 +117,5 @@ public sealed class InlineObjectTests
 
         Assert.That(listed.Select(o => o.Key), Is.SupersetOf(acknowledged.Keys));
         Assert.That(listed.All(o => o.Size == 4096), Is.True);
-    }
-
-    internal static async Task WaitForHealth(string endpoint)
-    {
-        using var http = new HttpClient();
-        for (var i = 0; i < 200; i++)
-        {
-            try
-            {
-                using var r = await http.GetAsync(new Uri(endpoint + "/_gateway/health"));
-                if (r.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("The gateway did not start.");
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

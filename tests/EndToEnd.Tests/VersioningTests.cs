@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
-using Amazon.Runtime;
 using Storage;
 
 namespace EndToEnd.Tests;
@@ -246,62 +244,20 @@ public sealed class VersioningTests
         var dir = TempDir.Create("version-crash");
         var acknowledged = new ConcurrentDictionary<(string Key, string Version), (int Seed, int Size)>();
         var markers = new ConcurrentDictionary<(string Key, string Version), bool>();
-        var port = InlineObjectTests.FreePort();
-        var dll = typeof(Gateway.GatewayOptions).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        // Small segments so larger versions span several segment files.
-        foreach (var a in (string[])[dll, "--urls", $"http://127.0.0.1:{port}", "--Gateway:DataDir=" + dir, "--Gateway:SegmentSize=65536", "--Logging:LogLevel:Default=Warning"])
+        // Small segments, so larger versions span several segment files; every fifth write is a delete (a marker).
+        await CrashDrill.RunAsync(dir, ["--Gateway:SegmentSize=65536"], s3 => VersionedBucket(s3, "vcrash"), async (s3, w, i) =>
         {
-            psi.ArgumentList.Add(a);
-        }
-
-        using (var process = Process.Start(psi)!)
-        {
-            _ = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
-            var endpoint = $"http://127.0.0.1:{port}";
-            using var s3 = new AmazonS3Client(new BasicAWSCredentials(GatewayInstance.AccessKey, GatewayInstance.SecretKey),
-                new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
-            await InlineObjectTests.WaitForHealth(endpoint);
-            await VersionedBucket(s3, "vcrash");
-
-            using var stop = new CancellationTokenSource();
-            var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+            var key = $"k{(w + i) % 6}";
+            if (i % 5 == 4)
             {
-                for (var i = 0; !stop.IsCancellationRequested; i++)
-                {
-                    var key = $"k{(w + i) % 6}";
-                    var seed = (w * 1_000_000) + i;
-                    try
-                    {
-                        if (i % 5 == 4)
-                        {
-                            var d = await s3.DeleteObjectAsync("vcrash", key);
-                            markers[(key, d.VersionId)] = true;
-                        }
-                        else
-                        {
-                            var size = i % 3 == 0 ? 200_000 : 4096;
-                            var put = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "vcrash", Key = key, InputStream = new MemoryStream(ObjectTests.RandomBytes(size, seed)) });
-                            acknowledged[(key, put.VersionId)] = (seed, size);
-                        }
-                    }
-                    catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException or TaskCanceledException)
-                    {
-                        return; // The gateway is gone.
-                    }
-                }
-            })).ToArray();
-            while (acknowledged.Count < 200)
-            {
-                await Task.Delay(10);
+                markers[(key, (await s3.DeleteObjectAsync("vcrash", key)).VersionId)] = true;
+                return;
             }
 
-            process.Kill(entireProcessTree: true); // SIGKILL: no shutdown code runs.
-            await process.WaitForExitAsync();
-            await stop.CancelAsync();
-            await Task.WhenAll(writers);
-        }
+            var (seed, size) = ((w * 1_000_000) + i, i % 3 == 0 ? 200_000 : 4096);
+            var put = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "vcrash", Key = key, InputStream = new MemoryStream(ObjectTests.RandomBytes(size, seed)) });
+            acknowledged[(key, put.VersionId)] = (seed, size);
+        }, () => acknowledged.Count >= 200);
 
         // As the process left it: the meter equals a recount and every referenced segment is stored. Files the
         // process promoted but never committed a row for (or had not deleted yet) may be left: they are garbage,
