@@ -49,6 +49,7 @@ internal enum S3ErrorCode
     MissingContentLength,
     MissingSecurityHeader,
     NoSuchBucket,
+    NoSuchCORSConfiguration,
     NoSuchKey,
     NoSuchLifecycleConfiguration,
     NoSuchObjectLockConfiguration,

@@ -56,6 +56,7 @@ internal static class S3ErrorTable
         S3ErrorCode.NoSuchBucket => new("NoSuchBucket", 404, "The specified bucket does not exist"),
         S3ErrorCode.NoSuchKey => new("NoSuchKey", 404, "The specified key does not exist."),
         S3ErrorCode.NoSuchVersion => new("NoSuchVersion", 404, "The specified version does not exist."),
+        S3ErrorCode.NoSuchCORSConfiguration => new("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist"),
         S3ErrorCode.NoSuchTagSet => new("NoSuchTagSet", 404, "The TagSet does not exist"),
         S3ErrorCode.NoSuchLifecycleConfiguration => new("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist"),
         S3ErrorCode.NoSuchUpload => new("NoSuchUpload", 404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."),

@@ -38,12 +38,13 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         string? errorCode = null;
         try
         {
-            if (!route.IsAdmin)
+            if (!route.IsAdmin && http.Request.Headers.ContainsKey("Origin"))
             {
-                Cors.Decorate(http, options.Cors);
+                var rules = Cors.RulesFor(services, route);
+                Cors.Decorate(http, rules);
                 if (Cors.IsPreflight(http.Request))
                 {
-                    Cors.Preflight(http, options.Cors);
+                    Cors.Preflight(http, rules);
                     return;
                 }
             }
@@ -150,13 +151,16 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
             or S3Operation.CreateMultipartUpload or S3Operation.UploadPart or S3Operation.UploadPartCopy or S3Operation.ListParts
             or S3Operation.ListMultipartUploads or S3Operation.CompleteMultipartUpload or S3Operation.PutBucketLifecycle
             or S3Operation.PutBucketTagging or S3Operation.PutObjectTagging or S3Operation.PutBucketVersioning
-            or S3Operation.PutObjectLockConfiguration or S3Operation.PutObjectRetention or S3Operation.PutObjectLegalHold => RequestClass.WriteOrList,
+            or S3Operation.PutObjectLockConfiguration or S3Operation.PutObjectRetention or S3Operation.PutObjectLegalHold
+            or S3Operation.PutBucketCors => RequestClass.WriteOrList,
         S3Operation.HeadBucket or S3Operation.GetBucketLocation or S3Operation.GetBucketVersioning or S3Operation.GetBucketAcl or S3Operation.GetObject
             or S3Operation.HeadObject or S3Operation.GetObjectAcl or S3Operation.GetObjectAttributes or S3Operation.GetBucketLifecycle
             or S3Operation.GetBucketTagging or S3Operation.GetObjectTagging
-            or S3Operation.GetObjectLockConfiguration or S3Operation.GetObjectRetention or S3Operation.GetObjectLegalHold => RequestClass.Read,
+            or S3Operation.GetObjectLockConfiguration or S3Operation.GetObjectRetention or S3Operation.GetObjectLegalHold
+            or S3Operation.GetBucketCors => RequestClass.Read,
         S3Operation.DeleteBucket or S3Operation.DeleteObject or S3Operation.AbortMultipartUpload or S3Operation.DeleteBucketLifecycle
-            or S3Operation.DeleteBucketTagging or S3Operation.DeleteObjectTagging or S3Operation.NotImplemented => RequestClass.Other,
+            or S3Operation.DeleteBucketTagging or S3Operation.DeleteObjectTagging or S3Operation.DeleteBucketCors
+            or S3Operation.NotImplemented => RequestClass.Other,
         // The gateway's own endpoints address no bucket, so nothing is billed for them.
         S3Operation.AdminHealth or S3Operation.AdminUsage or S3Operation.AdminUploads or S3Operation.AdminAbortUploads or S3Operation.AdminClock
             or S3Operation.AdminClockAdvance or S3Operation.AdminMetrics or S3Operation.AdminUnknown => RequestClass.Other,
@@ -209,6 +213,9 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.PutObjectRetention => await ObjectLockHandlers.PutRetention(r).ConfigureAwait(false),
         S3Operation.GetObjectLegalHold => ObjectLockHandlers.GetLegalHold(r),
         S3Operation.PutObjectLegalHold => await ObjectLockHandlers.PutLegalHold(r).ConfigureAwait(false),
+        S3Operation.GetBucketCors => CorsHandlers.Get(r),
+        S3Operation.PutBucketCors => await CorsHandlers.Put(r).ConfigureAwait(false),
+        S3Operation.DeleteBucketCors => CorsHandlers.Delete(r),
         S3Operation.NotImplemented => throw new S3Exception(S3ErrorCode.NotImplemented,
             $"A header or query you provided implies functionality that is not implemented ({r.Route.Detail})."),
         S3Operation.AdminHealth => AdminHandlers.Health(r),
@@ -254,10 +261,10 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
 
         http.Response.Clear();
         SetIds(http, requestId, hostId);
-        if (!route.IsAdmin)
+        if (!route.IsAdmin && http.Request.Headers.ContainsKey("Origin"))
         {
             // Response.Clear() dropped the CORS headers; a browser must be able to read the error too.
-            Cors.Decorate(http, services.Options.Cors);
+            Cors.Decorate(http, Cors.RulesFor(services, route));
         }
 
         var response = ResponseWriter.Error(error, route, route.Resource, requestId, hostId, HttpMethods.IsHead(http.Request.Method));

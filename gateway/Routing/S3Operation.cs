@@ -47,6 +47,9 @@ internal enum S3Operation
     PutObjectRetention,
     GetObjectLegalHold,
     PutObjectLegalHold,
+    GetBucketCors,
+    PutBucketCors,
+    DeleteBucketCors,
 
     /// <summary>A request S3 knows but this gateway does not implement: answered 501 NotImplemented.</summary>
     NotImplemented,

@@ -14,7 +14,7 @@ internal static class S3Router
     // so a PUT ?tagging never falls through to PutObject and overwrites data.
     private static readonly string[] UnimplementedBucketSubresources =
     [
-        "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "logging", "metrics",
+        "accelerate", "analytics", "encryption", "intelligent-tiering", "inventory", "logging", "metrics",
         "notification", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
         "replication", "requestPayment", "website", "session",
     ];
@@ -208,6 +208,11 @@ internal static class S3Router
                     return S3Operation.GetObjectLockConfiguration;
                 }
 
+                if (q.Has("cors"))
+                {
+                    return S3Operation.GetBucketCors;
+                }
+
                 if (Unimplemented(q, UnimplementedBucketSubresources, out detail))
                 {
                     return S3Operation.NotImplemented;
@@ -242,6 +247,11 @@ internal static class S3Router
                     return S3Operation.PutObjectLockConfiguration;
                 }
 
+                if (q.Has("cors"))
+                {
+                    return S3Operation.PutBucketCors;
+                }
+
                 if (Unimplemented(q, UnimplementedBucketSubresources, out detail))
                 {
                     return S3Operation.NotImplemented;
@@ -257,6 +267,11 @@ internal static class S3Router
                 if (q.Has("tagging"))
                 {
                     return S3Operation.DeleteBucketTagging;
+                }
+
+                if (q.Has("cors"))
+                {
+                    return S3Operation.DeleteBucketCors;
                 }
 
                 if (Unimplemented(q, UnimplementedBucketSubresources, out detail))

@@ -32,6 +32,12 @@ internal static class BucketRows
     public static void Insert(Db db, BucketInfo b) =>
         db.Execute("INSERT INTO buckets(name, owner, created) VALUES ($n, $o, $t);", ("$n", b.Name), ("$o", b.Owner), ("$t", Codes.Ms(b.Created)));
 
+    /// <summary>The bucket's cross-origin document, or null (also for no such bucket).</summary>
+    public static string? Cors(Db db, string name) => db.Scalar<string>("SELECT cors FROM buckets WHERE name = $n;", ("$n", name));
+
+    public static void SetCors(Db db, string name, string? document) =>
+        db.Execute("UPDATE buckets SET cors = $c WHERE name = $n;", ("$c", document), ("$n", name));
+
     /// <summary>The bucket's tag set, or null when it has none.</summary>
     public static IReadOnlyList<Tag>? Tags(Db db, string name) =>
         db.First("SELECT tags FROM buckets WHERE name = $n AND tags IS NOT NULL;", r => TagRows.Parse(r, 0), ("$n", name));

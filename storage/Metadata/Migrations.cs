@@ -238,6 +238,11 @@ internal static class Migrations
         ALTER TABLE usage_periods ADD COLUMN noncurrent_byte_ms REAL NOT NULL DEFAULT 0;
         ALTER TABLE usage_periods ADD COLUMN noncurrent_segment_ms REAL NOT NULL DEFAULT 0;
         """,
+
+        // 8: a bucket's cross-origin rules, a front end's document kept as it gave it (NULL for none).
+        """
+        ALTER TABLE buckets ADD COLUMN cors TEXT;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -84,6 +84,19 @@ public sealed class BucketService
         BucketRows.SetObjectLock(db, name, rule);
     });
 
+    /// <summary>
+    /// Replaces the bucket's cross-origin rules: a front end's own document (for S3, its CORS configuration),
+    /// stored as given and never read by storage. Null removes it.
+    /// </summary>
+    public void SetCors(string name, string account, string? document) => _db.Write(db =>
+    {
+        Require(db, name, account);
+        BucketRows.SetCors(db, name, document);
+    });
+
+    /// <summary>The bucket's cross-origin document without an ownership check (browsers' preflights carry no credentials); null for none.</summary>
+    public string? CorsOf(string name) => _db.Read(db => BucketRows.Cors(db, name));
+
     /// <summary>The bucket's tag set, or null when it has none.</summary>
     public IReadOnlyList<Tag>? Tags(string name, string account) => _db.Read(db =>
     {

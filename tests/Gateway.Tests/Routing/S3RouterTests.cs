@@ -53,7 +53,9 @@ internal sealed class S3RouterTests
             C("GET", "/b?policy", S3Operation.NotImplemented, "b", null, "?policy"),
             C("GET", "/b?tagging", S3Operation.GetBucketTagging, "b", null),
             C("GET", "/b?lifecycle", S3Operation.GetBucketLifecycle, "b", null),
-            C("GET", "/b?cors", S3Operation.NotImplemented, "b", null, "?cors"),
+            C("GET", "/b?cors", S3Operation.GetBucketCors, "b", null),
+            C("PUT", "/b?cors", S3Operation.PutBucketCors, "b", null),
+            C("DELETE", "/b?cors", S3Operation.DeleteBucketCors, "b", null),
             C("GET", "/b/?policy", S3Operation.NotImplemented, "b", null, "?policy"),
 
             // Bucket: HEAD, PUT, DELETE, POST.

@@ -1,0 +1,34 @@
+using Gateway.Errors;
+using Gateway.Http;
+using Gateway.Protocol;
+using Gateway.Xml;
+
+namespace Gateway.Handlers;
+
+/// <summary>Put/Get/DeleteBucketCors: a bucket's own cross-origin rules, which replace Gateway:Cors for it.</summary>
+internal static class CorsHandlers
+{
+    public static S3Response Get(S3Request r)
+    {
+        r.Storage.Buckets.Require(r.Bucket, r.Account);
+        return r.Storage.Buckets.CorsOf(r.Bucket) is { } json
+            ? S3Response.Xml(CorsRules.ToXml(CorsRules.FromJson(json)))
+            : throw new S3Exception(S3ErrorCode.NoSuchCORSConfiguration).With("BucketName", r.Bucket);
+    }
+
+    /// <summary>S3 requires an integrity check (Content-MD5 or a checksum) on PutBucketCors.</summary>
+    public static async Task<S3Response> Put(S3Request r)
+    {
+        RequestXml.RequireIntegrityHeader(r.Headers);
+        r.Storage.Buckets.Require(r.Bucket, r.Account);
+        var doc = await RequestXml.ReadBodyAsync(r).ConfigureAwait(false);
+        r.Storage.Buckets.SetCors(r.Bucket, r.Account, CorsRules.ToJson(CorsRules.FromXml(doc!)));
+        return S3Response.Empty();
+    }
+
+    public static S3Response Delete(S3Request r)
+    {
+        r.Storage.Buckets.SetCors(r.Bucket, r.Account, null);
+        return S3Response.Empty(204);
+    }
+}
