@@ -205,7 +205,7 @@ public sealed class RawWireTests
     {
         var (raw, http, bucket) = await Setup();
         using var _ = http;
-        foreach (var (method, target) in new[] { (HttpMethod.Put, $"/{bucket}?cors"), (HttpMethod.Get, $"/{bucket}/k?torrent"), (HttpMethod.Post, $"/{bucket}/k"), (HttpMethod.Patch, $"/{bucket}/k") })
+        foreach (var (method, target) in new[] { (HttpMethod.Put, $"/{bucket}?website"), (HttpMethod.Get, $"/{bucket}/k?torrent"), (HttpMethod.Post, $"/{bucket}/k"), (HttpMethod.Patch, $"/{bucket}/k") })
         {
             using var response = await raw.SendAsync(method, target, Encoding.UTF8.GetBytes("<x/>"));
             Assert.That((int)response.StatusCode, Is.EqualTo(501), $"{method} {target}");
