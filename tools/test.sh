@@ -45,8 +45,12 @@ fi
 # dotnet test prints one summary line per test assembly; the last line here is their total, as .ci/run reports it.
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
+# errexit is off around the run: a failing test must still reach the total below (with it on, the failed pipeline
+# ended the script first, and .ci/run could only report "0 passed, 1 failed").
+set +e
 dotnet test Gateway.sln "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
+set -e
 summaries="$(grep -E '^(Passed|Failed)!' "$log" || true)"
 passed="$(printf '%s\n' "$summaries" | grep -oE 'Passed: +[0-9]+' | awk '{s+=$2} END {print s+0}')"
 failed="$(printf '%s\n' "$summaries" | grep -oE 'Failed: +[0-9]+' | awk '{s+=$2} END {print s+0}')"
