@@ -67,7 +67,7 @@ internal static class CopyHandlers
             version = Routing.QueryString.Parse(value[(q + 1)..]).Get("versionId");
             if (version is "")
             {
-                throw new S3Exception(S3ErrorCode.InvalidArgument, "Version id cannot be the empty string").With("ArgumentName", "x-amz-copy-source").With("ArgumentValue", header);
+                throw VersioningHandlers.EmptyVersionId("x-amz-copy-source", header);
             }
 
             value = value[..q];

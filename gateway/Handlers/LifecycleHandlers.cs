@@ -60,18 +60,16 @@ internal static class LifecycleHandlers
             return;
         }
 
-        var conditions = (rule.Prefix.Length > 0 ? 1 : 0) + rule.Tags.Count + (rule.SizeGreaterThan is null ? 0 : 1) + (rule.SizeLessThan is null ? 0 : 1);
+        var others = rule.Tags.Count + (rule.SizeGreaterThan is null ? 0 : 1) + (rule.SizeLessThan is null ? 0 : 1);
+        var conditions = (rule.Prefix.Length > 0 ? 1 : 0) + others;
         xml.Open("Filter");
         if (conditions > 1)
         {
             xml.Open("And");
         }
 
-        if (conditions <= 1 && rule.Tags.Count == 0 && rule.SizeGreaterThan is null && rule.SizeLessThan is null)
-        {
-            xml.Element("Prefix", rule.Prefix);
-        }
-        else if (rule.Prefix.Length > 0)
+        // A prefix-only (or empty) filter is a Prefix, even an empty one; beside other conditions only a real one.
+        if (rule.Prefix.Length > 0 || others == 0)
         {
             xml.Element("Prefix", rule.Prefix);
         }

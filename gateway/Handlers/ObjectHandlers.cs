@@ -213,7 +213,7 @@ internal static class ObjectHandlers
             {
                 if (version is "")
                 {
-                    throw new S3Exception(S3ErrorCode.InvalidArgument, "Version id cannot be the empty string");
+                    throw VersioningHandlers.EmptyVersionId("VersionId", "");
                 }
 
                 var result = r.Storage.Objects.Delete(r.Bucket, key, r.Account, version, ObjectLockHandlers.Bypass(r));

@@ -54,5 +54,4 @@ internal static class TaggingHandlers
         r.Storage.Buckets.SetTags(r.Bucket, r.Account, null);
         return S3Response.Empty(204);
     }
-
 }

@@ -52,8 +52,12 @@ internal static class VersioningHandlers
     public static string? Requested(S3Request r)
     {
         var v = r.Query.Get("versionId");
-        return v is "" ? throw new S3Exception(S3ErrorCode.InvalidArgument, "Version id cannot be the empty string").With("ArgumentName", "versionId").With("ArgumentValue", "") : v;
+        return v is "" ? throw EmptyVersionId("versionId", "") : v;
     }
+
+    /// <summary>An empty version id, wherever it is given (the query, x-amz-copy-source, a DeleteObjects entry), names no version.</summary>
+    public static S3Exception EmptyVersionId(string argumentName, string argumentValue) =>
+        new S3Exception(S3ErrorCode.InvalidArgument, "Version id cannot be the empty string").With("ArgumentName", argumentName).With("ArgumentValue", argumentValue);
 
     /// <summary>x-amz-version-id on an answer about an object, when its bucket has (or had) versioning: S3 leaves it out for buckets that never had it.</summary>
     public static S3Response WithVersion(this S3Response response, ObjectInfo info) =>

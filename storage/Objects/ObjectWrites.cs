@@ -107,7 +107,7 @@ internal static class ObjectWrites
         var delta = Remove(db, v, freed);
         if (v.IsLatest && ObjectRows.Newest(db, bucket, key) is { } next)
         {
-            delta += Promote(db, next, now);
+            delta += SetLatest(db, next, true, now);
         }
 
         UsageMeter.Apply(db, bucket, now, delta);
@@ -132,7 +132,9 @@ internal static class ObjectWrites
     {
         var delta = default(UsageDelta);
         var latest = ObjectRows.FindLatest(db, bucket, key);
-        if (state != VersioningState.Enabled && ObjectRows.FindVersion(db, bucket, key, ObjectVersions.NullId) is { } nullVersion)
+        // In an unversioned bucket the latest version is the null version: no second lookup for it on every write.
+        if (state != VersioningState.Enabled
+            && (latest?.VersionId == ObjectVersions.NullId ? latest : ObjectRows.FindVersion(db, bucket, key, ObjectVersions.NullId)) is { } nullVersion)
         {
             delta += Remove(db, nullVersion, freed);
             if (latest?.Id == nullVersion.Id)
@@ -143,7 +145,7 @@ internal static class ObjectWrites
 
         if (latest is not null)
         {
-            delta += Demote(db, latest, now);
+            delta += SetLatest(db, latest, false, now);
         }
 
         return delta;
@@ -157,18 +159,12 @@ internal static class ObjectWrites
         return UsageDelta.Version(-1, v, segs.Count);
     }
 
-    private static UsageDelta Demote(Db db, ObjectInfo latest, DateTimeOffset now)
+    /// <summary>Makes <paramref name="v"/> the latest version or a noncurrent one; the meter moves it between the two.</summary>
+    private static UsageDelta SetLatest(Db db, ObjectInfo v, bool latest, DateTimeOffset now)
     {
-        ObjectRows.SetLatest(db, latest.Id, false, now);
-        var segs = ObjectRows.SegmentCount(db, latest.Id);
-        return UsageDelta.Version(-1, latest, segs) + UsageDelta.Version(1, latest with { IsLatest = false }, segs);
-    }
-
-    private static UsageDelta Promote(Db db, ObjectInfo next, DateTimeOffset now)
-    {
-        ObjectRows.SetLatest(db, next.Id, true, now);
-        var segs = ObjectRows.SegmentCount(db, next.Id);
-        return UsageDelta.Version(-1, next, segs) + UsageDelta.Version(1, next with { IsLatest = true }, segs);
+        ObjectRows.SetLatest(db, v.Id, latest, now);
+        var segs = ObjectRows.SegmentCount(db, v.Id);
+        return UsageDelta.Version(-1, v, segs) + UsageDelta.Version(1, v with { IsLatest = latest }, segs);
     }
 
     internal static DateTimeOffset Truncate(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
