@@ -2,6 +2,7 @@ using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
 using Gateway.Xml;
+using Storage.Objects;
 
 namespace Gateway.Handlers;
 
@@ -11,7 +12,7 @@ internal static class CorsHandlers
     public static S3Response Get(S3Request r)
     {
         r.Storage.Buckets.Require(r.Bucket, r.Account);
-        return r.Storage.Buckets.CorsOf(r.Bucket) is { } json
+        return r.Storage.Buckets.Document(r.Bucket, BucketDocument.Cors) is { } json
             ? S3Response.Xml(CorsRules.ToXml(CorsRules.FromJson(json)))
             : throw new S3Exception(S3ErrorCode.NoSuchCORSConfiguration).With("BucketName", r.Bucket);
     }
@@ -22,13 +23,13 @@ internal static class CorsHandlers
         RequestXml.RequireIntegrityHeader(r.Headers);
         r.Storage.Buckets.Require(r.Bucket, r.Account);
         var doc = await RequestXml.ReadBodyAsync(r).ConfigureAwait(false);
-        r.Storage.Buckets.SetCors(r.Bucket, r.Account, CorsRules.ToJson(CorsRules.FromXml(doc!)));
+        r.Storage.Buckets.SetDocument(r.Bucket, r.Account, BucketDocument.Cors, CorsRules.ToJson(CorsRules.FromXml(doc!)));
         return S3Response.Empty();
     }
 
     public static S3Response Delete(S3Request r)
     {
-        r.Storage.Buckets.SetCors(r.Bucket, r.Account, null);
+        r.Storage.Buckets.SetDocument(r.Bucket, r.Account, BucketDocument.Cors, null);
         return S3Response.Empty(204);
     }
 }

@@ -25,7 +25,7 @@ internal static class Cors
 
     /// <summary>The rules a request from a browser is judged by: its bucket's CORS configuration, or Gateway:Cors.</summary>
     public static IReadOnlyList<CorsRule> RulesFor(GatewayServices services, S3Route route) =>
-        route.Bucket is { } bucket && services.Storage.Buckets.CorsOf(bucket) is { } json ? CorsRules.FromJson(json) : [GatewayRule(services.Options.Cors)];
+        route.Bucket is { } bucket && services.Storage.Buckets.Document(bucket, Storage.Objects.BucketDocument.Cors) is { } json ? CorsRules.FromJson(json) : [GatewayRule(services.Options.Cors)];
 
     public static void Preflight(HttpContext http, IReadOnlyList<CorsRule> rules)
     {

@@ -6,13 +6,16 @@ namespace Storage.Metadata;
 internal static class BucketRows
 {
     public static BucketInfo? Find(Db db, string name) =>
-        db.First("SELECT owner, created, versioning, object_lock, lock_rule FROM buckets WHERE name = $n;",
+        db.First("SELECT owner, created, versioning, object_lock, lock_rule, acl, policy, ownership, public_access_block FROM buckets WHERE name = $n;",
             r => new BucketInfo(name, r.GetString(0), Codes.Time(r.GetInt64(1)))
             {
                 Versioning = Versioning(r, 2),
                 ObjectLock = r.GetInt64(3) != 0,
                 DefaultRetention = r.IsDBNull(4) ? null : System.Text.Json.JsonSerializer.Deserialize<DefaultRetention>(r.GetString(4)),
+                Access = new BucketAccess(Text(r, 5), Text(r, 6), Text(r, 7), Text(r, 8)),
             }, ("$n", name));
+
+    private static string? Text(Microsoft.Data.Sqlite.SqliteDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);
 
     /// <summary>Turns object lock on (for good) with a default retention (null: none).</summary>
     public static void SetObjectLock(Db db, string name, DefaultRetention? rule) =>
@@ -32,11 +35,22 @@ internal static class BucketRows
     public static void Insert(Db db, BucketInfo b) =>
         db.Execute("INSERT INTO buckets(name, owner, created) VALUES ($n, $o, $t);", ("$n", b.Name), ("$o", b.Owner), ("$t", Codes.Ms(b.Created)));
 
-    /// <summary>The bucket's cross-origin document, or null (also for no such bucket).</summary>
-    public static string? Cors(Db db, string name) => db.Scalar<string>("SELECT cors FROM buckets WHERE name = $n;", ("$n", name));
+    /// <summary>One of the bucket's front-end documents, or null (also for no such bucket).</summary>
+    public static string? Document(Db db, string name, BucketDocument kind) =>
+        db.Scalar<string>($"SELECT {Column(kind)} FROM buckets WHERE name = $n;", ("$n", name));
 
-    public static void SetCors(Db db, string name, string? document) =>
-        db.Execute("UPDATE buckets SET cors = $c WHERE name = $n;", ("$c", document), ("$n", name));
+    public static void SetDocument(Db db, string name, BucketDocument kind, string? document) =>
+        db.Execute($"UPDATE buckets SET {Column(kind)} = $c WHERE name = $n;", ("$c", document), ("$n", name));
+
+    // The column names come from this closed switch only, never from a caller's text.
+    private static string Column(BucketDocument kind) => kind switch
+    {
+        BucketDocument.Cors => "cors",
+        BucketDocument.Acl => "acl",
+        BucketDocument.Policy => "policy",
+        BucketDocument.Ownership => "ownership",
+        BucketDocument.PublicAccessBlock => "public_access_block",
+    };
 
     /// <summary>The bucket's tag set, or null when it has none.</summary>
     public static IReadOnlyList<Tag>? Tags(Db db, string name) =>

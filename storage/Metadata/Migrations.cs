@@ -243,6 +243,18 @@ internal static class Migrations
         """
         ALTER TABLE buckets ADD COLUMN cors TEXT;
         """,
+
+        // 9: who may do what: a front end's access documents for buckets (grants, policy, ownership rule, public
+        // access block) and grants for versions and for uploads (which give them to the object at Complete).
+        // NULL is the front end's default (for S3: private to the owner, no policy).
+        """
+        ALTER TABLE buckets ADD COLUMN acl TEXT;
+        ALTER TABLE buckets ADD COLUMN policy TEXT;
+        ALTER TABLE buckets ADD COLUMN ownership TEXT;
+        ALTER TABLE buckets ADD COLUMN public_access_block TEXT;
+        ALTER TABLE objects ADD COLUMN acl TEXT;
+        ALTER TABLE uploads ADD COLUMN acl TEXT;
+        """,
     ];
 
     public static int Latest => Steps.Length;

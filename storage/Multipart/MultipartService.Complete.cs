@@ -56,9 +56,10 @@ public sealed partial class MultipartService
             }
 
             var info = new ObjectInfo(0, cmd.Bucket, cmd.Key, chosen.Sum(p => p.Size), MultipartRules.ETag(chosen.Select(p => p.ETag).ToList()),
-                ObjectWrites.Truncate(_clock.UtcNow), upload.Attributes, ObjectChecksum(upload, chosen), chosen.Count, cmd.Account)
+                ObjectWrites.Truncate(_clock.UtcNow), upload.Attributes, ObjectChecksum(upload, chosen), chosen.Count, upload.Owner)
             {
                 Tags = upload.Tags,
+                Acl = upload.Acl,
                 Retention = upload.Lock?.Retention,
                 LegalHold = upload.Lock?.LegalHold ?? false,
             };

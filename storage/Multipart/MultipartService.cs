@@ -18,6 +18,9 @@ public sealed record CopyPartCommand(
 {
     /// <summary>The source version; null copies from the source key's current object.</summary>
     public string? SourceVersionId { get; init; }
+
+    /// <summary>The source bucket's owner, when it is not <see cref="Account"/> (the front end has decided the copy may read it).</summary>
+    public string? SourceAccount { get; init; }
 }
 
 /// <summary>
@@ -77,8 +80,9 @@ public sealed partial class MultipartService
         {
             BucketService.Require(db, bucket, account);
             var now = ObjectWrites.Truncate(_clock.UtcNow);
-            var info = new UploadInfo(_ids.Next(now), bucket, key, now, attributes, algorithm, type, account)
+            var info = new UploadInfo(_ids.Next(now), bucket, key, now, attributes, algorithm, type, extras?.Owner ?? account)
             {
+                Acl = extras?.Acl,
                 Annotations = extras?.Annotations ?? new Dictionary<string, string>(),
                 ExpiresAt = extras?.ExpiresAt,
                 Tags = extras?.Tags ?? [],
@@ -227,7 +231,7 @@ public sealed partial class MultipartService
         CheckPartNumber(cmd.PartNumber);
         var upload = Require(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
         // The same snapshot-and-lease as a read: the source's files outlive a concurrent replace while we read them.
-        using var source = _objects.Open(cmd.SourceBucket, cmd.SourceKey, cmd.Account, versionId: cmd.SourceVersionId);
+        using var source = _objects.Open(cmd.SourceBucket, cmd.SourceKey, cmd.SourceAccount ?? cmd.Account, versionId: cmd.SourceVersionId);
         var src = source.Info;
         cmd.SourceConditions?.Check(src, notModifiedFails: true);
         // Compared without adding: a range near long.MaxValue must not wrap around.

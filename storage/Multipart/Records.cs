@@ -27,11 +27,18 @@ public sealed record UploadInfo(
 
     /// <summary>The object lock settings the object gets at Complete (null: the bucket's default retention).</summary>
     public LockSettings? Lock { get; init; }
+
+    /// <summary>The grants the object gets at Complete (a front end's document; null for its default).</summary>
+    public string? Acl { get; init; }
 }
 
-/// <summary>What a new upload carries besides its attributes: a front end's annotations, when it expires, and the tags the object gets.</summary>
+/// <summary>
+/// What a new upload carries besides its attributes: a front end's annotations, when it expires, the tags and grants
+/// the object gets, and who will own the object (null: the account the upload is created for).
+/// </summary>
 public sealed record UploadExtras(
-    IReadOnlyDictionary<string, string>? Annotations = null, DateTimeOffset? ExpiresAt = null, IReadOnlyList<Tag>? Tags = null, LockSettings? Lock = null);
+    IReadOnlyDictionary<string, string>? Annotations = null, DateTimeOffset? ExpiresAt = null, IReadOnlyList<Tag>? Tags = null, LockSettings? Lock = null,
+    string? Acl = null, string? Owner = null);
 
 /// <summary>One uploaded part of an incomplete upload; <see cref="Checksum"/> is of the upload's tracked algorithm.</summary>
 public sealed record PartInfo(int PartNumber, long Size, string ETag, DateTimeOffset LastModified, string? Checksum);

@@ -20,16 +20,23 @@ public sealed class BucketService
         _clock = clock;
     }
 
-    /// <summary>Creates a bucket; with <paramref name="objectLock"/>, one with object lock on, which turns versioning on too.</summary>
-    public BucketInfo Create(string name, string owner, bool objectLock = false) => _db.Write(db =>
+    /// <summary>
+    /// Creates a bucket; with <paramref name="objectLock"/>, one with object lock on, which turns versioning on too.
+    /// <paramref name="access"/> holds the front end's access documents the bucket starts with.
+    /// </summary>
+    public BucketInfo Create(string name, string owner, bool objectLock = false, BucketAccess? access = null) => _db.Write(db =>
     {
         if (BucketRows.Find(db, name) is { } existing)
         {
             throw new StorageException(existing.Owner == owner ? StorageFault.BucketAlreadyYours : StorageFault.BucketNameTaken) { Bucket = name };
         }
 
-        var info = new BucketInfo(name, owner, ObjectWrites.Truncate(_clock.UtcNow));
+        var info = new BucketInfo(name, owner, ObjectWrites.Truncate(_clock.UtcNow)) { Access = access ?? BucketAccess.None };
         BucketRows.Insert(db, info);
+        BucketRows.SetDocument(db, name, BucketDocument.Acl, info.Access.Acl);
+        BucketRows.SetDocument(db, name, BucketDocument.Policy, info.Access.Policy);
+        BucketRows.SetDocument(db, name, BucketDocument.Ownership, info.Access.Ownership);
+        BucketRows.SetDocument(db, name, BucketDocument.PublicAccessBlock, info.Access.PublicAccessBlock);
         UsageMeter.Open(db, name, owner, info.Created);
         if (objectLock)
         {
@@ -85,17 +92,23 @@ public sealed class BucketService
     });
 
     /// <summary>
-    /// Replaces the bucket's cross-origin rules: a front end's own document (for S3, its CORS configuration),
-    /// stored as given and never read by storage. Null removes it.
+    /// Replaces one of the bucket's front-end documents (for S3: its CORS configuration, grants, policy, ownership
+    /// rule or public access block), stored as given and never read by storage. Null removes it.
     /// </summary>
-    public void SetCors(string name, string account, string? document) => _db.Write(db =>
+    public void SetDocument(string name, string account, BucketDocument kind, string? document) => _db.Write(db =>
     {
         Require(db, name, account);
-        BucketRows.SetCors(db, name, document);
+        BucketRows.SetDocument(db, name, kind, document);
     });
 
-    /// <summary>The bucket's cross-origin document without an ownership check (browsers' preflights carry no credentials); null for none.</summary>
-    public string? CorsOf(string name) => _db.Read(db => BucketRows.Cors(db, name));
+    /// <summary>
+    /// One of the bucket's documents without an ownership check (a browser's preflight carries no credentials, and a
+    /// front end reads access documents to decide who may act); null for none or no such bucket.
+    /// </summary>
+    public string? Document(string name, BucketDocument kind) => _db.Read(db => BucketRows.Document(db, name, kind));
+
+    /// <summary>The bucket with its access documents, or null: what a front end reads to decide who may act on it.</summary>
+    public BucketInfo? Find(string name) => _db.Read(db => BucketRows.Find(db, name));
 
     /// <summary>The bucket's tag set, or null when it has none.</summary>
     public IReadOnlyList<Tag>? Tags(string name, string account) => _db.Read(db =>

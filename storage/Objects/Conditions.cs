@@ -74,7 +74,8 @@ public sealed record ReadConditions(string? IfMatch, string? IfNoneMatch, DateTi
                 : new StorageException(StorageFault.ConditionFailed) { Bucket = o.Bucket, Key = o.Key, Condition = failed.Condition }
             : null;
 
-    internal void Check(ObjectInfo o, bool notModifiedFails = false)
+    /// <summary>Throws the fault of the first condition that does not hold (a front end that decides access first checks them after).</summary>
+    public void Check(ObjectInfo o, bool notModifiedFails = false)
     {
         if (Failure(o, notModifiedFails) is { } e)
         {

@@ -18,6 +18,12 @@ public sealed record PutObjectCommand(
 
     /// <summary>Object lock settings asked for (null: the bucket's default retention, if any).</summary>
     public LockSettings? Lock { get; init; }
+
+    /// <summary>The object's grants (a front end's document; null for its default).</summary>
+    public string? Acl { get; init; }
+
+    /// <summary>Who owns the new object; null: <see cref="Account"/>, the bucket's owner the write is made for.</summary>
+    public string? Owner { get; init; }
 }
 
 /// <summary>
@@ -42,6 +48,15 @@ public sealed record CopyObjectCommand(
 
     /// <summary>The copy's object lock settings (a source's are never copied; null: the bucket's default).</summary>
     public LockSettings? Lock { get; init; }
+
+    /// <summary>The copy's grants (a source's are never copied, as in S3; null for the front end's default).</summary>
+    public string? Acl { get; init; }
+
+    /// <summary>Who owns the copy; null: <see cref="Account"/>.</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>The source bucket's owner, when it is not <see cref="Account"/> (the front end has decided the copy may read it).</summary>
+    public string? SourceAccount { get; init; }
 }
 
 /// <summary>Objects: whole writes, reads, copies that share segments, deletes and listings.</summary>
@@ -91,9 +106,10 @@ public sealed partial class ObjectService
         using var staged = await _segmenter.StageAsync(body, _limits.MaxWriteSize, [algorithm], ct).ConfigureAwait(false);
         staged.Verify(cmd.Body);
         var info = new ObjectInfo(0, cmd.Bucket, cmd.Key, staged.Length, Convert.ToHexStringLower(staged.Md5),
-            ObjectWrites.Truncate(_clock.UtcNow), cmd.Attributes, new ChecksumValue(algorithm, ChecksumType.FullObject, staged.Checksums[algorithm]), 0, cmd.Account)
+            ObjectWrites.Truncate(_clock.UtcNow), cmd.Attributes, new ChecksumValue(algorithm, ChecksumType.FullObject, staged.Checksums[algorithm]), 0, cmd.Owner ?? cmd.Account)
         {
             Tags = cmd.Tags,
+            Acl = cmd.Acl,
             Retention = cmd.Lock?.Retention,
             LegalHold = cmd.Lock?.LegalHold ?? false,
         };
@@ -103,7 +119,7 @@ public sealed partial class ObjectService
         {
             result = _db.Write(db =>
             {
-                BucketService.Require(db, info.Bucket, info.Owner);
+                BucketService.Require(db, info.Bucket, cmd.Account);
                 cmd.Conditions.Check(ObjectRows.Find(db, info.Bucket, info.Key), info.Bucket, info.Key);
                 staged.Persist(db);
                 return ObjectWrites.Replace(db, info, staged.Segments, null);
@@ -250,7 +266,7 @@ public sealed partial class ObjectService
     {
         var result = _db.Write(db =>
         {
-            BucketService.Require(db, cmd.SourceBucket, cmd.Account);
+            BucketService.Require(db, cmd.SourceBucket, cmd.SourceAccount ?? cmd.Account);
             var src = Readable(db, cmd.SourceBucket, cmd.SourceKey, cmd.SourceVersionId);
             if (src.Size > _limits.MaxWriteSize)
             {
@@ -267,8 +283,9 @@ public sealed partial class ObjectService
                 Key = cmd.Key,
                 LastModified = ObjectWrites.Truncate(_clock.UtcNow),
                 Attributes = cmd.Attributes ?? src.Attributes,
-                Owner = cmd.Account,
+                Owner = cmd.Owner ?? cmd.Account,
                 Tags = cmd.Tags ?? src.Tags,
+                Acl = cmd.Acl,
                 Retention = cmd.Lock?.Retention,
                 LegalHold = cmd.Lock?.LegalHold ?? false,
             };
@@ -288,6 +305,18 @@ public sealed partial class ObjectService
         var info = Readable(db, bucket, key, versionId);
         ObjectRows.SetTags(db, info.Id, tags);
         return info with { Tags = tags };
+    });
+
+    /// <summary>
+    /// Replaces the grants of the object's current version or version <paramref name="versionId"/> (a front end's
+    /// document; null restores its default). Data, ETag and last-modified time stay. Returns the object as it is now.
+    /// </summary>
+    public ObjectInfo SetAcl(string bucket, string key, string account, string? acl, string? versionId = null) => _db.Write(db =>
+    {
+        BucketService.Require(db, bucket, account);
+        var info = Readable(db, bucket, key, versionId);
+        ObjectRows.SetAcl(db, info.Id, acl);
+        return info with { Acl = acl };
     });
 
     /// <summary>

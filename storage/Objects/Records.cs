@@ -12,6 +12,28 @@ public sealed record BucketInfo(string Name, string Owner, DateTimeOffset Create
 
     /// <summary>The retention new versions get when a write asks for none.</summary>
     public DefaultRetention? DefaultRetention { get; init; }
+
+    /// <summary>The front end's access documents, read with the bucket so one read serves an access decision.</summary>
+    public BucketAccess Access { get; init; } = BucketAccess.None;
+}
+
+/// <summary>
+/// A bucket's access documents as a front end stored them (storage never reads them): its grants, its policy, its
+/// object ownership rule and its public access block. Null is the front end's default.
+/// </summary>
+public sealed record BucketAccess(string? Acl, string? Policy, string? Ownership, string? PublicAccessBlock)
+{
+    public static readonly BucketAccess None = new(null, null, null, null);
+}
+
+/// <summary>The documents a front end keeps with a bucket, each stored as given and returned as stored.</summary>
+public enum BucketDocument
+{
+    Cors,
+    Acl,
+    Policy,
+    Ownership,
+    PublicAccessBlock,
 }
 
 /// <summary>
@@ -44,6 +66,9 @@ public sealed record ObjectInfo(
 {
     /// <summary>The object's tag set, in the order the front end gave it (S3's front end sorts it by key).</summary>
     public IReadOnlyList<Tag> Tags { get; init; } = [];
+
+    /// <summary>The version's grants, a front end's document stored as given (null: its default, private to <see cref="Owner"/>).</summary>
+    public string? Acl { get; init; }
 
     /// <summary>The version's id: <see cref="ObjectVersions.NullId"/> for the null version, else an opaque id.</summary>
     public string VersionId { get; init; } = ObjectVersions.NullId;
