@@ -129,6 +129,9 @@ internal sealed class GatewayOptions
     /// <summary>The other upload protocols served on their own listeners (Box, Veza, Kodexa, Twelve Labs); all off by default.</summary>
     public Adapters.AdaptersOptions Adapters { get; set; } = new();
 
+    /// <summary>What new buckets start with, when CreateBucket does not say.</summary>
+    public BucketDefaultsOptions Defaults { get; set; } = new();
+
     /// <summary>Cross-origin access for browsers (presigned part uploads); see the README.</summary>
     public CorsOptions Cors { get; set; } = new();
 
@@ -150,11 +153,31 @@ internal sealed class CorsOptions
     public int MaxAgeSeconds { get; set; } = 3600;
 }
 
+/// <summary>
+/// New buckets' access settings. The embedded defaults let ACLs work (no ownership controls, which behave as
+/// ObjectWriter, and no public access block), as test suites expect; ObjectOwnership "BucketOwnerEnforced" with
+/// BlockPublicAccess true is what S3 gives new buckets since April 2023.
+/// </summary>
+internal sealed class BucketDefaultsOptions
+{
+    /// <summary>BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter stored with each new bucket; empty stores none.</summary>
+    public string? ObjectOwnership { get; set; }
+
+    /// <summary>Whether new buckets get a public access block with all four switches on.</summary>
+    public bool BlockPublicAccess { get; set; }
+}
+
 internal sealed class CredentialOptions
 {
     public string AccessKey { get; set; } = "";
 
     public string SecretKey { get; set; } = "";
+
+    /// <summary>The name S3 answers beside the account's canonical id (default: the access key).</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>An email address that grants by email resolve to this account (none: such grants are refused, as S3 refuses an unknown address).</summary>
+    public string? Email { get; set; }
 }
 
 /// <summary>

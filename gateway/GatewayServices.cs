@@ -12,6 +12,12 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
 
     public SignatureVerifier Verifier { get; } = verifier;
 
+    /// <summary>Where access decisions are explained (at Debug level: which rule or policy statement decided).</summary>
+    public ILogger AccessLog { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>The configured accounts by access key, canonical id and email.</summary>
+    public Access.Accounts Accounts { get; } = new(options);
+
     /// <summary>The gateway's clock (the storage engine's: system or virtual).</summary>
     public IClock Clock => Storage.Clock;
 

@@ -29,7 +29,13 @@ internal enum PayloadMode
 /// Chunk is set for StreamingSigned and StreamingSignedTrailer (the seed signature is the request's signature).
 /// <paramref name="SignatureVersion"/> is 4, or 2 for the legacy HMAC-SHA1 signatures.
 /// </summary>
-internal sealed record AuthResult(string AccessKey, PayloadMode Payload, string? PayloadSha256Hex, ChunkSigningContext? Chunk, bool Presigned, int SignatureVersion = 4);
+internal sealed record AuthResult(string AccessKey, PayloadMode Payload, string? PayloadSha256Hex, ChunkSigningContext? Chunk, bool Presigned, int SignatureVersion = 4)
+{
+    /// <summary>An unsigned request: nobody in particular, allowed only what is open to everyone.</summary>
+    public bool Anonymous { get; init; }
+
+    public static AuthResult AnonymousWith(PayloadMode payload, string? sha256Hex) => new("", payload, sha256Hex, null, false, 0) { Anonymous = true };
+}
 
 /// <summary>What the aws-chunked decoder needs to verify chunk and trailer signatures.</summary>
 internal sealed record ChunkSigningContext(byte[] SigningKey, string AmzDate, string Scope, string SeedSignature);

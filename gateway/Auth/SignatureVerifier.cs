@@ -85,7 +85,19 @@ internal sealed partial class SignatureVerifier
             return VerifyV2Query(request, rawPath, rawQuery, query);
         }
 
-        throw new S3Exception(S3ErrorCode.AccessDenied);
+        return Anonymous(request);
+    }
+
+    /// <summary>
+    /// An unsigned request. Its body may still declare a SHA-256 (checked like a signed one's) or arrive aws-chunked
+    /// without signatures; a signed streaming body needs a signature this request does not have.
+    /// </summary>
+    private static AuthResult Anonymous(AuthRequest request)
+    {
+        var mode = Header(request, "x-amz-content-sha256") is { } sha ? ParsePayloadMode(sha) : PayloadMode.Unsigned;
+        return mode is PayloadMode.StreamingSigned or PayloadMode.StreamingSignedTrailer
+            ? throw new S3Exception(S3ErrorCode.AccessDenied, "A signed streaming payload needs a signed request.")
+            : AuthResult.AnonymousWith(mode, mode == PayloadMode.SignedHex ? Header(request, "x-amz-content-sha256")!.ToLowerInvariant() : null);
     }
 
     private AuthResult VerifyHeader(AuthRequest request, string rawPath, string rawQuery, string authorization)

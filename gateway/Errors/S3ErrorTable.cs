@@ -8,6 +8,14 @@ internal static class S3ErrorTable
     public static Entry Lookup(S3ErrorCode code) => code switch
     {
         S3ErrorCode.AccessDenied => new("AccessDenied", 403, "Access Denied"),
+        S3ErrorCode.AccessControlListNotSupported => new("AccessControlListNotSupported", 400, "The bucket does not allow ACLs"),
+        S3ErrorCode.InvalidBucketAclWithObjectOwnership => new("InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),
+        S3ErrorCode.MalformedACLError => new("MalformedACLError", 400, "The XML you provided was not well-formed or did not validate against our published schema"),
+        S3ErrorCode.MalformedPolicy => new("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'"),
+        S3ErrorCode.NoSuchBucketPolicy => new("NoSuchBucketPolicy", 404, "The bucket policy does not exist"),
+        S3ErrorCode.NoSuchPublicAccessBlockConfiguration => new("NoSuchPublicAccessBlockConfiguration", 404, "The public access block configuration was not found"),
+        S3ErrorCode.OwnershipControlsNotFoundError => new("OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found"),
+        S3ErrorCode.UnresolvableGrantByEmailAddress => new("UnresolvableGrantByEmailAddress", 400, "The e-mail address you provided does not match any account on record."),
         S3ErrorCode.AccessForbidden => new("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed."),
         S3ErrorCode.AuthorizationHeaderMalformed => new("AuthorizationHeaderMalformed", 400, "The authorization header is malformed."),
         S3ErrorCode.AuthorizationQueryParametersError => new("AuthorizationQueryParametersError", 400, "Query-string authentication requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."),

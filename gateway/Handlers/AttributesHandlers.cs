@@ -1,3 +1,4 @@
+using Gateway.Access;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -26,7 +27,9 @@ internal static class AttributesHandlers
 
         var maxParts = Math.Min(MultipartListHandlers.Integer(r.Header("x-amz-max-parts"), "x-amz-max-parts", 1000), 1000);
         var marker = MultipartListHandlers.Integer(r.Header("x-amz-part-number-marker"), "x-amz-part-number-marker", 0);
-        var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, HttpConditions.Read(r.Headers), VersioningHandlers.Requested(r));
+        var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, versionId: VersioningHandlers.Requested(r));
+        AccessControl.RequireObject(r, info);
+        HttpConditions.Read(r.Headers).Check(info);
         var xml = new XmlBuilder().Root("GetObjectAttributesResponse");
         if (requested.Contains("ETag"))
         {

@@ -1,8 +1,10 @@
+using Gateway.Access;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
 using Gateway.Xml;
 using Storage.Faults;
+using Storage.Objects;
 
 namespace Gateway.Handlers;
 
@@ -16,7 +18,7 @@ internal static class BucketHandlers
             throw new S3Exception(S3ErrorCode.InvalidBucketName).With("BucketName", r.Bucket);
         }
 
-        AclHandlers.RequireOwnerOnlyAclHeaders(r.Headers);
+        var access = InitialAccess(r);
         var doc = await RequestXml.ReadBodyAsync(r, allowEmpty: true).ConfigureAwait(false);
         var location = doc?.Root?.Child("LocationConstraint")?.Value;
         // "EU" is S3's legacy name for eu-west-1 (the .NET SDK still sends it for that region).
@@ -28,15 +30,42 @@ internal static class BucketHandlers
 
         try
         {
-            r.Storage.Buckets.Create(r.Bucket, r.Account, objectLock: string.Equals(r.Header("x-amz-bucket-object-lock-enabled"), "true", StringComparison.OrdinalIgnoreCase));
+            r.Storage.Buckets.Create(r.Bucket, r.Account, objectLock: string.Equals(r.Header("x-amz-bucket-object-lock-enabled"), "true", StringComparison.OrdinalIgnoreCase), access);
         }
         catch (StorageException e) when (e.Fault == StorageFault.BucketAlreadyYours && r.Options.Region == "us-east-1")
         {
-            // S3's legacy us-east-1 rule: creating a bucket you already own there succeeds and keeps its
-            // contents; every other region answers BucketAlreadyOwnedByYou.
+            // S3's legacy us-east-1 rule: creating a bucket you already own there succeeds, keeps its contents and
+            // resets its ACL to the request's; every other region answers BucketAlreadyOwnedByYou.
+            r.Storage.Buckets.SetDocument(r.Bucket, r.Account, BucketDocument.Acl, access.Acl);
         }
 
         return S3Response.Empty().With("Location", "/" + r.Bucket);
+    }
+
+    /// <summary>
+    /// The access settings a new bucket starts with: the request's ACL (x-amz-acl or x-amz-grant-*), its
+    /// x-amz-object-ownership, else Gateway:Defaults. BucketOwnerEnforced takes no ACL beyond the owner's.
+    /// </summary>
+    private static BucketAccess InitialAccess(S3Request r)
+    {
+        var me = r.Services.Accounts.Of(r.Account);
+        var defaults = r.Options.Defaults;
+        var ownership = r.Header("x-amz-object-ownership") is { } header ? BucketSettings.ParseOwnershipValue(header, "x-amz-object-ownership")
+            : string.IsNullOrEmpty(defaults.ObjectOwnership) ? (ObjectOwnership?)null
+            : BucketSettings.ParseOwnershipValue(defaults.ObjectOwnership, "Gateway:Defaults:ObjectOwnership");
+        var grants = AclDocuments.FromHeaders(r.Headers, r.Services.Accounts, me.CanonicalId, me.CanonicalId);
+        if (ownership == ObjectOwnership.BucketOwnerEnforced && grants is not null && !AccessHandlers.OwnerOnly(grants, me.CanonicalId))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidBucketAclWithObjectOwnership);
+        }
+
+        var block = defaults.BlockPublicAccess ? PublicAccessBlock.All : null;
+        if (block is not null && grants is not null && Grants.IsPublic(grants))
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Public ACLs are blocked by the public access block new buckets get (Gateway:Defaults:BlockPublicAccess).");
+        }
+
+        return new BucketAccess(grants is null ? null : Grants.ToJson(grants), null, ownership?.ToString(), block is null ? null : BucketSettings.StoreBlock(block));
     }
 
     public static S3Response Head(S3Request r)

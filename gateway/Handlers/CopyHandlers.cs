@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Access;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -38,8 +39,13 @@ internal static class CopyHandlers
         }
 
         var conditions = ObjectHandlers.WriteConditionsFrom(r.Headers);
+        var (owner, acl) = AclHandlers.ForNewObject(r, r.Headers);
+        var sourceOwner = AccessControl.RequireSource(r, srcBucket, srcKey, srcVersion);
         var info = r.Storage.Objects.Copy(new CopyObjectCommand(srcBucket, srcKey, r.Bucket, r.Key, r.Account, attributes, HttpConditions.CopySource(r.Headers), conditions)
         {
+            Owner = owner,
+            Acl = acl,
+            SourceAccount = sourceOwner,
             Tags = tags,
             SourceVersionId = srcVersion,
             Lock = ObjectLockHandlers.FromHeaders(r, r.Headers),

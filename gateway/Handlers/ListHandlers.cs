@@ -39,7 +39,7 @@ internal static class ListHandlers
             .Element("StartAfter", startAfter is null ? null : p.Encode(startAfter));
         foreach (var o in page.Objects)
         {
-            Contents(xml, "Contents", o, p, fetchOwner);
+            Contents(xml, "Contents", o, p, fetchOwner ? r.Services.Accounts : null);
         }
 
         Prefixes(xml, page.CommonPrefixes, p);
@@ -65,7 +65,7 @@ internal static class ListHandlers
             .Element("NextMarker", page.IsTruncated && p.Delimiter is not null ? p.Encode(page.LastReturned!) : null);
         foreach (var o in page.Objects)
         {
-            Contents(xml, "Contents", o, p, fetchOwner: true);
+            Contents(xml, "Contents", o, p, r.Services.Accounts);
         }
 
         Prefixes(xml, page.CommonPrefixes, p);
@@ -108,29 +108,30 @@ internal static class ListHandlers
             if (v.IsDeleteMarker)
             {
                 xml.Open("DeleteMarker").Element("Key", p.Encode(v.Key)).Element("VersionId", v.VersionId).Element("IsLatest", v.IsLatest)
-                    .Element("LastModified", Wire.Timestamp(v.LastModified)).Owner(v.Owner).Close("DeleteMarker");
+                    .Element("LastModified", Wire.Timestamp(v.LastModified)).Owner(r.Services.Accounts, v.Owner).Close("DeleteMarker");
                 continue;
             }
 
             xml.Open("Version").Element("Key", p.Encode(v.Key)).Element("VersionId", v.VersionId).Element("IsLatest", v.IsLatest)
                 .Element("LastModified", Wire.Timestamp(v.LastModified)).Element("ETag", Wire.Quote(v.ETag));
             Checksum(xml, v);
-            xml.Element("Size", v.Size).Element("StorageClass", StorageClass(v)).Owner(v.Owner).Close("Version");
+            xml.Element("Size", v.Size).Element("StorageClass", StorageClass(v)).Owner(r.Services.Accounts, v.Owner).Close("Version");
         }
 
         Prefixes(xml, page.CommonPrefixes, p);
         return S3Response.Xml(xml.Close("ListVersionsResult").ToString());
     }
 
-    private static void Contents(XmlBuilder xml, string element, ObjectInfo o, Params p, bool fetchOwner)
+    /// <param name="owners">Set when the listing shows owners (V1 always, V2 with fetch-owner).</param>
+    private static void Contents(XmlBuilder xml, string element, ObjectInfo o, Params p, Access.Accounts? owners)
     {
         xml.Open(element).Element("Key", p.Encode(o.Key)).Element("LastModified", Wire.Timestamp(o.LastModified))
             .Element("ETag", Wire.Quote(o.ETag));
         Checksum(xml, o);
         xml.Element("Size", o.Size);
-        if (fetchOwner)
+        if (owners is not null)
         {
-            xml.Owner(o.Owner);
+            xml.Owner(owners, o.Owner);
         }
 
         xml.Element("StorageClass", StorageClass(o)).Close(element);

@@ -1,3 +1,4 @@
+using Gateway.Access;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -18,7 +19,8 @@ internal static class MultipartHandlers
         var tags = ObjectHeaders.TagsFromRequest(r.Headers);
         var objectLock = ObjectLockHandlers.FromHeaders(r, r.Headers);
         var (algorithm, type) = ChecksumDeclaration(r.Headers);
-        var upload = r.Storage.Multipart.Create(r.Bucket, r.Key, r.Account, attributes, algorithm, type, new UploadExtras(Tags: tags, Lock: objectLock));
+        var (owner, acl) = AclHandlers.ForNewObject(r, r.Headers);
+        var upload = r.Storage.Multipart.Create(r.Bucket, r.Key, r.Account, attributes, algorithm, type, new UploadExtras(Tags: tags, Lock: objectLock, Acl: acl, Owner: owner));
         var response = S3Response.Xml(new XmlBuilder().Root("InitiateMultipartUploadResult")
             .Element("Bucket", r.Bucket).Element("Key", r.Key).Element("UploadId", upload.UploadId)
             .Close("InitiateMultipartUploadResult").ToString());
@@ -93,9 +95,10 @@ internal static class MultipartHandlers
     {
         var (srcBucket, srcKey, srcVersion) = CopyHandlers.ParseSource(r.Header("x-amz-copy-source")!);
         var range = r.Header("x-amz-copy-source-range") is { } header ? CopyHandlers.ParseRange(header) : ((long, long)?)null;
+        var sourceOwner = AccessControl.RequireSource(r, srcBucket, srcKey, srcVersion);
         var copied = await r.Storage.Multipart.CopyPartAsync(new CopyPartCommand(r.Bucket, r.Key, r.UploadId, r.PartNumber, r.Account, srcBucket, srcKey, range,
             HttpConditions.CopySource(r.Headers))
-        { SourceVersionId = srcVersion }, r.Aborted).ConfigureAwait(false);
+        { SourceVersionId = srcVersion, SourceAccount = sourceOwner }, r.Aborted).ConfigureAwait(false);
         var xml = new XmlBuilder().Root("CopyPartResult")
             .Element("ETag", Wire.Quote(copied.Part.ETag))
             .Element("LastModified", Wire.Timestamp(copied.Part.LastModified));

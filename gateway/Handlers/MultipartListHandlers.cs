@@ -39,7 +39,7 @@ internal static class MultipartListHandlers
             xml.Close("Part");
         }
 
-        xml.Owner(upload.Owner, "Initiator").Owner(upload.Owner)
+        xml.Owner(r.Services.Accounts, upload.Owner, "Initiator").Owner(r.Services.Accounts, upload.Owner)
             .Element("StorageClass", upload.Attributes.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD")
             .Element("ChecksumAlgorithm", upload.ChecksumAlgorithm is { } alg ? ChecksumNames.WireName(alg) : null)
             .Element("ChecksumType", upload.ChecksumType is { } t ? ChecksumNames.TypeName(t) : null);
@@ -72,7 +72,7 @@ internal static class MultipartListHandlers
         foreach (var up in page.Uploads)
         {
             xml.Open("Upload").Element("Key", Enc(up.Key)).Element("UploadId", up.UploadId)
-                .Owner(up.Owner, "Initiator").Owner(up.Owner)
+                .Owner(r.Services.Accounts, up.Owner, "Initiator").Owner(r.Services.Accounts, up.Owner)
                 .Element("StorageClass", up.Attributes.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD")
                 .Element("Initiated", Wire.Timestamp(up.Initiated))
                 .Element("ChecksumAlgorithm", up.ChecksumAlgorithm is { } a ? ChecksumNames.WireName(a) : null)

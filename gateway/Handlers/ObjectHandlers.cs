@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Access;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -25,8 +26,10 @@ internal static class ObjectHandlers
             RequestXml.RequireIntegrityHeader(r.Headers, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
         }
 
+        var (owner, acl) = AclHandlers.ForNewObject(r, r.Headers);
         var body = OpenBody(r);
-        var info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, r.Key, r.Account, attributes, conditions, body.Checks) { Tags = tags, Lock = objectLock },
+        var info = await r.Storage.Objects.PutAsync(
+            new PutObjectCommand(r.Bucket, r.Key, r.Account, attributes, conditions, body.Checks) { Tags = tags, Lock = objectLock, Acl = acl, Owner = owner },
             body.Stream, r.Aborted).ConfigureAwait(false);
         var response = S3Response.Empty().With("ETag", Wire.Quote(info.ETag)).WithNewVersion(info);
         if (body.Declaration.ClientAlgorithm is not null && info.Checksum is { } c)
@@ -65,10 +68,13 @@ internal static class ObjectHandlers
         }
 
         CheckOverrides(r);
-        var reader = r.Storage.Objects.Open(r.Bucket, r.Key, r.Account, HttpConditions.Read(r.Headers), VersioningHandlers.Requested(r));
+        var reader = r.Storage.Objects.Open(r.Bucket, r.Key, r.Account, versionId: VersioningHandlers.Requested(r));
         try
         {
             var info = reader.Info;
+            // Who may read it first: a caller without access learns nothing from the conditions' answer.
+            AccessControl.RequireObject(r, info);
+            HttpConditions.Read(r.Headers).Check(info);
             var (range, part) = r.Route.PartNumber is { } n ? PartRange(reader, n) : (ByteRange.Parse(r.Header("Range"), info.Size), null);
             var start = range?.Start ?? 0;
             var length = range?.Length ?? info.Size;
@@ -189,7 +195,6 @@ internal static class ObjectHandlers
     {
         // A corrupted key list could delete the wrong data.
         RequestXml.RequireIntegrityHeader(r.Headers);
-        r.Storage.Buckets.Require(r.Bucket, r.Account);
         var doc = await RequestXml.ReadBodyAsync(r).ConfigureAwait(false);
         var root = doc!.Root!;
         if (root.Name.LocalName != "Delete")
@@ -214,6 +219,12 @@ internal static class ObjectHandlers
                 if (version is "")
                 {
                     throw VersioningHandlers.EmptyVersionId("VersionId", "");
+                }
+
+                // Each key is judged by itself, as S3 does: a refusal is that entry's error.
+                if (AccessControl.TryRequire(r, version is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion", key, AclPermission.Write) is { } denied)
+                {
+                    throw denied;
                 }
 
                 var result = r.Storage.Objects.Delete(r.Bucket, key, r.Account, version, ObjectLockHandlers.Bypass(r));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Access;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -65,6 +66,7 @@ internal static class ObjectLockHandlers
     public static S3Response GetRetention(S3Request r)
     {
         var v = r.Storage.Objects.LockOf(r.Bucket, r.Key, r.Account, VersioningHandlers.Requested(r));
+        AccessControl.RequireObject(r, v);
         var retention = v.Retention ?? throw new S3Exception(S3ErrorCode.NoSuchObjectLockConfiguration);
         return S3Response.Xml(new XmlBuilder().Root("Retention").Element("Mode", Mode(retention.Mode))
             .Element("RetainUntilDate", Wire.Timestamp(retention.Until)).Close("Retention").ToString()).WithVersion(v);
@@ -75,7 +77,7 @@ internal static class ObjectLockHandlers
     {
         RequestXml.RequireIntegrityHeader(r.Headers);
         var version = VersioningHandlers.Requested(r);
-        r.Storage.Objects.LockOf(r.Bucket, r.Key, r.Account, version);
+        AccessControl.RequireObject(r, r.Storage.Objects.LockOf(r.Bucket, r.Key, r.Account, version));
         var root = (await RequestXml.ReadBodyAsync(r).ConfigureAwait(false))!.Root!;
         if (root.Name.LocalName != "Retention")
         {
@@ -97,6 +99,7 @@ internal static class ObjectLockHandlers
     public static S3Response GetLegalHold(S3Request r)
     {
         var v = r.Storage.Objects.LockOf(r.Bucket, r.Key, r.Account, VersioningHandlers.Requested(r));
+        AccessControl.RequireObject(r, v);
         return S3Response.Xml(new XmlBuilder().Root("LegalHold").Element("Status", v.LegalHold ? "ON" : "OFF").Close("LegalHold").ToString()).WithVersion(v);
     }
 
@@ -104,7 +107,7 @@ internal static class ObjectLockHandlers
     {
         RequestXml.RequireIntegrityHeader(r.Headers);
         var version = VersioningHandlers.Requested(r);
-        r.Storage.Objects.LockOf(r.Bucket, r.Key, r.Account, version);
+        AccessControl.RequireObject(r, r.Storage.Objects.LockOf(r.Bucket, r.Key, r.Account, version));
         var root = (await RequestXml.ReadBodyAsync(r).ConfigureAwait(false))!.Root!;
         var on = root.Name.LocalName == "LegalHold" ? root.Child("Status")?.Value switch
         {

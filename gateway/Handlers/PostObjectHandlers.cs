@@ -1,4 +1,6 @@
 using System.Text;
+using Gateway.Access;
+using Gateway.Auth;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -55,8 +57,8 @@ internal static class PostObjectHandlers
             throw new S3Exception(S3ErrorCode.InvalidArgument, "POST requires exactly one file upload per request.").With("ArgumentName", "file").With("ArgumentValue", "0");
         }
 
-        r.Auth = r.Services.Verifier.VerifyPostForm(fields)
-            ?? throw new S3Exception(S3ErrorCode.AccessDenied, "Anonymous form uploads need a bucket that allows public writes, which this gateway does not have yet.");
+        // An unsigned form is anonymous: it needs a bucket whose ACL or policy lets everyone write, and has no policy to obey.
+        r.Auth = r.Services.Verifier.VerifyPostForm(fields) ?? AuthResult.AnonymousWith(PayloadMode.Unsigned, null);
         if (!fields.TryGetValue("key", out var key))
         {
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.")
@@ -66,8 +68,9 @@ internal static class PostObjectHandlers
         // ${filename} stands for the name of the uploaded file; the policy judges the key it becomes.
         key = key.Replace("${filename}", fileName, StringComparison.Ordinal);
         fields["key"] = key;
-        var policy = PostPolicy.Parse(fields["policy"]);
-        policy.Check(fields, r.Bucket, r.Storage.Clock.UtcNow);
+        AccessControl.Require(r, "s3:PutObject", key, AclPermission.Write);
+        var policy = r.Auth.Anonymous ? null : PostPolicy.Parse(fields["policy"]);
+        policy?.Check(fields, r.Bucket, r.Storage.Clock.UtcNow);
         // The tagging field is a whole Tagging document, not the x-amz-tagging header's query string.
         var tags = fields.TryGetValue("tagging", out var tagging) ? Tagging.FromXml(RequestXml.Parse(tagging), TagScope.Object) : [];
         var headers = AsHeaders(fields);
@@ -77,8 +80,10 @@ internal static class PostObjectHandlers
         var (algorithm, checksumValue) = BodyHeaders.ChecksumHeader(headers);
         var md5 = BodyHeaders.ParseContentMd5(headers["Content-MD5"]);
         var checks = new BodyChecks(null, md5, algorithm is { } a ? new ExpectedChecksum(a, checksumValue) : null);
-        var body = policy.LengthRange is { } range ? new LengthRangeStream(file.Body, range.Min, range.Max) : file.Body;
-        var info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, key, r.Account, attributes, WriteConditions.None, checks) { Tags = tags }, body, r.Aborted)
+        var (owner, acl) = AclHandlers.ForNewObject(r, headers);
+        var body = policy?.LengthRange is { } range ? new LengthRangeStream(file.Body, range.Min, range.Max) : file.Body;
+        var info = await r.Storage.Objects.PutAsync(
+                new PutObjectCommand(r.Bucket, key, r.Account, attributes, WriteConditions.None, checks) { Tags = tags, Acl = acl, Owner = owner }, body, r.Aborted)
             .ConfigureAwait(false);
         await Drain(reader, r.Aborted).ConfigureAwait(false);
         return Answer(r, fields, key, info.ETag).WithNewVersion(info);

@@ -27,7 +27,7 @@ internal static class ServiceHandlers
         }
 
         var (buckets, truncated) = r.Storage.Buckets.List(r.Account, prefix, after, max);
-        var xml = new XmlBuilder().Root("ListAllMyBucketsResult").Owner(r.Account).Open("Buckets");
+        var xml = new XmlBuilder().Root("ListAllMyBucketsResult").Owner(r.Services.Accounts, r.Account).Open("Buckets");
         foreach (var b in buckets)
         {
             xml.Open("Bucket").Element("Name", b.Name).Element("CreationDate", Wire.Timestamp(b.Created))

@@ -1,3 +1,4 @@
+using Gateway.Access;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -11,6 +12,7 @@ internal static class TaggingHandlers
     public static S3Response GetObject(S3Request r)
     {
         var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, versionId: VersioningHandlers.Requested(r));
+        AccessControl.RequireObject(r, info);
         return S3Response.Xml(Tagging.ToXml(info.Tags)).WithVersion(info);
     }
 
@@ -19,7 +21,7 @@ internal static class TaggingHandlers
     {
         var version = VersioningHandlers.Requested(r);
         // The object must exist before its body is read, so a doomed request does not send it.
-        r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, versionId: version);
+        AccessControl.RequireObject(r, r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, versionId: version));
         var doc = await RequestXml.ReadBodyAsync(r).ConfigureAwait(false);
         var info = r.Storage.Objects.SetTags(r.Bucket, r.Key, r.Account, Tagging.FromXml(doc!, TagScope.Object), version);
         return S3Response.Empty().WithVersion(info);
@@ -27,6 +29,7 @@ internal static class TaggingHandlers
 
     public static S3Response DeleteObject(S3Request r)
     {
+        AccessControl.RequireObject(r, r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, versionId: VersioningHandlers.Requested(r)));
         var info = r.Storage.Objects.SetTags(r.Bucket, r.Key, r.Account, [], VersioningHandlers.Requested(r));
         return S3Response.Empty(204).WithVersion(info);
     }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Gateway.Access;
 using Gateway.Auth;
 using Gateway.Errors;
 using Gateway.Handlers;
@@ -76,8 +77,9 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
                 Host = http.Request.Host.ToString(),
                 Aborted = http.RequestAborted,
                 Services = services,
+                RemoteIp = http.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : null,
             };
-            var response = await Dispatch(request).ConfigureAwait(false);
+            var response = await Run(request).ConfigureAwait(false);
             CloseIfBodyLeft(http, bodyIn);
             await ResponseWriter.WriteAsync(http, response, bodyOut, http.RequestAborted).ConfigureAwait(false);
         }
@@ -114,7 +116,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         }
         finally
         {
-            Account(http, route, request?.Auth ?? auth, errorCode, bodyIn.Count, bodyOut.Count);
+            Account(http, route, request, auth, errorCode, bodyIn.Count, bodyOut.Count);
         }
     }
 
@@ -125,21 +127,20 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
     }
 
     /// <summary>
-    /// Counts the request for metrics and, when it reached a bucket its signer owns, for that bucket's traffic.
-    /// Requests refused before they reached a bucket (bad signature, someone else's bucket, no such bucket) are
-    /// not billed to anyone.
+    /// Counts the request for metrics and, when it was let into a bucket, for that bucket's traffic, billed to the
+    /// bucket's owner whoever made it (S3's "bucket owner pays"; anonymous requests too). Requests refused before they
+    /// reached a bucket (bad signature, access denied, no such bucket) are not billed to anyone.
     /// </summary>
-    private void Account(HttpContext http, S3Route route, AuthResult? auth, string? errorCode, long bytesIn, long bytesOut)
+    private void Account(HttpContext http, S3Route route, S3Request? request, AuthResult? auth, string? errorCode, long bytesIn, long bytesOut)
     {
         services.Metrics.Record(route.Operation.ToString(), http.Response.StatusCode, bytesIn, bytesOut);
-        // Billed to the bucket's owner only, and only when the signer is that owner: a request refused for a
-        // bucket someone else owns (or that does not exist) must not put phantom usage on anyone's bill. Every
-        // storage call checks ownership, so a success proves it without another read on this hot path; only
-        // refusals, and a DeleteBucket whose bucket is now gone, need the lookup.
-        if (route.Bucket is { } bucket && auth is not null && errorCode is not ("AccessDenied" or "NoSuchBucket" or "InvalidBucketName")
-            && ((errorCode is null && route.Operation != S3Operation.DeleteBucket) || services.Storage.Buckets.OwnerOf(bucket) == auth.AccessKey))
+        // The access step read the bucket's owner; a new bucket is its creator's. A DeleteBucket that succeeded has
+        // no bucket left to bill.
+        var owner = request?.Gate?.Owner.AccessKey ?? (route.Operation == S3Operation.CreateBucket && errorCode is null ? auth?.AccessKey : null);
+        if (route.Bucket is { } bucket && owner is not null && errorCode is not ("AccessDenied" or "NoSuchBucket" or "InvalidBucketName")
+            && !(errorCode is null && route.Operation == S3Operation.DeleteBucket))
         {
-            services.Storage.Traffic.Record(bucket, auth.AccessKey, services.Clock.UtcNow, Classify(route.Operation), bytesIn, bytesOut);
+            services.Storage.Traffic.Record(bucket, owner, services.Clock.UtcNow, Classify(route.Operation), bytesIn, bytesOut);
         }
     }
 
@@ -152,19 +153,37 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
             or S3Operation.ListMultipartUploads or S3Operation.CompleteMultipartUpload or S3Operation.PutBucketLifecycle
             or S3Operation.PutBucketTagging or S3Operation.PutObjectTagging or S3Operation.PutBucketVersioning
             or S3Operation.PutObjectLockConfiguration or S3Operation.PutObjectRetention or S3Operation.PutObjectLegalHold
-            or S3Operation.PutBucketCors => RequestClass.WriteOrList,
+            or S3Operation.PutBucketCors or S3Operation.PutBucketPolicy or S3Operation.PutBucketOwnershipControls
+            or S3Operation.PutPublicAccessBlock => RequestClass.WriteOrList,
         S3Operation.HeadBucket or S3Operation.GetBucketLocation or S3Operation.GetBucketVersioning or S3Operation.GetBucketAcl or S3Operation.GetObject
             or S3Operation.HeadObject or S3Operation.GetObjectAcl or S3Operation.GetObjectAttributes or S3Operation.GetBucketLifecycle
             or S3Operation.GetBucketTagging or S3Operation.GetObjectTagging
             or S3Operation.GetObjectLockConfiguration or S3Operation.GetObjectRetention or S3Operation.GetObjectLegalHold
-            or S3Operation.GetBucketCors => RequestClass.Read,
+            or S3Operation.GetBucketCors or S3Operation.GetBucketPolicy or S3Operation.GetBucketPolicyStatus
+            or S3Operation.GetBucketOwnershipControls or S3Operation.GetPublicAccessBlock => RequestClass.Read,
         S3Operation.DeleteBucket or S3Operation.DeleteObject or S3Operation.AbortMultipartUpload or S3Operation.DeleteBucketLifecycle
             or S3Operation.DeleteBucketTagging or S3Operation.DeleteObjectTagging or S3Operation.DeleteBucketCors
+            or S3Operation.DeleteBucketPolicy or S3Operation.DeleteBucketOwnershipControls or S3Operation.DeletePublicAccessBlock
             or S3Operation.NotImplemented => RequestClass.Other,
         // The gateway's own endpoints address no bucket, so nothing is billed for them.
         S3Operation.AdminHealth or S3Operation.AdminUsage or S3Operation.AdminUploads or S3Operation.AdminAbortUploads or S3Operation.AdminClock
-            or S3Operation.AdminClockAdvance or S3Operation.AdminMetrics or S3Operation.AdminUnknown => RequestClass.Other,
+            or S3Operation.AdminClockAdvance or S3Operation.AdminMetrics or S3Operation.AdminAccess or S3Operation.AdminUnknown => RequestClass.Other,
     };
+
+    /// <summary>Decides access, then runs the operation's handler.</summary>
+    internal static async Task<S3Response> Run(S3Request r)
+    {
+        AccessControl.Authorize(r);
+        try
+        {
+            return await Dispatch(r).ConfigureAwait(false);
+        }
+        catch (StorageException e) when (e.Fault == StorageFault.ObjectNotFound && r.Gate is not null && !AccessControl.CanList(r))
+        {
+            // S3 tells a missing key only to those who could have listed the bucket; everyone else gets 403.
+            throw new S3Exception(S3ErrorCode.AccessDenied);
+        }
+    }
 
     /// <summary>The one handler of each operation.</summary>
     internal static async Task<S3Response> Dispatch(S3Request r) => r.Route.Operation switch
@@ -216,6 +235,16 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.GetBucketCors => CorsHandlers.Get(r),
         S3Operation.PutBucketCors => await CorsHandlers.Put(r).ConfigureAwait(false),
         S3Operation.DeleteBucketCors => CorsHandlers.Delete(r),
+        S3Operation.GetBucketPolicy => AccessHandlers.GetPolicy(r),
+        S3Operation.PutBucketPolicy => await AccessHandlers.PutPolicy(r).ConfigureAwait(false),
+        S3Operation.DeleteBucketPolicy => AccessHandlers.DeletePolicy(r),
+        S3Operation.GetBucketPolicyStatus => AccessHandlers.GetPolicyStatus(r),
+        S3Operation.GetBucketOwnershipControls => AccessHandlers.GetOwnership(r),
+        S3Operation.PutBucketOwnershipControls => await AccessHandlers.PutOwnership(r).ConfigureAwait(false),
+        S3Operation.DeleteBucketOwnershipControls => AccessHandlers.DeleteOwnership(r),
+        S3Operation.GetPublicAccessBlock => AccessHandlers.GetBlock(r),
+        S3Operation.PutPublicAccessBlock => await AccessHandlers.PutBlock(r).ConfigureAwait(false),
+        S3Operation.DeletePublicAccessBlock => AccessHandlers.DeleteBlock(r),
         S3Operation.NotImplemented => throw new S3Exception(S3ErrorCode.NotImplemented,
             $"A header or query you provided implies functionality that is not implemented ({r.Route.Detail})."),
         S3Operation.AdminHealth => AdminHandlers.Health(r),
@@ -225,6 +254,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.AdminClock => AdminHandlers.Clock(r),
         S3Operation.AdminClockAdvance => AdminHandlers.Advance(r),
         S3Operation.AdminMetrics => AdminHandlers.Metrics(r),
+        S3Operation.AdminAccess => AccessHandlers.Explain(r),
         S3Operation.AdminUnknown => AdminHandlers.Unknown(r),
     };
 

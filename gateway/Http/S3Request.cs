@@ -1,4 +1,5 @@
 using Gateway.Auth;
+using Gateway.Errors;
 using Gateway.Routing;
 using Storage;
 
@@ -38,8 +39,21 @@ internal sealed class S3Request
 
     public GatewayOptions Options => Services.Options;
 
-    /// <summary>The account is the access key that signed the request.</summary>
-    public string Account => Auth?.AccessKey ?? throw new InvalidOperationException("The request is not authenticated.");
+    /// <summary>The access key that signed the request; null for an anonymous (unsigned) one.</summary>
+    public string? Requester => Auth is { Anonymous: false } a ? a.AccessKey : null;
+
+    /// <summary>The addressed bucket's access state, once the dispatcher has read it (null for requests outside a bucket).</summary>
+    public Access.BucketGate? Gate { get; set; }
+
+    /// <summary>The client's address (aws:SourceIp).</summary>
+    public string? RemoteIp { get; init; }
+
+    /// <summary>
+    /// The account storage acts for: the addressed bucket's owner once access has been decided (a request another
+    /// account was allowed to make acts on the owner's bucket), else the signer. Anonymous requests outside a bucket
+    /// never get here (they are refused first).
+    /// </summary>
+    public string Account => Gate?.Owner.AccessKey ?? Requester ?? throw new S3Exception(Errors.S3ErrorCode.AccessDenied);
 
     public string Bucket => Route.Bucket ?? throw new InvalidOperationException("No bucket in route.");
 

@@ -50,6 +50,16 @@ internal enum S3Operation
     GetBucketCors,
     PutBucketCors,
     DeleteBucketCors,
+    GetBucketPolicy,
+    PutBucketPolicy,
+    DeleteBucketPolicy,
+    GetBucketPolicyStatus,
+    GetBucketOwnershipControls,
+    PutBucketOwnershipControls,
+    DeleteBucketOwnershipControls,
+    GetPublicAccessBlock,
+    PutPublicAccessBlock,
+    DeletePublicAccessBlock,
 
     /// <summary>A request S3 knows but this gateway does not implement: answered 501 NotImplemented.</summary>
     NotImplemented,
@@ -64,6 +74,9 @@ internal enum S3Operation
     AdminClock,
     AdminClockAdvance,
     AdminMetrics,
+
+    /// <summary>GET /_gateway/access: explains how a bucket's policy and ACLs decide a request.</summary>
+    AdminAccess,
 
     /// <summary>Anything else under /_gateway/: 404 once authenticated.</summary>
     AdminUnknown,

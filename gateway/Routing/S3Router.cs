@@ -15,8 +15,9 @@ internal static class S3Router
     private static readonly string[] UnimplementedBucketSubresources =
     [
         "accelerate", "analytics", "encryption", "intelligent-tiering", "inventory", "logging", "metrics",
-        "notification", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
-        "replication", "requestPayment", "website", "session",
+        "notification", "replication",
+        // Only GET, PUT and DELETE name operations on these (AccessSubresources); any other method is not one.
+        "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "requestPayment", "website", "session",
     ];
 
     private static readonly string[] UnimplementedObjectSubresources =
@@ -89,6 +90,7 @@ internal static class S3Router
         ("GET", "/_gateway/clock") => S3Operation.AdminClock,
         ("POST", "/_gateway/clock/advance") => S3Operation.AdminClockAdvance,
         ("GET", "/_gateway/metrics") => S3Operation.AdminMetrics,
+        ("GET", "/_gateway/access") => S3Operation.AdminAccess,
         _ => S3Operation.AdminUnknown,
     };
 
@@ -162,9 +164,28 @@ internal static class S3Router
         return S3Operation.NotImplemented;
     }
 
+    /// <summary>The access subresources, by method: each is one operation.</summary>
+    private static readonly (string Method, string Subresource, S3Operation Operation)[] AccessSubresources =
+    [
+        ("GET", "policyStatus", S3Operation.GetBucketPolicyStatus),
+        ("GET", "policy", S3Operation.GetBucketPolicy), ("PUT", "policy", S3Operation.PutBucketPolicy), ("DELETE", "policy", S3Operation.DeleteBucketPolicy),
+        ("GET", "ownershipControls", S3Operation.GetBucketOwnershipControls), ("PUT", "ownershipControls", S3Operation.PutBucketOwnershipControls),
+        ("DELETE", "ownershipControls", S3Operation.DeleteBucketOwnershipControls),
+        ("GET", "publicAccessBlock", S3Operation.GetPublicAccessBlock), ("PUT", "publicAccessBlock", S3Operation.PutPublicAccessBlock),
+        ("DELETE", "publicAccessBlock", S3Operation.DeletePublicAccessBlock),
+    ];
+
     private static S3Operation BucketOperation(string method, QueryString q, out string? detail)
     {
         detail = null;
+        foreach (var (m, sub, op) in AccessSubresources)
+        {
+            if (m == method && q.Has(sub))
+            {
+                return op;
+            }
+        }
+
         switch (method)
         {
             case "GET":

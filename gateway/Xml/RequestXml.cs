@@ -33,6 +33,29 @@ internal static class RequestXml
 
     public static async Task<XDocument?> ReadAsync(DecodedBody body, int cap, CancellationToken ct, bool allowEmpty = false)
     {
+        var buffer = await ReadCappedAsync(body, cap, new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was larger than the maximum allowed size."), ct)
+            .ConfigureAwait(false);
+        if (buffer.Length == 0)
+        {
+            return allowEmpty ? null : throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+
+        return Load(buffer);
+    }
+
+    /// <summary>
+    /// The whole body of a small non-XML request document (a bucket policy) as UTF-8 text, through the same decoding
+    /// and digest checks; <paramref name="tooLarge"/> when it is over <paramref name="cap"/> bytes.
+    /// </summary>
+    public static async Task<string> ReadTextAsync(S3Request r, int cap, S3Exception tooLarge)
+    {
+        var declaration = BodyHeaders.Parse(r.Headers, r.Auth!.Payload, checksumHeadersDescribeBody: true);
+        var buffer = await ReadCappedAsync(BodyStreams.Open(r.Body, r.Auth, declaration), cap, tooLarge, r.Aborted).ConfigureAwait(false);
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static async Task<MemoryStream> ReadCappedAsync(DecodedBody body, int cap, S3Exception tooLarge, CancellationToken ct)
+    {
         var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int n;
@@ -40,20 +63,14 @@ internal static class RequestXml
         {
             if (buffer.Length + n > cap)
             {
-                throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was larger than the maximum allowed size.");
+                throw tooLarge;
             }
 
             buffer.Write(chunk, 0, n);
         }
 
-        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-        Verify(body, bytes);
-        if (buffer.Length == 0)
-        {
-            return allowEmpty ? null : throw new S3Exception(S3ErrorCode.MalformedXML);
-        }
-
-        return Load(buffer);
+        Verify(body, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        return buffer;
     }
 
     /// <summary>A document that came as text inside another request (a POST form's tagging field), under the same rules.</summary>

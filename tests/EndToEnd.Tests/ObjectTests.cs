@@ -314,18 +314,19 @@ public sealed class ObjectTests
     }
 
     [Test]
-    public async Task Object_acl_is_the_owners_full_control()
+    public async Task Object_acl_starts_as_the_owners_full_control_and_a_canned_acl_replaces_it()
     {
         var (s3, bucket) = await NewBucket();
         using var _ = s3;
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "acl", ContentBody = "x", CannedACL = S3CannedACL.Private });
         var acl = await s3.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = "acl" });
         Assert.That(acl.Grants.Single().Permission.Value, Is.EqualTo("FULL_CONTROL"));
-        await s3.PutObjectAclAsync(new PutObjectAclRequest { BucketName = bucket, Key = "acl", ACL = S3CannedACL.Private });
-        var ex = Assert.CatchAsync<AmazonS3Exception>(() =>
-            s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "pub", ContentBody = "x", CannedACL = S3CannedACL.PublicRead }));
-        Assert.That(ex!.ErrorCode, Is.EqualTo("NotImplemented"));
-        Assert.CatchAsync<AmazonS3Exception>(() => s3.GetObjectMetadataAsync(bucket, "pub"));
+        await s3.PutObjectAclAsync(new PutObjectAclRequest { BucketName = bucket, Key = "acl", ACL = S3CannedACL.AuthenticatedRead });
+        acl = await s3.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = "acl" });
+        Assert.That(acl.Grants.Select(g => (g.Grantee.URI, g.Permission.Value)), Is.EqualTo(new[]
+        {
+            ("http://acs.amazonaws.com/groups/global/AuthenticatedUsers", "READ"), ((string?)null, "FULL_CONTROL"),
+        }));
     }
 
     [Test]

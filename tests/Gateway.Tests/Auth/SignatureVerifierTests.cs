@@ -28,8 +28,20 @@ public sealed class SignatureVerifierTests
     }
 
     [Test]
-    public void NoAuthIsAccessDenied() =>
-        Fails(Verifier(Now), new AuthRequest("GET", "/bucket/key", HostOnly()), S3ErrorCode.AccessDenied);
+    public void NoAuthIsAnonymous()
+    {
+        var result = Verifier(Now).Verify(new AuthRequest("GET", "/bucket/key", HostOnly()));
+        Assert.That((result.Anonymous, result.AccessKey, result.Payload), Is.EqualTo((true, "", PayloadMode.Unsigned)));
+    }
+
+    [Test]
+    public void AnAnonymousBodyMayDeclareItsHashButNotASignedStream()
+    {
+        var hash = new string('a', 64);
+        var declared = Verifier(Now).Verify(new AuthRequest("PUT", "/bucket/key", [.. HostOnly(), new("x-amz-content-sha256", hash.ToUpperInvariant())]));
+        Assert.That((declared.Anonymous, declared.Payload, declared.PayloadSha256Hex), Is.EqualTo((true, PayloadMode.SignedHex, hash)));
+        Fails(Verifier(Now), new AuthRequest("PUT", "/bucket/key", [.. HostOnly(), new("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")]), S3ErrorCode.AccessDenied);
+    }
 
     [TestCase("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240301/us-east-1/s3/aws4_request")]
     [TestCase("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240301/us-east-1/s3, SignedHeaders=host, Signature=00")]

@@ -25,7 +25,7 @@ internal sealed class BucketHandlersTests
         var list = await _h.Send("GET", "/");
         Assert.That(list.BodyText, Does.Contain("<Name>new-bucket</Name>").And.Contain("<BucketRegion>us-east-1</BucketRegion>"));
         Assert.That((await _h.Send("DELETE", "/new-bucket")).Status, Is.EqualTo(204));
-        Assert.That(Assert.ThrowsAsync<StorageException>(() => _h.Send("HEAD", "/new-bucket"))!.Fault, Is.EqualTo(StorageFault.BucketNotFound));
+        Assert.That(Assert.ThrowsAsync<S3Exception>(() => _h.Send("HEAD", "/new-bucket"))!.Code, Is.EqualTo(S3ErrorCode.NoSuchBucket));
     }
 
     [TestCase("ab")]

@@ -55,7 +55,7 @@ internal sealed class HandlerHarness : IDisposable
     public Task<S3Response> Send(string method, string target, byte[]? body = null, Dictionary<string, string>? headers = null, string account = Account)
     {
         var r = Request(method, target, body, headers, account);
-        return r.Route.Rejection is { } e ? throw e : Dispatcher.Dispatch(r);
+        return r.Route.Rejection is { } e ? throw e : Dispatcher.Run(r);
     }
 
     public Task<S3Response> Send(string method, string target, string body, Dictionary<string, string>? headers = null) =>

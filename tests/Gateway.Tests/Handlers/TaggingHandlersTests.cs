@@ -145,6 +145,6 @@ internal sealed class TaggingHandlersTests
     [Test]
     public void AnotherAccountsBucketIsNotTheirsToTag()
     {
-        Assert.That(Assert.ThrowsAsync<StorageException>(() => _h.Send("GET", "/bkt?tagging", account: HandlerHarness.Other))!.Fault, Is.EqualTo(StorageFault.NotOwner));
+        Assert.That(Assert.ThrowsAsync<S3Exception>(() => _h.Send("GET", "/bkt?tagging", account: HandlerHarness.Other))!.Code, Is.EqualTo(S3ErrorCode.AccessDenied));
     }
 }

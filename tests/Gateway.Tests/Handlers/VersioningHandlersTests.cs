@@ -109,7 +109,7 @@ internal sealed class VersioningHandlersTests
         var marker = (await _h.Send("DELETE", "/bkt/k")).Header("x-amz-version-id")!;
         var list = await _h.Send("GET", "/bkt?versions");
         var lastModified = System.Text.RegularExpressions.Regex.Matches(list.BodyText, "<LastModified>([^<]*)</LastModified>").Select(m => m.Groups[1].Value).ToList();
-        var owner = "<Owner><ID>" + Gateway.Protocol.Owners.CanonicalId(HandlerHarness.Account) + "</ID><DisplayName>" + HandlerHarness.Account + "</DisplayName></Owner>";
+        var owner = "<Owner><ID>" + Gateway.Access.Accounts.CanonicalId(HandlerHarness.Account) + "</ID><DisplayName>" + HandlerHarness.Account + "</DisplayName></Owner>";
         Assert.That(list.BodyText, Is.EqualTo(
             $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListVersionsResult {Ns}><Name>bkt</Name><Prefix></Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker>" +
             "<MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>" +

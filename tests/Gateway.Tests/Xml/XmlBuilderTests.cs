@@ -65,20 +65,6 @@ internal sealed class XmlBuilderTests
         Assert.That(XmlBuilder.Timestamp(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)), Is.EqualTo("2026-01-02T03:04:05.000Z"));
     }
 
-    [Test]
-    public void AccessControlPolicyIsPinned()
-    {
-        // SHA-256 of "test": the canonical id of account "test".
-        const string Id = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-        Assert.That(AclHandlers.Policy("test"), Is.EqualTo(Declaration +
-            "<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">" +
-            "<Owner><ID>" + Id + "</ID><DisplayName>test</DisplayName></Owner>" +
-            "<AccessControlList><Grant>" +
-            "<Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\">" +
-            "<ID>" + Id + "</ID><DisplayName>test</DisplayName></Grantee>" +
-            "<Permission>FULL_CONTROL</Permission></Grant></AccessControlList></AccessControlPolicy>"));
-    }
-
     [TestCase("", "")]
     [TestCase("abcXYZ019", "abcXYZ019")]
     [TestCase("a b/c+d€", "a+b/c%2Bd%E2%82%AC")]
