@@ -276,9 +276,9 @@ stamp_lines() {   # prefix every line with the epoch time, so the summariser can
 if [[ ${#GW_CMD[@]} -gt 0 ]]; then
     mkdir -p "$RUNDIR/data"
     GW_FULL=("${GW_CMD[@]}" --urls "$ENDPOINT" "--Gateway:DataDir=$RUNDIR/data" --Gateway:Region=us-east-1
-        "--Gateway:Credentials:0:AccessKey=$(ak "$MAIN")" "--Gateway:Credentials:0:SecretKey=$(sk "$MAIN")"
-        "--Gateway:Credentials:1:AccessKey=$(ak "$ALT")" "--Gateway:Credentials:1:SecretKey=$(sk "$ALT")"
-        "--Gateway:Credentials:2:AccessKey=$(ak "$TENANT")" "--Gateway:Credentials:2:SecretKey=$(sk "$TENANT")"
+        "--Gateway:Credentials:0:AccessKey=$(ak "$MAIN")" "--Gateway:Credentials:0:SecretKey=$(sk "$MAIN")" "--Gateway:Credentials:0:Email=$(ak "$MAIN" | tr 'A-Z' 'a-z')@example.com"
+        "--Gateway:Credentials:1:AccessKey=$(ak "$ALT")" "--Gateway:Credentials:1:SecretKey=$(sk "$ALT")" "--Gateway:Credentials:1:Email=$(ak "$ALT" | tr 'A-Z' 'a-z')@example.com"
+        "--Gateway:Credentials:2:AccessKey=$(ak "$TENANT")" "--Gateway:Credentials:2:SecretKey=$(sk "$TENANT")" "--Gateway:Credentials:2:Email=$(ak "$TENANT" | tr 'A-Z' 'a-z')@example.com"
         "${GATEWAY_ARGS[@]}")
     log "starting the gateway ($GW_DESC) on $ENDPOINT, data in $RUNDIR/data"
     (
