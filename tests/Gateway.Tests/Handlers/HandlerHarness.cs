@@ -19,7 +19,15 @@ internal sealed class HandlerHarness : IDisposable
 
     public HandlerHarness(Action<GatewayOptions>? configure = null)
     {
-        Options = new GatewayOptions { DataDir = _dir, SegmentSize = 64, AccessKey = Account, SecretKey = "s", MinPartSize = 5 };
+        Options = new GatewayOptions
+        {
+            DataDir = _dir,
+            SegmentSize = 64,
+            AccessKey = Account,
+            SecretKey = "s",
+            MinPartSize = 5,
+            Credentials = [new CredentialOptions { AccessKey = Other, SecretKey = "o", Email = "other@example.com" }],
+        };
         configure?.Invoke(Options);
         Storage = new StorageEngine(new StorageOptions(_dir, Options.SegmentSize, Options.Limits(), Options.Clock == "virtual", Options.MinFreeSpace), SystemClock.Instance);
         Services = new GatewayServices(Options, Storage, new SignatureVerifier(new ConfiguredCredentials(Options), Options.Region, Options.MaxClockSkew, () => DateTimeOffset.UtcNow));
@@ -31,8 +39,8 @@ internal sealed class HandlerHarness : IDisposable
 
     public GatewayServices Services { get; }
 
-    /// <summary>A routed request as an account sends it; the body is declared by Content-Length and sent unsigned.</summary>
-    public S3Request Request(string method, string target, byte[]? body = null, Dictionary<string, string>? headers = null, string account = Account)
+    /// <summary>A routed request as an account (null: nobody, unsigned) sends it; the body is declared by Content-Length and sent unsigned.</summary>
+    public S3Request Request(string method, string target, byte[]? body = null, Dictionary<string, string>? headers = null, string? account = Account)
     {
         var all = new Dictionary<string, string>(headers ?? [], StringComparer.OrdinalIgnoreCase);
         if (body is not null || method is "PUT" or "POST")
@@ -44,7 +52,7 @@ internal sealed class HandlerHarness : IDisposable
         {
             Method = method,
             Route = S3Router.Route(method, "127.0.0.1:9000", target, all.ContainsKey("x-amz-copy-source"), Options.VirtualHostDomains, Options.MaxPartNumber),
-            Auth = new AuthResult(account, PayloadMode.Unsigned, null, null, false),
+            Auth = account is null ? AuthResult.AnonymousWith(PayloadMode.Unsigned, null) : new AuthResult(account, PayloadMode.Unsigned, null, null, false),
             Headers = RequestHeaders.From(all),
             Body = new MemoryStream(body ?? []),
             Host = "127.0.0.1:9000",
@@ -52,14 +60,14 @@ internal sealed class HandlerHarness : IDisposable
         };
     }
 
-    public Task<S3Response> Send(string method, string target, byte[]? body = null, Dictionary<string, string>? headers = null, string account = Account)
+    public Task<S3Response> Send(string method, string target, byte[]? body = null, Dictionary<string, string>? headers = null, string? account = Account)
     {
         var r = Request(method, target, body, headers, account);
         return r.Route.Rejection is { } e ? throw e : Dispatcher.Run(r);
     }
 
-    public Task<S3Response> Send(string method, string target, string body, Dictionary<string, string>? headers = null) =>
-        Send(method, target, Encoding.UTF8.GetBytes(body), headers);
+    public Task<S3Response> Send(string method, string target, string body, Dictionary<string, string>? headers = null, string? account = Account) =>
+        Send(method, target, Encoding.UTF8.GetBytes(body), headers, account);
 
     /// <summary>Reads an object response's bytes (and disposes its reader).</summary>
     public static async Task<byte[]> BodyOf(S3Response response)
