@@ -20,14 +20,17 @@ internal static class AclDocuments
         ("x-amz-grant-write-acp", AclPermission.WriteAcp), ("x-amz-grant-full-control", AclPermission.FullControl),
     ];
 
-    /// <summary>The AccessControlPolicy answer: the owner, then each grant in stored order.</summary>
+    /// <summary>
+    /// The AccessControlPolicy answer: the owner, then the grants to groups, then those to accounts, each in stored
+    /// order (the order S3 shows canned ACLs in, and the one clients that compare grant lists in order expect).
+    /// </summary>
     public static string ToXml(Accounts accounts, string ownerKey, IReadOnlyList<Grant> grants)
     {
         var owner = accounts.Of(ownerKey);
         var xml = new XmlBuilder().Root("AccessControlPolicy")
             .Open("Owner").Element("ID", owner.CanonicalId).Element("DisplayName", owner.DisplayName).Close("Owner")
             .Open("AccessControlList");
-        foreach (var g in grants)
+        foreach (var g in grants.OrderBy(g => g.Kind == GranteeKind.Group ? 0 : 1))
         {
             xml.Open("Grant");
             if (g.Kind == GranteeKind.User)

@@ -50,6 +50,14 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
                 }
             }
 
+            if (!route.IsAdmin && HttpMethods.IsOptions(http.Request.Method))
+            {
+                // An OPTIONS that is no preflight is answered 400 before any signature is looked at, as S3 does.
+                throw new S3Exception(S3ErrorCode.BadRequest, http.Request.Headers.ContainsKey("Origin")
+                    ? "Invalid Access-Control-Request-Method: null"
+                    : "Insufficient information. Origin request header needed.");
+            }
+
             var headers = RequestHeaders.From(http.Request.Headers);
             if (!route.Unauthenticated)
             {

@@ -97,4 +97,39 @@ public sealed class BucketCorsTests
         using var after = await Preflight(http, $"/{bucket}/k", GatewayOrigin, "PUT");
         Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.OK), "back to Gateway:Cors");
     }
+
+    [Test]
+    public async Task An_options_request_that_is_no_preflight_is_400_and_an_actual_request_is_judged_by_the_method_it_names()
+    {
+        await using var gw = await GatewayInstance.StartAsync();
+        using var s3 = gw.Client();
+        var bucket = Names.Bucket("bcors");
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket, CannedACL = S3CannedACL.PublicRead });
+        await s3.PutCORSConfigurationAsync(new PutCORSConfigurationRequest
+        {
+            BucketName = bucket,
+            Configuration = new CORSConfiguration { Rules = [new CORSRule { AllowedOrigins = ["*suffix"], AllowedMethods = ["GET"] }] },
+        });
+        using var http = gw.Http();
+        using (var noOrigin = await http.SendAsync(new HttpRequestMessage(HttpMethod.Options, $"/{bucket}")))
+        {
+            Assert.That((noOrigin.StatusCode, (await S3Error.ReadAsync(noOrigin)).Element("Message")),
+                Is.EqualTo((HttpStatusCode.BadRequest, "Insufficient information. Origin request header needed.")));
+        }
+
+        using (var noMethod = new HttpRequestMessage(HttpMethod.Options, $"/{bucket}"))
+        {
+            noMethod.Headers.Add("Origin", "foo.suffix");
+            using var response = await http.SendAsync(noMethod);
+            Assert.That((response.StatusCode, Header(response, "Access-Control-Allow-Origin")), Is.EqualTo((HttpStatusCode.BadRequest, (string?)null)));
+        }
+
+        // An anonymous PUT is refused, but the GET it names is what the rules judge, so the browser may read the refusal.
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"/{bucket}/k") { Content = new ByteArrayContent([]) };
+        put.Headers.Add("Origin", "foo.suffix");
+        put.Headers.Add("Access-Control-Request-Method", "GET");
+        using var refused = await http.SendAsync(put);
+        Assert.That((refused.StatusCode, Header(refused, "Access-Control-Allow-Origin"), Header(refused, "Access-Control-Allow-Methods")),
+            Is.EqualTo((HttpStatusCode.Forbidden, "foo.suffix", "GET")));
+    }
 }
