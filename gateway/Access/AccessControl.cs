@@ -49,6 +49,7 @@ internal static class AccessControl
         }
 
         r.Gate = Gate(r.Services, r.Bucket);
+        RequireExpectedOwner(r.Gate, r.Headers["x-amz-expected-bucket-owner"]);
         if (need.Scope == AccessScope.Bucket)
         {
             Require(r, need.Action, need.OnKey ? r.Key : null, need.Acl);
@@ -116,6 +117,7 @@ internal static class AccessControl
     public static string RequireSource(S3Request r, string bucket, string key, string? versionId)
     {
         var gate = bucket == r.Bucket ? r.Gate! : Gate(r.Services, bucket);
+        RequireExpectedOwner(gate, r.Headers["x-amz-source-expected-bucket-owner"]);
         var info = r.Storage.Objects.Head(bucket, key, gate.Owner.AccessKey, versionId: versionId);
         RequireObject(r, info, new Requirement(versionId is null ? "s3:GetObject" : "s3:GetObjectVersion", AccessScope.Object, true, AclPermission.Read), gate);
         return gate.Owner.AccessKey;
@@ -243,6 +245,18 @@ internal static class AccessControl
     private static void Log(S3Request r, AccessVerdict v, string action, string? key) =>
         r.Services.AccessLog.LogDebug("Access {Decision}: {Action} on {Resource} by {Principal}: {Reason}{Statement}",
             v.Allowed ? "allowed" : "denied", action, S3Actions.Arn(r.Bucket, key), r.Requester ?? "anonymous", v.Reason, v.Statement is null ? "" : $" (statement {v.Statement})");
+
+    /// <summary>
+    /// x-amz-expected-bucket-owner (and x-amz-source-expected-bucket-owner for a copy's source): a request meant for
+    /// another owner's bucket is refused with 403. An account is named by its access key or canonical id here.
+    /// </summary>
+    private static void RequireExpectedOwner(BucketGate gate, string? expected)
+    {
+        if (expected is not null && expected != gate.Owner.AccessKey && expected != gate.Owner.CanonicalId)
+        {
+            throw Denied();
+        }
+    }
 
     private static S3Exception Denied() => new(S3ErrorCode.AccessDenied);
 }

@@ -278,4 +278,16 @@ internal sealed class AccessHandlersTests
         Assert.That(await Code("GET", "/_gateway/access?bucket=bkt&action=s3:GetObject", Other), Is.EqualTo(S3ErrorCode.AccessDenied), "not the owner's bucket");
         Assert.That(await Code("GET", "/_gateway/access?bucket=bkt&action=s3:Fly", Owner), Is.EqualTo(S3ErrorCode.InvalidArgument));
     }
+
+    [Test]
+    public async Task TheExpectedBucketOwnerMustBeTheOwner()
+    {
+        await _h.Send("PUT", "/bkt?acl", "", H(("x-amz-acl", "public-read-write")));
+        Assert.That(await Code("GET", "/bkt", null, "", H(("x-amz-expected-bucket-owner", Accounts.CanonicalId(Owner) + "foo"))), Is.EqualTo(S3ErrorCode.AccessDenied));
+        Assert.That(await Code("PUT", "/bkt/k", Other, "x", H(("x-amz-expected-bucket-owner", Other))), Is.EqualTo(S3ErrorCode.AccessDenied));
+        Assert.That(await Code("GET", "/bkt", null, "", H(("x-amz-expected-bucket-owner", Accounts.CanonicalId(Owner)))), Is.Null);
+        await _h.Send("PUT", "/bkt/src", "s");
+        Assert.That(await Code("PUT", "/bkt/copy", Owner, "", H(("x-amz-copy-source", "/bkt/src"), ("x-amz-source-expected-bucket-owner", Other))), Is.EqualTo(S3ErrorCode.AccessDenied));
+        Assert.That(await Code("PUT", "/bkt/copy", Owner, "", H(("x-amz-copy-source", "/bkt/src"), ("x-amz-source-expected-bucket-owner", Owner))), Is.Null);
+    }
 }
