@@ -50,6 +50,7 @@ internal static class BucketRows
         BucketDocument.Policy => "policy",
         BucketDocument.Ownership => "ownership",
         BucketDocument.PublicAccessBlock => "public_access_block",
+        BucketDocument.Encryption => "encryption",
     };
 
     /// <summary>The bucket's tag set, or null when it has none.</summary>

@@ -255,6 +255,14 @@ internal static class Migrations
         ALTER TABLE objects ADD COLUMN acl TEXT;
         ALTER TABLE uploads ADD COLUMN acl TEXT;
         """,
+
+        // 10: encryption at rest. A version's (and an upload's) encryption document is the front end's description of
+        // the key its segments are encrypted under (NULL: plaintext); a bucket's is its default encryption.
+        """
+        ALTER TABLE objects ADD COLUMN encryption TEXT;
+        ALTER TABLE uploads ADD COLUMN encryption TEXT;
+        ALTER TABLE buckets ADD COLUMN encryption TEXT;
+        """,
     ];
 
     public static int Latest => Steps.Length;

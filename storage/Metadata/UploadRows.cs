@@ -13,7 +13,7 @@ namespace Storage.Metadata;
 /// </summary>
 internal static class UploadRows
 {
-    private const string Columns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, annotations, expires, tags, lock_mode, lock_until, legal_hold, acl";
+    private const string Columns = "upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, annotations, expires, tags, lock_mode, lock_until, legal_hold, acl, encryption";
 
     public static UploadInfo? Find(Db db, string uploadId) =>
         db.First($"SELECT {Columns} FROM uploads WHERE upload_id = $u;", Map, ("$u", uploadId));
@@ -28,16 +28,17 @@ internal static class UploadRows
         Tags = TagRows.Parse(r, 10),
         Lock = r.IsDBNull(11) && r.GetInt64(13) == 0 ? null : new LockSettings(LockColumns.Retention(r, 11), r.GetInt64(13) != 0),
         Acl = r.IsDBNull(14) ? null : r.GetString(14),
+        Encryption = r.IsDBNull(15) ? null : r.GetString(15),
     };
 
     public static void Insert(Db db, UploadInfo u) =>
-        db.Execute("INSERT INTO uploads(upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, accrued_to, annotations, expires, tags, lock_mode, lock_until, legal_hold, acl) " +
-                "VALUES ($u, $b, $k, $t, $h, $ca, $ct, $o, $t, $an, $ex, $tags, $lm, $lu, $lh, $acl);",
+        db.Execute("INSERT INTO uploads(upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, accrued_to, annotations, expires, tags, lock_mode, lock_until, legal_hold, acl, encryption) " +
+                "VALUES ($u, $b, $k, $t, $h, $ca, $ct, $o, $t, $an, $ex, $tags, $lm, $lu, $lh, $acl, $enc);",
             ("$u", u.UploadId), ("$b", u.Bucket), ("$k", u.Key), ("$t", Codes.Ms(u.Initiated)), ("$h", JsonSerializer.Serialize(u.Attributes)),
             ("$ca", u.ChecksumAlgorithm is { } a ? Codes.Of(a) : null), ("$ct", u.ChecksumType is { } t ? Codes.Of(t) : null), ("$o", u.Owner),
             ("$an", JsonSerializer.Serialize(u.Annotations)), ("$ex", u.ExpiresAt is { } e ? Codes.Ms(e) : null),
             ("$tags", TagRows.Json(u.Tags)), ("$lm", LockColumns.Mode(u.Lock?.Retention)),
-            ("$lu", u.Lock?.Retention is { } ret ? Codes.Ms(ret.Until) : null), ("$lh", u.Lock?.LegalHold == true ? 1 : 0), ("$acl", u.Acl));
+            ("$lu", u.Lock?.Retention is { } ret ? Codes.Ms(ret.Until) : null), ("$lh", u.Lock?.LegalHold == true ? 1 : 0), ("$acl", u.Acl), ("$enc", u.Encryption));
 
     /// <summary>Replaces an upload's annotations.</summary>
     public static void SetAnnotations(Db db, string uploadId, IReadOnlyDictionary<string, string> annotations) =>

@@ -60,6 +60,7 @@ public sealed partial class MultipartService
             {
                 Tags = upload.Tags,
                 Acl = upload.Acl,
+                Encryption = upload.Encryption,
                 Retention = upload.Lock?.Retention,
                 LegalHold = upload.Lock?.LegalHold ?? false,
             };

@@ -9,7 +9,14 @@ using Storage.Usage;
 namespace Storage.Multipart;
 
 /// <summary>One part: which upload and number, and what the writer declared about its body.</summary>
-public sealed record UploadPartCommand(string Bucket, string Key, string UploadId, int PartNumber, string Account, BodyChecks Body);
+public sealed record UploadPartCommand(string Bucket, string Key, string UploadId, int PartNumber, string Account, BodyChecks Body)
+{
+    /// <summary>The key the upload's parts are encrypted under (null: plaintext).</summary>
+    public DataKey? DataKey { get; init; }
+
+    /// <summary>The part's ETag is not its MD5 (see <see cref="DataKey.OpaqueETag"/>).</summary>
+    public bool OpaqueETag { get; init; }
+}
 
 /// <summary>A part made of a byte range of an existing object; <paramref name="SourceConditions"/> are checked against the source.</summary>
 public sealed record CopyPartCommand(
@@ -21,6 +28,13 @@ public sealed record CopyPartCommand(
 
     /// <summary>The source bucket's owner, when it is not <see cref="Account"/> (the front end has decided the copy may read it).</summary>
     public string? SourceAccount { get; init; }
+
+    /// <summary>The key the source is encrypted under, and the one the upload's parts are: the part shares the source's segments only when they are the same.</summary>
+    public DataKey? SourceDataKey { get; init; }
+
+    public DataKey? DataKey { get; init; }
+
+    public bool OpaqueETag { get; init; }
 }
 
 /// <summary>
@@ -83,6 +97,7 @@ public sealed partial class MultipartService
             var info = new UploadInfo(_ids.Next(now), bucket, key, now, attributes, algorithm, type, extras?.Owner ?? account)
             {
                 Acl = extras?.Acl,
+                Encryption = extras?.Encryption,
                 Annotations = extras?.Annotations ?? new Dictionary<string, string>(),
                 ExpiresAt = extras?.ExpiresAt,
                 Tags = extras?.Tags ?? [],
@@ -188,9 +203,10 @@ public sealed partial class MultipartService
 
         _segments.Space.Require(cmd.Body.DeclaredLength ?? 0);
         ChecksumAlgorithm[] algorithms = declared is { } d && d != tracked ? [tracked, d] : [tracked];
-        using var staged = await _segmenter.StageAsync(body, Limits.MaxPartSize, algorithms, ct).ConfigureAwait(false);
+        using var staged = await _segmenter.StageAsync(body, Limits.MaxPartSize, algorithms, ct, cmd.DataKey).ConfigureAwait(false);
         staged.Verify(cmd.Body);
-        var part = new PartInfo(cmd.PartNumber, staged.Length, Convert.ToHexStringLower(staged.Md5), ObjectWrites.Truncate(_clock.UtcNow), staged.Checksums[tracked]);
+        var etag = cmd.OpaqueETag && cmd.DataKey is { } k ? k.OpaqueETag(staged.Md5) : Convert.ToHexStringLower(staged.Md5);
+        var part = new PartInfo(cmd.PartNumber, staged.Length, etag, ObjectWrites.Truncate(_clock.UtcNow), staged.Checksums[tracked]);
         var orphans = CommitStagedPart(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account, part, staged);
         _segments.DeleteUnreferenced(orphans);
         return new UploadedPart(part, upload, declared is { } c ? staged.Checksums[c] : null);
@@ -231,7 +247,7 @@ public sealed partial class MultipartService
         CheckPartNumber(cmd.PartNumber);
         var upload = Require(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
         // The same snapshot-and-lease as a read: the source's files outlive a concurrent replace while we read them.
-        using var source = _objects.Open(cmd.SourceBucket, cmd.SourceKey, cmd.SourceAccount ?? cmd.Account, versionId: cmd.SourceVersionId);
+        using var source = _objects.Open(cmd.SourceBucket, cmd.SourceKey, cmd.SourceAccount ?? cmd.Account, versionId: cmd.SourceVersionId).Decrypt(cmd.SourceDataKey);
         var src = source.Info;
         cmd.SourceConditions?.Check(src, notModifiedFails: true);
         // Compared without adding: a range near long.MaxValue must not wrap around.
@@ -260,13 +276,17 @@ public sealed partial class MultipartService
             }
         }
 
-        var part = new PartInfo(cmd.PartNumber, length, Convert.ToHexStringLower(md5.GetHashAndReset()), ObjectWrites.Truncate(_clock.UtcNow), checksum.FinishBase64());
+        var plainMd5 = md5.GetHashAndReset();
+        var etag = cmd.OpaqueETag && cmd.DataKey is { } k ? k.OpaqueETag(plainMd5) : Convert.ToHexStringLower(plainMd5);
+        var part = new PartInfo(cmd.PartNumber, length, etag, ObjectWrites.Truncate(_clock.UtcNow), checksum.FinishBase64());
         if (AfterCopyRead is { } hook)
         {
             await hook().ConfigureAwait(false);
         }
 
-        var (shared, orphans) = _db.Write(db =>
+        // Segments are shared only under one key: a part under another key than its source's is written anew.
+        var sameKey = (cmd.SourceDataKey is null && cmd.DataKey is null) || cmd.SourceDataKey?.SameAs(cmd.DataKey) == true;
+        var (shared, orphans) = !sameKey ? (false, []) : _db.Write(db =>
         {
             Require(db, cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
             // The part may reference the source's segments only while some row keeps them alive: if the source
@@ -281,20 +301,20 @@ public sealed partial class MultipartService
             // The source was replaced or deleted while we read it. Like CopyObject, the copy is of the snapshot
             // taken at the start: its segments are leased, so still readable, and the part gets its own copy of
             // those bytes (only this race pays for writing them).
-            orphans = await CommitOwnCopyAsync(cmd, source, start, length, part, ct).ConfigureAwait(false);
+            orphans = await CommitOwnCopyAsync(cmd, source, start, length, part, plainMd5, ct).ConfigureAwait(false);
         }
 
         _segments.DeleteUnreferenced(orphans);
         return new UploadedPart(part, upload, null);
     }
 
-    private async Task<List<string>> CommitOwnCopyAsync(CopyPartCommand cmd, ObjectReader source, long start, long length, PartInfo part, CancellationToken ct)
+    private async Task<List<string>> CommitOwnCopyAsync(CopyPartCommand cmd, ObjectReader source, long start, long length, PartInfo part, byte[] md5, CancellationToken ct)
     {
         _segments.Space.Require(length);
         await using var read = source.OpenRange(start, length);
-        using var staged = await _segmenter.StageAsync(read, length, [], ct).ConfigureAwait(false);
+        using var staged = await _segmenter.StageAsync(read, length, [], ct, cmd.DataKey).ConfigureAwait(false);
         // Segment files never change once written, so the second read must give the bytes the ETag was made of.
-        if (Convert.ToHexStringLower(staged.Md5) != part.ETag)
+        if (!staged.Md5.AsSpan().SequenceEqual(md5))
         {
             throw new InvalidOperationException("A leased segment changed while a part copy read it.");
         }

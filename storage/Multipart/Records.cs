@@ -30,6 +30,9 @@ public sealed record UploadInfo(
 
     /// <summary>The grants the object gets at Complete (a front end's document; null for its default).</summary>
     public string? Acl { get; init; }
+
+    /// <summary>The front end's description of the key the parts are encrypted under (null: plaintext); the object gets it at Complete.</summary>
+    public string? Encryption { get; init; }
 }
 
 /// <summary>
@@ -38,7 +41,7 @@ public sealed record UploadInfo(
 /// </summary>
 public sealed record UploadExtras(
     IReadOnlyDictionary<string, string>? Annotations = null, DateTimeOffset? ExpiresAt = null, IReadOnlyList<Tag>? Tags = null, LockSettings? Lock = null,
-    string? Acl = null, string? Owner = null);
+    string? Acl = null, string? Owner = null, string? Encryption = null);
 
 /// <summary>One uploaded part of an incomplete upload; <see cref="Checksum"/> is of the upload's tracked algorithm.</summary>
 public sealed record PartInfo(int PartNumber, long Size, string ETag, DateTimeOffset LastModified, string? Checksum);

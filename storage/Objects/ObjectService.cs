@@ -24,6 +24,15 @@ public sealed record PutObjectCommand(
 
     /// <summary>Who owns the new object; null: <see cref="Account"/>, the bucket's owner the write is made for.</summary>
     public string? Owner { get; init; }
+
+    /// <summary>The key the bytes are encrypted under at rest (null: plaintext), with <see cref="Encryption"/> describing it.</summary>
+    public DataKey? DataKey { get; init; }
+
+    /// <summary>The front end's description of <see cref="DataKey"/>, kept with the version.</summary>
+    public string? Encryption { get; init; }
+
+    /// <summary>The ETag is not the plaintext's MD5 (S3's rule for some kinds of encryption): see <see cref="DataKey.OpaqueETag"/>.</summary>
+    public bool OpaqueETag { get; init; }
 }
 
 /// <summary>
@@ -57,6 +66,17 @@ public sealed record CopyObjectCommand(
 
     /// <summary>The source bucket's owner, when it is not <see cref="Account"/> (the front end has decided the copy may read it).</summary>
     public string? SourceAccount { get; init; }
+
+    /// <summary>
+    /// The key the source is encrypted under and the one the copy is to be: a copy shares the source's segments, so
+    /// they must be the same key (or both null). A copy under another key is a new write of the source's bytes.
+    /// </summary>
+    public DataKey? SourceDataKey { get; init; }
+
+    public DataKey? DataKey { get; init; }
+
+    /// <summary>The copy's encryption document (describing <see cref="DataKey"/>).</summary>
+    public string? Encryption { get; init; }
 }
 
 /// <summary>Objects: whole writes, reads, copies that share segments, deletes and listings.</summary>
@@ -103,13 +123,15 @@ public sealed partial class ObjectService
         // Before the first body byte: a write that cannot fit is refused while the client still holds its body.
         _segments.Space.Require(cmd.Body.DeclaredLength ?? 0);
         var algorithm = cmd.Body.Checksum?.Algorithm ?? ChecksumAlgorithm.Crc64Nvme;
-        using var staged = await _segmenter.StageAsync(body, _limits.MaxWriteSize, [algorithm], ct).ConfigureAwait(false);
+        using var staged = await _segmenter.StageAsync(body, _limits.MaxWriteSize, [algorithm], ct, cmd.DataKey).ConfigureAwait(false);
         staged.Verify(cmd.Body);
-        var info = new ObjectInfo(0, cmd.Bucket, cmd.Key, staged.Length, Convert.ToHexStringLower(staged.Md5),
+        var etag = cmd.OpaqueETag && cmd.DataKey is { } k ? k.OpaqueETag(staged.Md5) : Convert.ToHexStringLower(staged.Md5);
+        var info = new ObjectInfo(0, cmd.Bucket, cmd.Key, staged.Length, etag,
             ObjectWrites.Truncate(_clock.UtcNow), cmd.Attributes, new ChecksumValue(algorithm, ChecksumType.FullObject, staged.Checksums[algorithm]), 0, cmd.Owner ?? cmd.Account)
         {
             Tags = cmd.Tags,
             Acl = cmd.Acl,
+            Encryption = cmd.Encryption,
             Retention = cmd.Lock?.Retention,
             LegalHold = cmd.Lock?.LegalHold ?? false,
         };
@@ -264,6 +286,11 @@ public sealed partial class ObjectService
     /// </summary>
     public ObjectInfo Copy(CopyObjectCommand cmd)
     {
+        if (!(cmd.SourceDataKey is null && cmd.DataKey is null) && cmd.SourceDataKey?.SameAs(cmd.DataKey) != true)
+        {
+            throw new InvalidOperationException("A copy under another key than its source's cannot share segments: write the source's bytes anew.");
+        }
+
         var result = _db.Write(db =>
         {
             BucketService.Require(db, cmd.SourceBucket, cmd.SourceAccount ?? cmd.Account);
@@ -286,6 +313,7 @@ public sealed partial class ObjectService
                 Owner = cmd.Owner ?? cmd.Account,
                 Tags = cmd.Tags ?? src.Tags,
                 Acl = cmd.Acl,
+                Encryption = cmd.Encryption,
                 Retention = cmd.Lock?.Retention,
                 LegalHold = cmd.Lock?.LegalHold ?? false,
             };
@@ -367,6 +395,7 @@ public sealed class ObjectReader : IDisposable
     private readonly IReadOnlyList<SegmentRef> _segments;
     private readonly IReadOnlyDictionary<string, byte[]>? _inline;
     private readonly IDisposable _lease;
+    private DataKey? _key;
 
     internal ObjectReader(ObjectService objects, SegmentStore store, ObjectInfo info, IReadOnlyList<SegmentRef> segments, IReadOnlyDictionary<string, byte[]>? inline, IDisposable lease)
     {
@@ -385,9 +414,22 @@ public sealed class ObjectReader : IDisposable
     /// <summary>The parts the object was completed from (empty for objects written whole).</summary>
     public IReadOnlyList<ObjectPart> Parts() => Info.PartsCount == 0 ? [] : _objects.Parts(Info.Id);
 
+    /// <summary>Gives the key an encrypted version's bytes are decrypted with (the front end has checked it is the right one).</summary>
+    public ObjectReader Decrypt(DataKey? key)
+    {
+        _key = key;
+        return this;
+    }
+
     /// <summary>A stream over [start, start + length) of the object; valid while the reader is not disposed.</summary>
     public Stream OpenRange(long start, long length)
     {
+        if (Info.Encryption is not null && _key is null)
+        {
+            // Ciphertext must never go out as if it were the object: a front end that forgot the key is a bug.
+            throw new InvalidOperationException($"Object {Info.Bucket}/{Info.Key} is encrypted and was read without its key.");
+        }
+
         if (start < 0 || length < 0 || start > Info.Size - length)
         {
             throw new StorageException(StorageFault.RangeOutOfBounds) { Bucket = Info.Bucket, Key = Info.Key, Size = Info.Size };
@@ -399,7 +441,7 @@ public sealed class ObjectReader : IDisposable
             throw new InvalidOperationException($"Object {Info.Bucket}/{Info.Key} has {Info.Size} bytes but its segments hold {_segments.Sum(s => s.Length)}.");
         }
 
-        return new SegmentReadStream(_store, _segments, start, length, _inline);
+        return new SegmentReadStream(_store, _segments, start, length, _inline, Info.Encryption is null ? null : _key);
     }
 
     public void Dispose() => _lease.Dispose();

@@ -34,6 +34,7 @@ public enum BucketDocument
     Policy,
     Ownership,
     PublicAccessBlock,
+    Encryption,
 }
 
 /// <summary>
@@ -69,6 +70,12 @@ public sealed record ObjectInfo(
 
     /// <summary>The version's grants, a front end's document stored as given (null: its default, private to <see cref="Owner"/>).</summary>
     public string? Acl { get; init; }
+
+    /// <summary>
+    /// The front end's description of the key the version's bytes are encrypted under at rest; null: plaintext. A
+    /// reader of an encrypted version must give that key (<see cref="ObjectReader.Decrypt"/>).
+    /// </summary>
+    public string? Encryption { get; init; }
 
     /// <summary>The version's id: <see cref="ObjectVersions.NullId"/> for the null version, else an opaque id.</summary>
     public string VersionId { get; init; } = ObjectVersions.NullId;

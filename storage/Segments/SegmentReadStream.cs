@@ -12,15 +12,18 @@ internal sealed class SegmentReadStream : Stream
     private readonly IReadOnlyList<SegmentRef> _segments;
     private readonly IReadOnlyDictionary<string, byte[]>? _inline;
     private readonly long _end;
+    private readonly DataKey? _key;
     private long _position;
     private int _index;
     private long _indexStart;
     private SafeFileHandle? _file;
 
     /// <param name="inline">The bytes of the inline segments among <paramref name="segments"/>, read in the same snapshot as the list.</param>
-    public SegmentReadStream(SegmentStore store, IReadOnlyList<SegmentRef> segments, long start, long count, IReadOnlyDictionary<string, byte[]>? inline = null)
+    /// <param name="key">The key the segments are encrypted under (null: they are plaintext); each read is decrypted in the caller's buffer.</param>
+    public SegmentReadStream(SegmentStore store, IReadOnlyList<SegmentRef> segments, long start, long count, IReadOnlyDictionary<string, byte[]>? inline = null, DataKey? key = null)
     {
         _store = store;
+        _key = key;
         _segments = segments;
         _inline = inline;
         _position = start;
@@ -55,7 +58,9 @@ internal sealed class SegmentReadStream : Stream
         }
 
         var target = buffer[..(int)Math.Min(buffer.Length, want)];
-        return Advance(Inline(seg) is { } data ? Copy(data, at, target) : RandomAccess.Read(File(seg), target, at));
+        var n = Inline(seg) is { } data ? Copy(data, at, target) : RandomAccess.Read(File(seg), target, at);
+        Decrypt(seg, at, target[..n]);
+        return Advance(n);
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -68,9 +73,19 @@ internal sealed class SegmentReadStream : Stream
         var target = buffer[..(int)Math.Min(buffer.Length, want)];
         // Positional reads (pread) with no FileStream buffer of its own: the bytes go from the page cache straight
         // into the caller's memory, which for a GET is the response pipe's.
-        return Advance(Inline(seg) is { } data
+        var n = Inline(seg) is { } data
             ? Copy(data, at, target.Span)
-            : await RandomAccess.ReadAsync(File(seg), target, at, cancellationToken).ConfigureAwait(false));
+            : await RandomAccess.ReadAsync(File(seg), target, at, cancellationToken).ConfigureAwait(false);
+        Decrypt(seg, at, target.Span[..n]);
+        return Advance(n);
+    }
+
+    private void Decrypt(SegmentRef seg, long at, Span<byte> bytes)
+    {
+        if (_key is not null)
+        {
+            SegmentCipher.Apply(_key, seg.SegmentId, at, bytes);
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

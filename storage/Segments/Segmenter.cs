@@ -33,14 +33,20 @@ internal sealed class Segmenter(SegmentStore store)
     /// <summary>
     /// Streams <paramref name="body"/> to staged segment files. Reads until the body ends; a front end's verifying
     /// streams under it throw from their last read if a signature is wrong, in which case every staged file is
-    /// deleted and the exception propagates. <paramref name="maxLength"/> bounds what is accepted.
+    /// deleted and the exception propagates. <paramref name="maxLength"/> bounds what is accepted. With
+    /// <paramref name="key"/> the bytes are encrypted (<see cref="SegmentCipher"/>) after they are hashed, so the
+    /// digests are the plaintext's and only ciphertext reaches the disk.
     /// </summary>
-    public async Task<StagedBody> StageAsync(Stream body, long maxLength, IReadOnlyCollection<ChecksumAlgorithm> checksums, CancellationToken ct)
+    public async Task<StagedBody> StageAsync(Stream body, long maxLength, IReadOnlyCollection<ChecksumAlgorithm> checksums, CancellationToken ct, DataKey? key = null)
     {
         var staged = new StagedBody(store);
         Interlocked.Increment(ref _active);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         var spare = ArrayPool<byte>.Shared.Rent(BufferSize);
+        // The plaintext stays in the read buffer for the MD5 (which may still be running on another core); the
+        // ciphertext is written from a buffer of its own.
+        var sealedBytes = key is null ? null : ArrayPool<byte>.Shared.Rent(BufferSize);
+        string? segmentId = null;
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         var md5Pending = Task.CompletedTask;
         var digests = checksums.Distinct().Select(IncrementalChecksum.Create).ToList();
@@ -77,7 +83,7 @@ internal sealed class Segmenter(SegmentStore store)
                 Hash(buffer.AsSpan(0, held));
                 if (held <= limit)
                 {
-                    staged.SetInline(buffer.AsSpan(0, held).ToArray());
+                    staged.SetInline(buffer.AsSpan(0, held).ToArray(), key);
                     return Finish();
                 }
 
@@ -129,7 +135,7 @@ internal sealed class Segmenter(SegmentStore store)
             if (file is not null)
             {
                 CloseDurably(file);
-                staged.Seal(tempPath!, inFile);
+                staged.Seal(tempPath!, segmentId!, inFile);
                 file = null;
             }
 
@@ -154,6 +160,10 @@ internal sealed class Segmenter(SegmentStore store)
             Interlocked.Decrement(ref _active);
             ArrayPool<byte>.Shared.Return(buffer);
             ArrayPool<byte>.Shared.Return(spare);
+            if (sealedBytes is not null)
+            {
+                ArrayPool<byte>.Shared.Return(sealedBytes);
+            }
             foreach (var d in digests)
             {
                 d.Dispose();
@@ -191,6 +201,8 @@ internal sealed class Segmenter(SegmentStore store)
                     // Each new segment file is written only while the reserve is still free (a body of
                     // unknown length is checked as it grows).
                     store.Space.Require(0);
+                    // The id is chosen now: an encrypted segment's counters derive from it.
+                    segmentId = SegmentStore.NewId();
                     tempPath = store.NewTempPath();
                     staged.AddTemp(tempPath);
                     file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
@@ -198,14 +210,22 @@ internal sealed class Segmenter(SegmentStore store)
                 }
 
                 var take = (int)Math.Min(n - written, store.SegmentSize - inFile);
-                await file.WriteAsync(buffer.AsMemory(written, take), ct).ConfigureAwait(false);
+                var bytes = buffer.AsMemory(written, take);
+                if (key is not null)
+                {
+                    buffer.AsSpan(written, take).CopyTo(sealedBytes);
+                    SegmentCipher.Apply(key, segmentId!, inFile, sealedBytes.AsSpan(0, take));
+                    bytes = sealedBytes.AsMemory(0, take);
+                }
+
+                await file.WriteAsync(bytes, ct).ConfigureAwait(false);
                 written += take;
                 inFile += take;
                 staged.Length += take;
                 if (inFile == store.SegmentSize)
                 {
                     CloseDurably(file);
-                    staged.Seal(tempPath!, inFile);
+                    staged.Seal(tempPath!, segmentId!, inFile);
                     file = null;
                 }
             }
@@ -254,9 +274,16 @@ internal sealed class StagedBody(SegmentStore store) : IDisposable
         ? [new SegmentRef(i.Id, 0, i.Data.Length)]
         : _sealed.Select(s => new SegmentRef(s.Id, 0, s.Length)).ToArray();
 
-    internal void SetInline(byte[] data)
+    /// <summary>Keeps the body as an inline segment (encrypted under <paramref name="key"/>, if given; <paramref name="data"/> is the caller's copy).</summary>
+    internal void SetInline(byte[] data, DataKey? key = null)
     {
-        _inline = (Metadata.InlineRows.NewId(), data);
+        var id = Metadata.InlineRows.NewId();
+        if (key is not null)
+        {
+            SegmentCipher.Apply(key, id, 0, data);
+        }
+
+        _inline = (id, data);
         Length = data.Length;
     }
 
@@ -274,7 +301,7 @@ internal sealed class StagedBody(SegmentStore store) : IDisposable
 
     internal void AddTemp(string path) => _temps.Add(path);
 
-    internal void Seal(string tempPath, long length) => _sealed.Add((tempPath, SegmentStore.NewId(), length));
+    internal void Seal(string tempPath, string id, long length) => _sealed.Add((tempPath, id, length));
 
     /// <summary>
     /// Checks the body against what the caller declared: a checksum (its value known before the body or only
