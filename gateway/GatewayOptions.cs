@@ -129,6 +129,9 @@ internal sealed class GatewayOptions
     /// <summary>The other upload protocols served on their own listeners (Box, Veza, Kodexa, Twelve Labs); all off by default.</summary>
     public Adapters.AdaptersOptions Adapters { get; set; } = new();
 
+    /// <summary>The local KMS registry's keys for SSE-KMS.</summary>
+    public KmsOptions Kms { get; set; } = new();
+
     /// <summary>What new buckets start with, when CreateBucket does not say.</summary>
     public BucketDefaultsOptions Defaults { get; set; } = new();
 
@@ -165,6 +168,15 @@ internal sealed class BucketDefaultsOptions
 
     /// <summary>Whether new buckets get a public access block with all four switches on.</summary>
     public bool BlockPublicAccess { get; set; }
+}
+
+/// <summary>
+/// SSE-KMS keys: each id listed gets key material in the data folder's registry on start (kept across restarts);
+/// a request naming any other id is KMS.NotFoundException. "aws/s3", S3's AWS managed key, is always there.
+/// </summary>
+internal sealed class KmsOptions
+{
+    public List<string> KeyIds { get; set; } = [];
 }
 
 internal sealed class CredentialOptions

@@ -15,6 +15,11 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
     /// <summary>Where access decisions are explained (at Debug level: which rule or policy statement decided).</summary>
     public ILogger AccessLog { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
+    private readonly Lazy<Encryption.KeyRing> _keys = new(() => new Encryption.KeyRing(options.DataDir, options.Kms.KeyIds));
+
+    /// <summary>The master key and the local KMS registry (created in the data folder on first use).</summary>
+    public Encryption.KeyRing Keys => _keys.Value;
+
     /// <summary>The configured accounts by access key, canonical id and email.</summary>
     public Access.Accounts Accounts { get; } = new(options);
 

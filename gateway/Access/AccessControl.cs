@@ -112,15 +112,15 @@ internal static class AccessControl
     /// <summary>
     /// A copy's check on its source (CopyObject, UploadPartCopy): the requester must be able to read that object
     /// (s3:GetObject, or s3:GetObjectVersion for a named version). Returns the source bucket's owner, which the
-    /// storage call reads the source as.
+    /// storage call reads the source as, and the source as it is now (its encryption decides the copy's path).
     /// </summary>
-    public static string RequireSource(S3Request r, string bucket, string key, string? versionId)
+    public static (string Owner, ObjectInfo Source) RequireSource(S3Request r, string bucket, string key, string? versionId)
     {
         var gate = bucket == r.Bucket ? r.Gate! : Gate(r.Services, bucket);
         RequireExpectedOwner(gate, r.Headers["x-amz-source-expected-bucket-owner"]);
         var info = r.Storage.Objects.Head(bucket, key, gate.Owner.AccessKey, versionId: versionId);
         RequireObject(r, info, new Requirement(versionId is null ? "s3:GetObject" : "s3:GetObjectVersion", AccessScope.Object, true, AclPermission.Read), gate);
-        return gate.Owner.AccessKey;
+        return (gate.Owner.AccessKey, info);
     }
 
     /// <summary>

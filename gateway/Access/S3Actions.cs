@@ -85,6 +85,8 @@ internal static class S3Actions
         S3Operation.PutBucketOwnershipControls or S3Operation.DeleteBucketOwnershipControls => Bucket("s3:PutBucketOwnershipControls", null),
         S3Operation.GetPublicAccessBlock => Bucket("s3:GetBucketPublicAccessBlock", null),
         S3Operation.PutPublicAccessBlock or S3Operation.DeletePublicAccessBlock => Bucket("s3:PutBucketPublicAccessBlock", null),
+        S3Operation.GetBucketEncryption => Bucket("s3:GetEncryptionConfiguration", null),
+        S3Operation.PutBucketEncryption or S3Operation.DeleteBucketEncryption => Bucket("s3:PutEncryptionConfiguration", null),
         S3Operation.PutObject or S3Operation.CopyObject or S3Operation.CreateMultipartUpload or S3Operation.UploadPart or S3Operation.UploadPartCopy
             or S3Operation.CompleteMultipartUpload => Key("s3:PutObject", AclPermission.Write),
         S3Operation.ListParts => Key("s3:ListMultipartUploadParts", AclPermission.Write),

@@ -16,6 +16,8 @@ internal static class S3ErrorTable
         S3ErrorCode.NoSuchPublicAccessBlockConfiguration => new("NoSuchPublicAccessBlockConfiguration", 404, "The public access block configuration was not found"),
         S3ErrorCode.OwnershipControlsNotFoundError => new("OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found"),
         S3ErrorCode.UnresolvableGrantByEmailAddress => new("UnresolvableGrantByEmailAddress", 400, "The e-mail address you provided does not match any account on record."),
+        S3ErrorCode.KMSNotFoundException => new("KMS.NotFoundException", 400, "Invalid keyId"),
+        S3ErrorCode.ServerSideEncryptionConfigurationNotFoundError => new("ServerSideEncryptionConfigurationNotFoundError", 404, "The server side encryption configuration was not found"),
         S3ErrorCode.AccessForbidden => new("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed."),
         S3ErrorCode.AuthorizationHeaderMalformed => new("AuthorizationHeaderMalformed", 400, "The authorization header is malformed."),
         S3ErrorCode.AuthorizationQueryParametersError => new("AuthorizationQueryParametersError", 400, "Query-string authentication requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."),

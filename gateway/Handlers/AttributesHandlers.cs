@@ -1,4 +1,5 @@
 using Gateway.Access;
+using Gateway.Encryption;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -29,6 +30,8 @@ internal static class AttributesHandlers
         var marker = MultipartListHandlers.Integer(r.Header("x-amz-part-number-marker"), "x-amz-part-number-marker", 0);
         var info = r.Storage.Objects.Head(r.Bucket, r.Key, r.Account, versionId: VersioningHandlers.Requested(r));
         AccessControl.RequireObject(r, info);
+        // An SSE-C object's attributes are told only to whoever brings its key, as S3 requires.
+        Sse.Open(SseDocument.FromJson(info.Encryption), r.Headers, r.Services.Keys);
         HttpConditions.Read(r.Headers).Check(info);
         var xml = new XmlBuilder().Root("GetObjectAttributesResponse");
         if (requested.Contains("ETag"))

@@ -1,17 +1,22 @@
 using System.Globalization;
 using Gateway.Access;
+using Gateway.Encryption;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
 using Gateway.Xml;
+using Storage;
+using Storage.Checksums;
+using Storage.Faults;
 using Storage.Objects;
+using Storage.Segments;
 
 namespace Gateway.Handlers;
 
 /// <summary>CopyObject, and the x-amz-copy-source and x-amz-copy-source-range headers it shares with UploadPartCopy.</summary>
 internal static class CopyHandlers
 {
-    public static S3Response Copy(S3Request r)
+    public static async Task<S3Response> Copy(S3Request r)
     {
         ObjectHeaders.CheckKey(r.Key);
         ObjectHeaders.RejectUnsupported(r.Headers);
@@ -32,7 +37,9 @@ internal static class CopyHandlers
         var tags = tagging == "REPLACE" ? ObjectHeaders.TagsFromRequest(r.Headers) : null;
         var replace = directive == "REPLACE";
         var attributes = replace ? ObjectHeaders.FromRequest(r.Headers) : null;
-        if (srcBucket == r.Bucket && srcKey == r.Key && !replace && srcVersion is null)
+        var destSse = Sse.ForWrite(r.Headers, EncryptionHandlers.Default(r));
+        var reencrypts = r.Headers[Sse.Algorithm] is not null || r.Headers[Sse.CustomerAlgorithm] is not null;
+        if (srcBucket == r.Bucket && srcKey == r.Key && !replace && srcVersion is null && !reencrypts)
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest,
                 "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
@@ -40,16 +47,53 @@ internal static class CopyHandlers
 
         var conditions = ObjectHandlers.WriteConditionsFrom(r.Headers);
         var (owner, acl) = AclHandlers.ForNewObject(r, r.Headers);
-        var sourceOwner = AccessControl.RequireSource(r, srcBucket, srcKey, srcVersion);
-        var info = r.Storage.Objects.Copy(new CopyObjectCommand(srcBucket, srcKey, r.Bucket, r.Key, r.Account, attributes, HttpConditions.CopySource(r.Headers), conditions)
+        var objectLock = ObjectLockHandlers.FromHeaders(r, r.Headers);
+        var (sourceOwner, source) = AccessControl.RequireSource(r, srcBucket, srcKey, srcVersion);
+        var sourceSse = SseDocument.FromJson(source.Encryption);
+        var sourceKey = Sse.Open(sourceSse, r.Headers, r.Services.Keys, Sse.CopySource);
+        var (key, sse) = SameKey(sourceSse, sourceKey, destSse) ?? Sse.SealOptional(destSse, r.Services.Keys);
+        ObjectInfo info;
+        if ((key is null && sourceKey is null) || sourceKey?.SameAs(key) == true)
         {
-            Owner = owner,
-            Acl = acl,
-            SourceAccount = sourceOwner,
-            Tags = tags,
-            SourceVersionId = srcVersion,
-            Lock = ObjectLockHandlers.FromHeaders(r, r.Headers),
-        });
+            info = r.Storage.Objects.Copy(new CopyObjectCommand(srcBucket, srcKey, r.Bucket, r.Key, r.Account, attributes, HttpConditions.CopySource(r.Headers), conditions)
+            {
+                Owner = owner,
+                Acl = acl,
+                SourceAccount = sourceOwner,
+                Tags = tags,
+                SourceVersionId = srcVersion,
+                Lock = objectLock,
+                SourceDataKey = sourceKey,
+                DataKey = key,
+                Encryption = sse?.ToJson(),
+            });
+        }
+        else
+        {
+            // Another key than the source's: the copy is the source's bytes, decrypted and written anew under it.
+            using var reader = r.Storage.Objects.Open(srcBucket, srcKey, sourceOwner, versionId: srcVersion).Decrypt(sourceKey);
+            var src = reader.Info;
+            HttpConditions.CopySource(r.Headers).Check(src, notModifiedFails: true);
+            if (src.Size > r.Options.MaxPutObjectSize)
+            {
+                throw new StorageException(StorageFault.CopySourceTooLarge) { Bucket = src.Bucket, Key = src.Key, Size = src.Size, Limit = r.Options.MaxPutObjectSize };
+            }
+
+            // A full-object checksum goes with the bytes and is verified on the way; a composite one describes parts the copy does not have.
+            var checks = new BodyChecks(src.Size, null, src.Checksum is { Type: ChecksumType.FullObject } whole ? new ExpectedChecksum(whole.Algorithm, whole.Value) : null);
+            await using var body = reader.OpenRange(0, src.Size);
+            info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, r.Key, r.Account, attributes ?? src.Attributes, conditions, checks)
+            {
+                Owner = owner,
+                Acl = acl,
+                Tags = tags ?? src.Tags,
+                Lock = objectLock,
+                DataKey = key,
+                Encryption = sse?.ToJson(),
+                OpaqueETag = sse?.OpaqueETag ?? false,
+            }, body, r.Aborted).ConfigureAwait(false);
+        }
+
         var xml = new XmlBuilder().Root("CopyObjectResult")
             .Element("LastModified", Wire.Timestamp(info.LastModified))
             .Element("ETag", Wire.Quote(info.ETag));
@@ -59,8 +103,21 @@ internal static class CopyHandlers
             xml.Element("ChecksumType", ChecksumNames.TypeName(c.Type)).Element("Checksum" + ChecksumNames.WireName(c.Algorithm), c.Value);
         }
 
-        return S3Response.Xml(xml.Close("CopyObjectResult").ToString()).WithNewVersion(info).With("x-amz-copy-source-version-id", srcVersion);
+        return S3Response.Xml(xml.Close("CopyObjectResult").ToString()).WithNewVersion(info).With("x-amz-copy-source-version-id", srcVersion).WithEncryption(sse, r.Headers);
     }
+
+    /// <summary>
+    /// When the copy is to be encrypted as its source is, under the same key, it keeps the source's data key (and
+    /// so shares its segments): SSE-S3 to SSE-S3, SSE-KMS to SSE-KMS under the same KMS key, SSE-C to SSE-C with the
+    /// same customer key. Null otherwise.
+    /// </summary>
+    private static (DataKey? Key, SseDocument? Document)? SameKey(SseDocument? source, DataKey? sourceKey, SseRequest? dest) => (source?.Mode, dest?.Mode) switch
+    {
+        (null, null) => (null, null),
+        (SseMode.S3, SseMode.S3) => (sourceKey, source),
+        (SseMode.Kms, SseMode.Kms) when source!.KmsKeyId == dest!.KmsKeyId => (sourceKey, source with { BucketKey = dest.BucketKey, Context = dest.Context }),
+        _ => null,
+    };
 
     /// <summary>Parses "bucket/key" or "/bucket/key", URL-encoded, with an optional "?versionId=".</summary>
     public static (string Bucket, string Key, string? VersionId) ParseSource(string header)

@@ -1,4 +1,5 @@
 using Gateway.Access;
+using Gateway.Encryption;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -20,11 +21,15 @@ internal static class MultipartHandlers
         var objectLock = ObjectLockHandlers.FromHeaders(r, r.Headers);
         var (algorithm, type) = ChecksumDeclaration(r.Headers);
         var (owner, acl) = AclHandlers.ForNewObject(r, r.Headers);
-        var upload = r.Storage.Multipart.Create(r.Bucket, r.Key, r.Account, attributes, algorithm, type, new UploadExtras(Tags: tags, Lock: objectLock, Acl: acl, Owner: owner));
+        // SSE-C: the upload keeps a verifier of the key each part must bring; SSE-S3 and SSE-KMS: the wrapped data key.
+        var (_, sse) = Sse.SealOptional(Sse.ForWrite(r.Headers, EncryptionHandlers.Default(r)), r.Services.Keys);
+        var upload = r.Storage.Multipart.Create(r.Bucket, r.Key, r.Account, attributes, algorithm, type,
+            new UploadExtras(Tags: tags, Lock: objectLock, Acl: acl, Owner: owner, Encryption: sse?.ToJson()));
         var response = S3Response.Xml(new XmlBuilder().Root("InitiateMultipartUploadResult")
             .Element("Bucket", r.Bucket).Element("Key", r.Key).Element("UploadId", upload.UploadId)
             .Close("InitiateMultipartUploadResult").ToString());
         LifecycleHandlers.AbortHeaders(response, r, r.Key, upload.Initiated);
+        response.WithEncryption(sse, r.Headers);
         if (upload.ChecksumAlgorithm is { } a)
         {
             response.With("x-amz-checksum-algorithm", ChecksumNames.WireName(a)).With("x-amz-checksum-type", ChecksumNames.TypeName(upload.ChecksumType!.Value));
@@ -72,10 +77,15 @@ internal static class MultipartHandlers
 
     public static async Task<S3Response> UploadPart(S3Request r)
     {
+        // The upload's encryption decides the part's key, before a byte of the body is read.
+        var sse = SseDocument.FromJson(r.Storage.Multipart.Require(r.Bucket, r.Key, r.UploadId, r.Account).Encryption);
+        var key = Sse.ForPart(sse, r.Headers, r.Services.Keys);
         var body = ObjectHandlers.OpenBody(r);
-        var uploaded = await r.Storage.Multipart.UploadPartAsync(new UploadPartCommand(r.Bucket, r.Key, r.UploadId, r.PartNumber, r.Account, body.Checks), body.Stream, r.Aborted)
+        var uploaded = await r.Storage.Multipart.UploadPartAsync(
+                new UploadPartCommand(r.Bucket, r.Key, r.UploadId, r.PartNumber, r.Account, body.Checks) { DataKey = key, OpaqueETag = sse?.OpaqueETag ?? false },
+                body.Stream, r.Aborted)
             .ConfigureAwait(false);
-        var response = S3Response.Empty().With("ETag", Wire.Quote(uploaded.Part.ETag));
+        var response = S3Response.Empty().With("ETag", Wire.Quote(uploaded.Part.ETag)).WithEncryption(sse, r.Headers);
         // Echo the checksum the client sent (the AWS CLI only lists part checksums in Complete when it sees them
         // here), and the tracked one for an upload created with an algorithm.
         if (body.Declaration.ClientAlgorithm is { } client)
@@ -95,10 +105,19 @@ internal static class MultipartHandlers
     {
         var (srcBucket, srcKey, srcVersion) = CopyHandlers.ParseSource(r.Header("x-amz-copy-source")!);
         var range = r.Header("x-amz-copy-source-range") is { } header ? CopyHandlers.ParseRange(header) : ((long, long)?)null;
-        var sourceOwner = AccessControl.RequireSource(r, srcBucket, srcKey, srcVersion);
+        var (sourceOwner, source) = AccessControl.RequireSource(r, srcBucket, srcKey, srcVersion);
+        var sourceKey = Sse.Open(SseDocument.FromJson(source.Encryption), r.Headers, r.Services.Keys, Sse.CopySource);
+        var sse = SseDocument.FromJson(r.Storage.Multipart.Require(r.Bucket, r.Key, r.UploadId, r.Account).Encryption);
+        var key = Sse.ForPart(sse, r.Headers, r.Services.Keys);
         var copied = await r.Storage.Multipart.CopyPartAsync(new CopyPartCommand(r.Bucket, r.Key, r.UploadId, r.PartNumber, r.Account, srcBucket, srcKey, range,
             HttpConditions.CopySource(r.Headers))
-        { SourceVersionId = srcVersion, SourceAccount = sourceOwner }, r.Aborted).ConfigureAwait(false);
+        {
+            SourceVersionId = srcVersion,
+            SourceAccount = sourceOwner,
+            SourceDataKey = sourceKey,
+            DataKey = key,
+            OpaqueETag = sse?.OpaqueETag ?? false,
+        }, r.Aborted).ConfigureAwait(false);
         var xml = new XmlBuilder().Root("CopyPartResult")
             .Element("ETag", Wire.Quote(copied.Part.ETag))
             .Element("LastModified", Wire.Timestamp(copied.Part.LastModified));
@@ -107,7 +126,7 @@ internal static class MultipartHandlers
             xml.Element("Checksum" + ChecksumNames.WireName(a), copied.Part.Checksum);
         }
 
-        return S3Response.Xml(xml.Close("CopyPartResult").ToString()).With("x-amz-copy-source-version-id", srcVersion);
+        return S3Response.Xml(xml.Close("CopyPartResult").ToString()).With("x-amz-copy-source-version-id", srcVersion).WithEncryption(sse, r.Headers);
     }
 
     public static S3Response Abort(S3Request r)
@@ -132,7 +151,7 @@ internal static class MultipartHandlers
             xml.Element("Checksum" + ChecksumNames.WireName(c.Algorithm), c.Value).Element("ChecksumType", ChecksumNames.TypeName(c.Type));
         }
 
-        return S3Response.Xml(xml.Close("CompleteMultipartUploadResult").ToString()).WithNewVersion(o);
+        return S3Response.Xml(xml.Close("CompleteMultipartUploadResult").ToString()).WithNewVersion(o).WithEncryption(SseDocument.FromJson(o.Encryption), r.Headers);
     }
 
     /// <summary>Complete's x-amz-checksum-* header: the whole object's checksum, not the request document's.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Access;
+using Gateway.Encryption;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -27,11 +28,21 @@ internal static class ObjectHandlers
         }
 
         var (owner, acl) = AclHandlers.ForNewObject(r, r.Headers);
+        var (key, sse) = Sse.SealOptional(Sse.ForWrite(r.Headers, EncryptionHandlers.Default(r)), r.Services.Keys);
         var body = OpenBody(r);
         var info = await r.Storage.Objects.PutAsync(
-            new PutObjectCommand(r.Bucket, r.Key, r.Account, attributes, conditions, body.Checks) { Tags = tags, Lock = objectLock, Acl = acl, Owner = owner },
+            new PutObjectCommand(r.Bucket, r.Key, r.Account, attributes, conditions, body.Checks)
+            {
+                Tags = tags,
+                Lock = objectLock,
+                Acl = acl,
+                Owner = owner,
+                DataKey = key,
+                Encryption = sse?.ToJson(),
+                OpaqueETag = sse?.OpaqueETag ?? false,
+            },
             body.Stream, r.Aborted).ConfigureAwait(false);
-        var response = S3Response.Empty().With("ETag", Wire.Quote(info.ETag)).WithNewVersion(info);
+        var response = S3Response.Empty().With("ETag", Wire.Quote(info.ETag)).WithNewVersion(info).WithEncryption(sse, r.Headers);
         if (body.Declaration.ClientAlgorithm is not null && info.Checksum is { } c)
         {
             response.With(ChecksumNames.HeaderName(c.Algorithm), c.Value).With("x-amz-checksum-type", ChecksumNames.TypeName(c.Type));
@@ -74,12 +85,16 @@ internal static class ObjectHandlers
             var info = reader.Info;
             // Who may read it first: a caller without access learns nothing from the conditions' answer.
             AccessControl.RequireObject(r, info);
+            Sse.RejectOnRead(r.Headers);
+            var sse = SseDocument.FromJson(info.Encryption);
+            reader.Decrypt(Sse.Open(sse, r.Headers, r.Services.Keys));
             HttpConditions.Read(r.Headers).Check(info);
             var (range, part) = r.Route.PartNumber is { } n ? PartRange(reader, n) : (ByteRange.Parse(r.Header("Range"), info.Size), null);
             var start = range?.Start ?? 0;
             var length = range?.Length ?? info.Size;
             var response = S3Response.Object(reader, start, length, sendBody: !headOnly, status: range is null ? 200 : 206);
             ObjectHeadersOut(response, r, info, wholeObject: start == 0 && length == info.Size, part);
+            response.WithEncryption(sse, r.Headers);
             if (range is { } b)
             {
                 response.With("Content-Range", $"bytes {b.Start}-{b.End}/{info.Size}");

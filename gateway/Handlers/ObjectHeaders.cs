@@ -91,7 +91,7 @@ internal static class ObjectHeaders
     /// <summary>Headers that ask for features this gateway does not have: refused before the body is read.</summary>
     public static void RejectUnsupported(RequestHeaders request)
     {
-        foreach (var name in new[] { "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm", "x-amz-website-redirect-location" })
+        foreach (var name in new[] { "x-amz-website-redirect-location" })
         {
             if (request[name] is not null)
             {

@@ -1,6 +1,7 @@
 using System.Text;
 using Gateway.Access;
 using Gateway.Auth;
+using Gateway.Encryption;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -81,12 +82,21 @@ internal static class PostObjectHandlers
         var md5 = BodyHeaders.ParseContentMd5(headers["Content-MD5"]);
         var checks = new BodyChecks(null, md5, algorithm is { } a ? new ExpectedChecksum(a, checksumValue) : null);
         var (owner, acl) = AclHandlers.ForNewObject(r, headers);
+        var (dataKey, sse) = Sse.SealOptional(Sse.ForWrite(headers, EncryptionHandlers.Default(r)), r.Services.Keys);
         var body = policy?.LengthRange is { } range ? new LengthRangeStream(file.Body, range.Min, range.Max) : file.Body;
         var info = await r.Storage.Objects.PutAsync(
-                new PutObjectCommand(r.Bucket, key, r.Account, attributes, WriteConditions.None, checks) { Tags = tags, Acl = acl, Owner = owner }, body, r.Aborted)
+                new PutObjectCommand(r.Bucket, key, r.Account, attributes, WriteConditions.None, checks)
+                {
+                    Tags = tags,
+                    Acl = acl,
+                    Owner = owner,
+                    DataKey = dataKey,
+                    Encryption = sse?.ToJson(),
+                    OpaqueETag = sse?.OpaqueETag ?? false,
+                }, body, r.Aborted)
             .ConfigureAwait(false);
         await Drain(reader, r.Aborted).ConfigureAwait(false);
-        return Answer(r, fields, key, info.ETag).WithNewVersion(info);
+        return Answer(r, fields, key, info.ETag).WithNewVersion(info).WithEncryption(sse, headers);
     }
 
     private static string? Boundary(string? contentType) =>

@@ -162,16 +162,17 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
             or S3Operation.PutBucketTagging or S3Operation.PutObjectTagging or S3Operation.PutBucketVersioning
             or S3Operation.PutObjectLockConfiguration or S3Operation.PutObjectRetention or S3Operation.PutObjectLegalHold
             or S3Operation.PutBucketCors or S3Operation.PutBucketPolicy or S3Operation.PutBucketOwnershipControls
-            or S3Operation.PutPublicAccessBlock => RequestClass.WriteOrList,
+            or S3Operation.PutPublicAccessBlock or S3Operation.PutBucketEncryption => RequestClass.WriteOrList,
         S3Operation.HeadBucket or S3Operation.GetBucketLocation or S3Operation.GetBucketVersioning or S3Operation.GetBucketAcl or S3Operation.GetObject
             or S3Operation.HeadObject or S3Operation.GetObjectAcl or S3Operation.GetObjectAttributes or S3Operation.GetBucketLifecycle
             or S3Operation.GetBucketTagging or S3Operation.GetObjectTagging
             or S3Operation.GetObjectLockConfiguration or S3Operation.GetObjectRetention or S3Operation.GetObjectLegalHold
             or S3Operation.GetBucketCors or S3Operation.GetBucketPolicy or S3Operation.GetBucketPolicyStatus
-            or S3Operation.GetBucketOwnershipControls or S3Operation.GetPublicAccessBlock => RequestClass.Read,
+            or S3Operation.GetBucketOwnershipControls or S3Operation.GetPublicAccessBlock or S3Operation.GetBucketEncryption => RequestClass.Read,
         S3Operation.DeleteBucket or S3Operation.DeleteObject or S3Operation.AbortMultipartUpload or S3Operation.DeleteBucketLifecycle
             or S3Operation.DeleteBucketTagging or S3Operation.DeleteObjectTagging or S3Operation.DeleteBucketCors
             or S3Operation.DeleteBucketPolicy or S3Operation.DeleteBucketOwnershipControls or S3Operation.DeletePublicAccessBlock
+            or S3Operation.DeleteBucketEncryption
             or S3Operation.NotImplemented => RequestClass.Other,
         // The gateway's own endpoints address no bucket, so nothing is billed for them.
         S3Operation.AdminHealth or S3Operation.AdminUsage or S3Operation.AdminUploads or S3Operation.AdminAbortUploads or S3Operation.AdminClock
@@ -211,7 +212,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.DeleteObjects => await ObjectHandlers.DeleteObjects(r).ConfigureAwait(false),
         S3Operation.PostObject => await PostObjectHandlers.Post(r).ConfigureAwait(false),
         S3Operation.PutObject => await ObjectHandlers.Put(r).ConfigureAwait(false),
-        S3Operation.CopyObject => CopyHandlers.Copy(r),
+        S3Operation.CopyObject => await CopyHandlers.Copy(r).ConfigureAwait(false),
         S3Operation.GetObject => ObjectHandlers.Get(r, headOnly: false),
         S3Operation.HeadObject => ObjectHandlers.Get(r, headOnly: true),
         S3Operation.DeleteObject => ObjectHandlers.Delete(r),
@@ -253,6 +254,9 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.GetPublicAccessBlock => AccessHandlers.GetBlock(r),
         S3Operation.PutPublicAccessBlock => await AccessHandlers.PutBlock(r).ConfigureAwait(false),
         S3Operation.DeletePublicAccessBlock => AccessHandlers.DeleteBlock(r),
+        S3Operation.GetBucketEncryption => EncryptionHandlers.GetBucket(r),
+        S3Operation.PutBucketEncryption => await EncryptionHandlers.PutBucket(r).ConfigureAwait(false),
+        S3Operation.DeleteBucketEncryption => EncryptionHandlers.DeleteBucket(r),
         S3Operation.NotImplemented => throw new S3Exception(S3ErrorCode.NotImplemented,
             $"A header or query you provided implies functionality that is not implemented ({r.Route.Detail})."),
         S3Operation.AdminHealth => AdminHandlers.Health(r),

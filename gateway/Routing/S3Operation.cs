@@ -60,6 +60,9 @@ internal enum S3Operation
     GetPublicAccessBlock,
     PutPublicAccessBlock,
     DeletePublicAccessBlock,
+    GetBucketEncryption,
+    PutBucketEncryption,
+    DeleteBucketEncryption,
 
     /// <summary>A request S3 knows but this gateway does not implement: answered 501 NotImplemented.</summary>
     NotImplemented,

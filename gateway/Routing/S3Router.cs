@@ -14,10 +14,10 @@ internal static class S3Router
     // so a PUT ?tagging never falls through to PutObject and overwrites data.
     private static readonly string[] UnimplementedBucketSubresources =
     [
-        "accelerate", "analytics", "encryption", "intelligent-tiering", "inventory", "logging", "metrics",
+        "accelerate", "analytics", "intelligent-tiering", "inventory", "logging", "metrics",
         "notification", "replication",
         // Only GET, PUT and DELETE name operations on these (AccessSubresources); any other method is not one.
-        "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "requestPayment", "website", "session",
+        "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "encryption", "requestPayment", "website", "session",
     ];
 
     private static readonly string[] UnimplementedObjectSubresources =
@@ -173,6 +173,8 @@ internal static class S3Router
         ("DELETE", "ownershipControls", S3Operation.DeleteBucketOwnershipControls),
         ("GET", "publicAccessBlock", S3Operation.GetPublicAccessBlock), ("PUT", "publicAccessBlock", S3Operation.PutPublicAccessBlock),
         ("DELETE", "publicAccessBlock", S3Operation.DeletePublicAccessBlock),
+        ("GET", "encryption", S3Operation.GetBucketEncryption), ("PUT", "encryption", S3Operation.PutBucketEncryption),
+        ("DELETE", "encryption", S3Operation.DeleteBucketEncryption),
     ];
 
     private static S3Operation BucketOperation(string method, QueryString q, out string? detail)

@@ -6,13 +6,13 @@ namespace Storage.Metadata;
 internal static class BucketRows
 {
     public static BucketInfo? Find(Db db, string name) =>
-        db.First("SELECT owner, created, versioning, object_lock, lock_rule, acl, policy, ownership, public_access_block FROM buckets WHERE name = $n;",
+        db.First("SELECT owner, created, versioning, object_lock, lock_rule, acl, policy, ownership, public_access_block, encryption FROM buckets WHERE name = $n;",
             r => new BucketInfo(name, r.GetString(0), Codes.Time(r.GetInt64(1)))
             {
                 Versioning = Versioning(r, 2),
                 ObjectLock = r.GetInt64(3) != 0,
                 DefaultRetention = r.IsDBNull(4) ? null : System.Text.Json.JsonSerializer.Deserialize<DefaultRetention>(r.GetString(4)),
-                Access = new BucketAccess(Text(r, 5), Text(r, 6), Text(r, 7), Text(r, 8)),
+                Access = new BucketAccess(Text(r, 5), Text(r, 6), Text(r, 7), Text(r, 8)) { Encryption = Text(r, 9) },
             }, ("$n", name));
 
     private static string? Text(Microsoft.Data.Sqlite.SqliteDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);

@@ -24,6 +24,9 @@ public sealed record BucketInfo(string Name, string Owner, DateTimeOffset Create
 public sealed record BucketAccess(string? Acl, string? Policy, string? Ownership, string? PublicAccessBlock)
 {
     public static readonly BucketAccess None = new(null, null, null, null);
+
+    /// <summary>The bucket's default encryption document (read with the others, as every write needs it).</summary>
+    public string? Encryption { get; init; }
 }
 
 /// <summary>The documents a front end keeps with a bucket, each stored as given and returned as stored.</summary>

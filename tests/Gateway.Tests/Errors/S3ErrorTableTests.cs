@@ -15,7 +15,8 @@ internal sealed class S3ErrorTableTests
         var entry = S3ErrorTable.Lookup(code);
         Assert.Multiple(() =>
         {
-            Assert.That(entry.Code, Is.EqualTo(code.ToString()));
+            // KMS.NotFoundException is the one wire code with a dot, which a member name cannot have.
+            Assert.That(entry.Code.Replace(".", "", StringComparison.Ordinal), Is.EqualTo(code.ToString()));
             Assert.That(AllowedStatuses, Does.Contain(entry.Status));
             Assert.That(entry.Message, Is.Not.Null.And.Not.Empty);
         });
