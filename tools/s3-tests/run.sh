@@ -279,6 +279,8 @@ if [[ ${#GW_CMD[@]} -gt 0 ]]; then
         "--Gateway:Credentials:0:AccessKey=$(ak "$MAIN")" "--Gateway:Credentials:0:SecretKey=$(sk "$MAIN")" "--Gateway:Credentials:0:Email=$(ak "$MAIN" | tr 'A-Z' 'a-z')@example.com"
         "--Gateway:Credentials:1:AccessKey=$(ak "$ALT")" "--Gateway:Credentials:1:SecretKey=$(sk "$ALT")" "--Gateway:Credentials:1:Email=$(ak "$ALT" | tr 'A-Z' 'a-z')@example.com"
         "--Gateway:Credentials:2:AccessKey=$(ak "$TENANT")" "--Gateway:Credentials:2:SecretKey=$(sk "$TENANT")" "--Gateway:Credentials:2:Email=$(ak "$TENANT" | tr 'A-Z' 'a-z')@example.com"
+        # The KMS key ids s3-tests uses when its configuration names none (kms_keyid, kms_keyid2).
+        "--Gateway:Kms:KeyIds:0=testkey-1" "--Gateway:Kms:KeyIds:1=testkey-2"
         "${GATEWAY_ARGS[@]}")
     log "starting the gateway ($GW_DESC) on $ENDPOINT, data in $RUNDIR/data"
     (
