@@ -141,6 +141,7 @@ internal static class MultipartHandlers
         var wholeObject = WholeObjectChecksumHeader(r.Headers);
         var conditions = ObjectHandlers.WriteConditionsFrom(r.Headers);
         var parts = await CompleteRequest.ReadAsync(r).ConfigureAwait(false);
+        RequireCompleteKey(r);
         var result = r.Storage.Multipart.Complete(new CompleteCommand(r.Bucket, r.Key, r.UploadId, r.Account, parts, conditions, type, wholeObject));
         var o = result.Object;
         var location = $"{r.Scheme}://{r.Host}/{r.Bucket}/{ListHandlers.UrlEncode(r.Key).Replace("+", "%20", StringComparison.Ordinal)}";
@@ -152,6 +153,24 @@ internal static class MultipartHandlers
         }
 
         return S3Response.Xml(xml.Close("CompleteMultipartUploadResult").ToString()).WithNewVersion(o).WithEncryption(SseDocument.FromJson(o.Encryption), r.Headers);
+    }
+
+    /// <summary>
+    /// An SSE-C upload's Complete: SSE-C headers, when sent, must carry the upload's key; an upload with a checksum
+    /// algorithm needs them (S3's rule for CompleteMultipartUpload's SSECustomer* parameters).
+    /// </summary>
+    private static void RequireCompleteKey(S3Request r)
+    {
+        var upload = r.Storage.Multipart.Lookup(r.UploadId);
+        if (upload is null || upload.Bucket != r.Bucket || upload.Key != r.Key || SseDocument.FromJson(upload.Encryption) is not { Mode: SseMode.Customer } sse)
+        {
+            return;
+        }
+
+        if (Sse.CustomerKeyOf(r.Headers, "") is not null || upload.ChecksumAlgorithm is not null)
+        {
+            Sse.ForPart(sse, r.Headers, r.Services.Keys);
+        }
     }
 
     /// <summary>Complete's x-amz-checksum-* header: the whole object's checksum, not the request document's.</summary>

@@ -130,9 +130,11 @@ internal sealed class PostPolicy
         foreach (var c in Conditions.Where(c => c.Operator != "content-length-range"))
         {
             var actual = c.Field == "bucket" ? bucket : fields.GetValueOrDefault(c.Field);
-            var holds = actual is not null && (c.Operator == "eq"
-                ? string.Equals(actual, c.Value, StringComparison.Ordinal)
-                : StartsWithAny(c.Field, actual, c.Value));
+            // starts-with "" allows any value, and so also a form without the field (s3-tests' SSE POST tests
+            // name x-amz-server-side-encryption so, for a bucket whose default encryption applies).
+            var holds = actual is null
+                ? c.Operator == "starts-with" && c.Value.Length == 0
+                : c.Operator == "eq" ? string.Equals(actual, c.Value, StringComparison.Ordinal) : StartsWithAny(c.Field, actual, c.Value);
             if (!holds)
             {
                 throw Denied("Invalid according to Policy: Policy Condition failed: " + c.Text);
