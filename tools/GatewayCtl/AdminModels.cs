@@ -126,3 +126,15 @@ internal sealed class ErrorBody
     public string? Error { get; init; }
     public string? Message { get; init; }
 }
+
+/// <summary>GET /_gateway/access: how one request would be decided, and why.</summary>
+internal sealed class AccessDecision
+{
+    public string Bucket { get; init; } = "";
+    public string? Key { get; init; }
+    public string Action { get; init; } = "";
+    public string Principal { get; init; } = "";
+    public string Decision { get; init; } = "";
+    public string Reason { get; init; } = "";
+    public string? Statement { get; init; }
+}

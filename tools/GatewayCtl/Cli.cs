@@ -94,6 +94,9 @@ internal static class Cli
             case CommandKind.ClockAdvance:
                 Renderers.Clock(Json.Read<ClockState>(body), stdout);
                 break;
+            case CommandKind.Access:
+                Renderers.Access(Json.Read<AccessDecision>(body), stdout);
+                break;
             case CommandKind.Uploads:
             case CommandKind.Metrics:
                 break;

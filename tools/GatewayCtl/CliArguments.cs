@@ -20,6 +20,7 @@ internal enum CommandKind
     Clock,
     ClockAdvance,
     Metrics,
+    Access,
 }
 
 /// <summary>The parsed command line: connection settings, output mode and the command with its request.</summary>
@@ -29,7 +30,7 @@ internal static partial class CliArguments
 {
     public const string DefaultEndpoint = "http://localhost:9000";
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "all", "dry-run" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "all", "dry-run", "secure" };
 
     private static readonly HashSet<string> GlobalOptions = new(StringComparer.Ordinal)
     {
@@ -44,6 +45,7 @@ internal static partial class CliArguments
         [CommandKind.Clock] = [],
         [CommandKind.ClockAdvance] = ["seconds", "hours", "days"],
         [CommandKind.Metrics] = [],
+        [CommandKind.Access] = ["bucket", "action", "key", "principal", "source-ip", "secure"],
     };
 
     /// <summary>True when the user asked for help anywhere on the line; help wins over every other check.</summary>
@@ -106,6 +108,7 @@ internal static partial class CliArguments
             ["clock"] => CommandKind.Clock,
             ["clock", "advance"] => CommandKind.ClockAdvance,
             ["metrics"] => CommandKind.Metrics,
+            ["access"] => CommandKind.Access,
             _ => throw new UsageException($"unknown command: {string.Join(' ', words)}"),
         };
 
@@ -194,6 +197,19 @@ internal static partial class CliArguments
 
             case CommandKind.Metrics:
                 return new AdminRequest(HttpMethod.Get, "/_gateway/metrics", query);
+
+            case CommandKind.Access:
+                if (!options.ContainsKey("bucket") || !options.ContainsKey("action"))
+                {
+                    throw new UsageException("access needs --bucket and --action (e.g. --action s3:GetObject)");
+                }
+
+                Add("action", options["action"]);
+                Add("key", options.GetValueOrDefault("key"));
+                Add("principal", options.GetValueOrDefault("principal"));
+                Add("sourceIp", options.GetValueOrDefault("source-ip"));
+                Add("secure", options.ContainsKey("secure") ? "true" : null);
+                return new AdminRequest(HttpMethod.Get, "/_gateway/access", query);
         }
 
         throw new UsageException($"unknown command {kind}");

@@ -3,7 +3,7 @@ namespace GatewayCtl;
 internal static class HelpText
 {
     public const string Text = """
-        gatewayctl: admin client for the S3 gateway's /_gateway API (usage, incomplete uploads, clock, metrics)
+        gatewayctl: admin client for the S3 gateway's /_gateway API (usage, incomplete uploads, clock, metrics, access decisions)
 
         usage: gatewayctl [global options] <command> [command options]
 
@@ -31,6 +31,9 @@ internal static class HelpText
               move a virtual clock forward and run lifecycle rules (admin credentials only)
           metrics
               the Prometheus metrics text
+          access --bucket B --action s3:ACTION [--key K] [--principal ACCESSKEY|anonymous] [--source-ip IP] [--secure]
+              how the bucket's policy, ACLs and public access block decide that request, and which
+              statement or rule did (the bucket's owner or an admin)
 
         DURATION is 90s, 15m, 36h, 7d, 2w or a plain number of seconds.
         Requests are signed with AWS Signature Version 4 (service s3), like any S3 client.

@@ -86,6 +86,13 @@ internal static class Renderers
                          + $"{Formats.Plural(result.FreedParts, "part")} ({Formats.Plural(result.FreedSegments, "segment")})");
     }
 
+    public static void Access(AccessDecision d, TextWriter output)
+    {
+        var resource = d.Key is null ? d.Bucket : d.Bucket + "/" + d.Key;
+        output.WriteLine($"{d.Decision.ToUpperInvariant()}: {d.Action} on {resource} by {d.Principal}");
+        output.WriteLine($"because {d.Reason}" + (d.Statement is null ? "" : $" (statement {d.Statement})"));
+    }
+
     public static void Clock(ClockState clock, TextWriter output)
     {
         output.WriteLine($"mode: {clock.Mode}");

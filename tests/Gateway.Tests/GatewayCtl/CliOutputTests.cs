@@ -179,6 +179,18 @@ public sealed class CliOutputTests
     }
 
     [Test]
+    public async Task AccessShowsTheDecisionAndWhatDecidedIt()
+    {
+        // The gateway's own answer for a public-read policy (AccessHandlersTests pins it exactly).
+        const string Answer = "{\"bucket\":\"bkt\",\"key\":\"k\",\"action\":\"s3:GetObject\",\"principal\":\"anonymous\",\"decision\":\"allow\",\"reason\":\"allowed by the bucket policy\",\"statement\":\"public\"}";
+        var run = await Ok(new FakeAdminHandler().Respond(Answer), "access", "--bucket", "bkt", "--action", "s3:GetObject", "--key", "k", "--principal", "anonymous");
+        Assert.That(run.Stdout, Is.EqualTo(Lines("ALLOW: s3:GetObject on bkt/k by anonymous", "because allowed by the bucket policy (statement public)")));
+        var bare = await CliRun.Of(new FakeAdminHandler().Respond(Answer), "access", "--bucket", "bkt");
+        Assert.That(bare.ExitCode, Is.EqualTo(64));
+        Assert.That(bare.Stderr, Does.StartWith("gatewayctl: access needs --bucket and --action (e.g. --action s3:GetObject)\n"));
+    }
+
+    [Test]
     public async Task ClockShowsModeAndNow()
     {
         var run = await Ok(new FakeAdminHandler().Respond(AdminSamples.Clock), "clock");

@@ -35,6 +35,8 @@ public sealed class CliRequestTests
     [TestCase(new[] { "clock", "advance", "--hours", "36" }, "POST", "/_gateway/clock/advance?seconds=129600")]
     [TestCase(new[] { "clock", "advance", "--seconds", "61" }, "POST", "/_gateway/clock/advance?seconds=61")]
     [TestCase(new[] { "metrics" }, "GET", "/_gateway/metrics")]
+    [TestCase(new[] { "access", "--bucket", "b", "--action", "s3:GetObject", "--key", "k", "--principal", "anonymous", "--source-ip", "10.0.0.1", "--secure" }, "GET",
+        "/_gateway/access?action=s3%3AGetObject&bucket=b&key=k&principal=anonymous&secure=true&sourceIp=10.0.0.1")]
     [TestCase(new[] { "--json", "--region", "us-east-1", "clock" }, "GET", "/_gateway/clock")]
     public async Task SendsOneSignedRequest(string[] args, string method, string target)
     {
