@@ -27,6 +27,12 @@ if ! command -v s3cmd >/dev/null 2>&1; then
   apt_install s3cmd
 fi
 
+# The browser CORS test drives Debian's chromium (headless, through Playwright).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "tools/test.sh: installing chromium (Debian package chromium)"
+  apt_install chromium
+fi
+
 # The boto3 test runs the first python that can import boto3.
 if [ -z "${BOTO3_PYTHON:-}" ]; then
   for py in python3 /usr/bin/python3; do
