@@ -64,6 +64,7 @@ public sealed class BucketCorsTests
             using var refused = await Preflight(http, $"/{bucket}/k", origin, method, headers);
             Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), $"{origin} {method} {headers}");
             Assert.That((await S3Error.ReadAsync(refused)).Code, Is.EqualTo("AccessForbidden"));
+            Assert.That(Header(refused, "Access-Control-Allow-Origin"), Is.Null, "a refused preflight carries no CORS headers");
         }
 
         // An actual request from an allowed origin reads the ETag; the same from another origin gets no CORS headers.
