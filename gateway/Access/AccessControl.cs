@@ -99,15 +99,21 @@ internal static class AccessControl
     public static void RequireObject(S3Request r, ObjectInfo info, Requirement need, BucketGate? gate = null)
     {
         gate ??= r.Gate!;
-        var owner = gate.AclsApply ? info.Owner : gate.Owner.AccessKey;
-        var acl = need.Acl is { } p ? (Grants.FromJson(info.Acl, r.Services.Accounts.Of(info.Owner).CanonicalId), p) : ((IReadOnlyList<Grant>, AclPermission)?)null;
-        var verdict = Decide(r, gate, need.Action, info.Key, owner, acl, info);
+        var (owner, grants) = OwnerAndGrants(r.Services.Accounts, gate, info);
+        var verdict = Decide(r, gate, need.Action, info.Key, owner, need.Acl is { } p ? (grants, p) : null, info);
         Log(r, verdict, need.Action, info.Key);
         if (!verdict.Allowed)
         {
             throw Denied();
         }
     }
+
+    /// <summary>
+    /// Who an access decision takes for an object's owner (under BucketOwnerEnforced, the bucket's) and the grants it
+    /// reads (the version's, S3's default when it has none).
+    /// </summary>
+    public static (string Owner, IReadOnlyList<Grant> Grants) OwnerAndGrants(Accounts accounts, BucketGate gate, ObjectInfo info) =>
+        (gate.AclsApply ? info.Owner : gate.Owner.AccessKey, Grants.FromJson(info.Acl, accounts.Of(info.Owner).CanonicalId));
 
     /// <summary>
     /// A copy's check on its source (CopyObject, UploadPartCopy): the requester must be able to read that object

@@ -88,7 +88,7 @@ internal static class AclHandlers
             return;
         }
 
-        if (!gate.AclsApply && !(ownerOnlyMeansEnforcedOk && grants.All(g => g is { Kind: GranteeKind.User, Permission: AclPermission.FullControl } && g.Grantee == gate.Owner.CanonicalId)))
+        if (!gate.AclsApply && !(ownerOnlyMeansEnforcedOk && grants.All(g => g.Permission == AclPermission.FullControl) && AccessHandlers.OwnerOnly(grants, gate.Owner.CanonicalId)))
         {
             throw new S3Exception(S3ErrorCode.AccessControlListNotSupported);
         }
