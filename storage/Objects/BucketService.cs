@@ -12,6 +12,7 @@ public sealed class BucketService
     private readonly MetadataStore _db;
     private readonly SegmentStore _segments;
     private readonly IClock _clock;
+    private readonly BucketCache _cache = new();
 
     internal BucketService(MetadataStore db, SegmentStore segments, IClock clock)
     {
@@ -24,7 +25,7 @@ public sealed class BucketService
     /// Creates a bucket; with <paramref name="objectLock"/>, one with object lock on, which turns versioning on too.
     /// <paramref name="access"/> holds the front end's access documents the bucket starts with.
     /// </summary>
-    public BucketInfo Create(string name, string owner, bool objectLock = false, BucketAccess? access = null) => _db.Write(db =>
+    public BucketInfo Create(string name, string owner, bool objectLock = false, BucketAccess? access = null) => Change(name, db =>
     {
         if (BucketRows.Find(db, name) is { } existing)
         {
@@ -64,7 +65,7 @@ public sealed class BucketService
     public void SetVersioning(string name, string account, VersioningState state)
     {
         ArgumentOutOfRangeException.ThrowIfEqual(state, VersioningState.Unversioned);
-        _db.Write(db =>
+        Change(name, db =>
         {
             if (Require(db, name, account).ObjectLock && state != VersioningState.Enabled)
             {
@@ -73,6 +74,7 @@ public sealed class BucketService
             }
 
             BucketRows.SetVersioning(db, name, state);
+            return 0;
         });
     }
 
@@ -80,7 +82,7 @@ public sealed class BucketService
     /// Sets the bucket's object lock configuration: turns object lock on (a bucket created with it, or one whose
     /// versioning is enabled; otherwise InvalidBucketState) with <paramref name="rule"/> as the default retention.
     /// </summary>
-    public void SetObjectLock(string name, string account, DefaultRetention? rule) => _db.Write(db =>
+    public void SetObjectLock(string name, string account, DefaultRetention? rule) => Change(name, db =>
     {
         var b = Require(db, name, account);
         if (!b.ObjectLock && b.Versioning != VersioningState.Enabled)
@@ -89,16 +91,18 @@ public sealed class BucketService
         }
 
         BucketRows.SetObjectLock(db, name, rule);
+        return 0;
     });
 
     /// <summary>
     /// Replaces one of the bucket's front-end documents (for S3: its CORS configuration, grants, policy, ownership
     /// rule or public access block), stored as given and never read by storage. Null removes it.
     /// </summary>
-    public void SetDocument(string name, string account, BucketDocument kind, string? document) => _db.Write(db =>
+    public void SetDocument(string name, string account, BucketDocument kind, string? document) => Change(name, db =>
     {
         Require(db, name, account);
         BucketRows.SetDocument(db, name, kind, document);
+        return 0;
     });
 
     /// <summary>
@@ -107,8 +111,12 @@ public sealed class BucketService
     /// </summary>
     public string? Document(string name, BucketDocument kind) => _db.Read(db => BucketRows.Document(db, name, kind));
 
-    /// <summary>The bucket with its access documents, or null: what a front end reads to decide who may act on it.</summary>
-    public BucketInfo? Find(string name) => _db.Read(db => BucketRows.Find(db, name));
+    /// <summary>
+    /// The bucket with its access documents, or null: what a front end reads to decide who may act on it, on every
+    /// request, so it is served from <see cref="BucketCache"/> (storage's own calls still read the row in their
+    /// transactions).
+    /// </summary>
+    public BucketInfo? Find(string name) => _cache.Get(name, () => _db.Read(db => BucketRows.Find(db, name)));
 
     /// <summary>The bucket's tag set, or null when it has none.</summary>
     public IReadOnlyList<Tag>? Tags(string name, string account) => _db.Read(db =>
@@ -118,10 +126,11 @@ public sealed class BucketService
     });
 
     /// <summary>Replaces the bucket's tag set; null or empty removes it.</summary>
-    public void SetTags(string name, string account, IReadOnlyList<Tag>? tags) => _db.Write(db =>
+    public void SetTags(string name, string account, IReadOnlyList<Tag>? tags) => Change(name, db =>
     {
         Require(db, name, account);
         BucketRows.SetTags(db, name, tags ?? []);
+        return 0;
     });
 
     /// <summary>The owner of a bucket, or null if there is no such bucket.</summary>
@@ -134,7 +143,7 @@ public sealed class BucketService
     /// </summary>
     public void Delete(string name, string account)
     {
-        var orphans = _db.Write(db =>
+        var orphans = Change(name, db =>
         {
             Require(db, name, account);
             if (BucketRows.HasObjects(db, name))
@@ -155,6 +164,19 @@ public sealed class BucketService
             return freed;
         });
         _segments.DeleteUnreferenced(orphans);
+    }
+
+    /// <summary>A write to the bucket row of <paramref name="name"/>: the cached row goes with it, whether it commits or not.</summary>
+    private T Change<T>(string name, Func<Metadata.Db, T> write)
+    {
+        try
+        {
+            return _db.Write(write);
+        }
+        finally
+        {
+            _cache.Changed(name);
+        }
     }
 
     /// <summary>The owner's buckets in name order, after <paramref name="startAfter"/>, at most <paramref name="max"/>.</summary>
