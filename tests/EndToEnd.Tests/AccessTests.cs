@@ -40,6 +40,9 @@ public sealed class AccessTests
     [TestCase("public-read", "public-read", true, true, false, true, true, false)]
     [TestCase("public-read-write", "private", true, false, true, true, false, true)]
     [TestCase("authenticated-read", "authenticated-read", true, true, false, false, false, false)]
+    [TestCase("log-delivery-write", "aws-exec-read", false, false, false, false, false, false)]
+    [TestCase("private", "bucket-owner-read", false, false, false, false, false, false)]
+    [TestCase("private", "bucket-owner-full-control", false, false, false, false, false, false)]
     public async Task Canned_acls_as_another_account_and_an_anonymous_caller_see_them(string bucketAcl, string objectAcl,
         bool otherLists, bool otherReads, bool otherWrites, bool anonLists, bool anonReads, bool anonWrites)
     {
@@ -59,6 +62,25 @@ public sealed class AccessTests
         // Whatever was refused left nothing behind.
         var keys = (await owner.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects.Select(o => o.Key);
         Assert.That(keys, Is.EquivalentTo(new[] { "k" }.Concat(otherWrites ? ["by-other"] : []).Concat(anonWrites ? ["by-nobody"] : [])));
+    }
+
+    [TestCase("bucket-owner-read", true, false)]
+    [TestCase("bucket-owner-full-control", true, true)]
+    [TestCase("private", false, false)]
+    public async Task The_bucket_owner_acls_give_the_bucket_owner_what_another_account_writes(string cannedAcl, bool ownerReads, bool ownerReadsAcl)
+    {
+        using var owner = Gw.Client();
+        using var other = Gw.Client(GatewayInstance.OtherAccessKey, GatewayInstance.OtherSecretKey);
+        var bucket = Names.Bucket("bo");
+        await owner.PutBucketAsync(new PutBucketRequest { BucketName = bucket, CannedACL = S3CannedACL.PublicReadWrite });
+        await other.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "theirs", ContentBody = "by other", CannedACL = S3CannedACL.FindValue(cannedAcl) });
+        static HttpStatusCode Expect(bool allowed) => allowed ? HttpStatusCode.OK : HttpStatusCode.Forbidden;
+        Assert.That(await Status(async () => (await owner.GetObjectAsync(bucket, "theirs")).Dispose()), Is.EqualTo(Expect(ownerReads)));
+        Assert.That(await Status(() => owner.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = "theirs" })), Is.EqualTo(Expect(ownerReadsAcl)));
+        var acl = await other.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = "theirs" });
+        Assert.That(acl.Owner.DisplayName, Is.EqualTo(GatewayInstance.OtherAccessKey), "ObjectWriter: the writer owns it");
+        Assert.That(await Anonymous(HttpMethod.Get, $"/{bucket}/theirs"), Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await Status(() => owner.DeleteObjectAsync(bucket, "theirs")), Is.EqualTo(HttpStatusCode.OK), "WRITE on the bucket deletes it");
     }
 
     [Test]
