@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace EndToEnd.Tests;
@@ -81,6 +82,52 @@ public sealed class AccessTests
         Assert.That(acl.Owner.DisplayName, Is.EqualTo(GatewayInstance.OtherAccessKey), "ObjectWriter: the writer owns it");
         Assert.That(await Anonymous(HttpMethod.Get, $"/{bucket}/theirs"), Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(await Status(() => owner.DeleteObjectAsync(bucket, "theirs")), Is.EqualTo(HttpStatusCode.OK), "WRITE on the bucket deletes it");
+    }
+
+    [Test]
+    public async Task Explicit_grants_through_the_sdk_and_a_bad_grant_changes_nothing_and_the_connection_goes_on()
+    {
+        using var owner = Gw.Client();
+        using var other = Gw.Client(GatewayInstance.OtherAccessKey, GatewayInstance.OtherSecretKey);
+        var bucket = Names.Bucket("grant");
+        await owner.PutBucketAsync(bucket);
+        await owner.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "granted" });
+        var ownerAcl = await owner.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = "k" });
+        var otherId = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(GatewayInstance.OtherAccessKey)));
+        S3AccessControlList WithGrantTo(string id) => new()
+        {
+            Owner = ownerAcl.Owner,
+            Grants = [.. ownerAcl.Grants, new S3Grant { Grantee = new S3Grantee { CanonicalUser = id }, Permission = S3Permission.READ }],
+        };
+
+        // Refused for another account: its PUT's body is never read, and its next request on the client still goes through.
+        Assert.That(await Status(() => other.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "x", ContentBody = new string('x', 100_000) })), Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await Status(async () => (await other.GetObjectAsync(bucket, "k")).Dispose()), Is.EqualTo(HttpStatusCode.Forbidden));
+
+        var bad = Assert.CatchAsync<AmazonS3Exception>(() => owner.PutObjectAclAsync(new PutObjectAclRequest { BucketName = bucket, Key = "k", AccessControlPolicy = WithGrantTo(new string('0', 64)) }))!;
+        Assert.That((bad.StatusCode, bad.ErrorCode), Is.EqualTo((HttpStatusCode.BadRequest, "InvalidArgument")));
+        Assert.That((await owner.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = "k" })).Grants, Has.Count.EqualTo(1), "a refused ACL changes nothing");
+
+        await owner.PutObjectAclAsync(new PutObjectAclRequest { BucketName = bucket, Key = "k", AccessControlPolicy = WithGrantTo(otherId) });
+        using (var read = await other.GetObjectAsync(bucket, "k"))
+        {
+            Assert.That(await ObjectTests.ReadAll(read), Is.EqualTo("granted"u8.ToArray()));
+        }
+
+        var grants = (await owner.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = "k" })).Grants;
+        Assert.That(grants.Select(g => (g.Grantee.CanonicalUser, g.Grantee.DisplayName, g.Permission.Value)), Is.EquivalentTo(new[]
+        {
+            (ownerAcl.Owner.Id, GatewayInstance.AccessKey, "FULL_CONTROL"), (otherId, GatewayInstance.OtherAccessKey, "READ"),
+        }));
+
+        await owner.PutBucketOwnershipControlsAsync(new PutBucketOwnershipControlsRequest
+        {
+            BucketName = bucket,
+            OwnershipControls = new OwnershipControls { Rules = [new OwnershipControlsRule { ObjectOwnership = ObjectOwnership.BucketOwnerPreferred }] },
+        });
+        await owner.DeleteBucketOwnershipControlsAsync(new DeleteBucketOwnershipControlsRequest { BucketName = bucket });
+        var gone = Assert.CatchAsync<AmazonS3Exception>(() => owner.GetBucketOwnershipControlsAsync(new GetBucketOwnershipControlsRequest { BucketName = bucket }))!;
+        Assert.That((gone.StatusCode, gone.ErrorCode), Is.EqualTo((HttpStatusCode.NotFound, "OwnershipControlsNotFoundError")));
     }
 
     [Test]
