@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -28,7 +28,11 @@ internal sealed record BucketGate(BucketInfo Bucket, Account Owner, IReadOnlyLis
 /// </summary>
 internal static class AccessControl
 {
-    private static readonly ConcurrentDictionary<(string Bucket, string Text), BucketPolicy> ParsedPolicies = new();
+    /// <summary>
+    /// The access state built from each bucket row storage hands out. Storage keeps a row until the bucket changes,
+    /// so its grants and policy are parsed once per change, not once per request.
+    /// </summary>
+    private static readonly ConditionalWeakTable<BucketInfo, BucketGate> Gates = new();
 
     /// <summary>
     /// The dispatcher's step between authentication and the handler: anonymous callers get nothing outside a bucket;
@@ -60,19 +64,13 @@ internal static class AccessControl
     public static BucketGate Gate(GatewayServices services, string bucket)
     {
         var info = services.Storage.Buckets.Find(bucket) ?? throw new S3Exception(S3ErrorCode.NoSuchBucket).With("BucketName", bucket);
-        var owner = services.Accounts.Of(info.Owner);
-        var a = info.Access;
-        var policy = a.Policy is null ? null : ParsedPolicies.GetOrAdd((bucket, a.Policy), k =>
+        return Gates.GetValue(info, row =>
         {
-            if (ParsedPolicies.Count > 4096)
-            {
-                ParsedPolicies.Clear();
-            }
-
-            return BucketPolicy.Parse(k.Text, k.Bucket);
+            var owner = services.Accounts.Of(row.Owner);
+            var a = row.Access;
+            return new BucketGate(row, owner, Grants.FromJson(a.Acl, owner.CanonicalId), BucketSettings.ParseOwnership(a.Ownership) ?? ObjectOwnership.ObjectWriter,
+                BucketSettings.ParseBlock(a.PublicAccessBlock) ?? PublicAccessBlock.Off, a.Policy is null ? null : BucketPolicy.Parse(a.Policy, row.Name));
         });
-        return new BucketGate(info, owner, Grants.FromJson(a.Acl, owner.CanonicalId), BucketSettings.ParseOwnership(a.Ownership) ?? ObjectOwnership.ObjectWriter,
-            BucketSettings.ParseBlock(a.PublicAccessBlock) ?? PublicAccessBlock.Off, policy);
     }
 
     /// <summary>Refuses with AccessDenied unless the bucket-level <paramref name="action"/> (on <paramref name="key"/>, if given) is allowed.</summary>
@@ -88,7 +86,7 @@ internal static class AccessControl
     public static S3Exception? TryRequire(S3Request r, string action, string? key, AclPermission? acl)
     {
         var gate = r.Gate!;
-        var verdict = Decide(r, gate, action, key, gate.Owner.AccessKey, acl is { } p ? (gate.Acl, p) : null, existing: null);
+        var verdict = Decide(r, gate, action, key, gate.Owner.AccessKey, acl is { } p ? (() => gate.Acl, p) : null, existing: null);
         Log(r, verdict, action, key);
         return verdict.Allowed ? null : Denied();
     }
@@ -110,10 +108,11 @@ internal static class AccessControl
 
     /// <summary>
     /// Who an access decision takes for an object's owner (under BucketOwnerEnforced, the bucket's) and the grants it
-    /// reads (the version's, S3's default when it has none).
+    /// reads (the version's, S3's default when it has none), parsed only if the decision gets that far: an owner
+    /// reading its own object never needs them.
     /// </summary>
-    public static (string Owner, IReadOnlyList<Grant> Grants) OwnerAndGrants(Accounts accounts, BucketGate gate, ObjectInfo info) =>
-        (gate.AclsApply ? info.Owner : gate.Owner.AccessKey, Grants.FromJson(info.Acl, accounts.Of(info.Owner).CanonicalId));
+    public static (string Owner, Func<IReadOnlyList<Grant>> Grants) OwnerAndGrants(Accounts accounts, BucketGate gate, ObjectInfo info) =>
+        (gate.AclsApply ? info.Owner : gate.Owner.AccessKey, () => Grants.FromJson(info.Acl, accounts.Of(info.Owner).CanonicalId));
 
     /// <summary>
     /// A copy's check on its source (CopyObject, UploadPartCopy): the requester must be able to read that object
@@ -134,11 +133,12 @@ internal static class AccessControl
     /// listed it, and with 403 to everyone else, so a key's absence is not disclosed.
     /// </summary>
     public static bool CanList(S3Request r) =>
-        r.Gate is { } gate && Decide(r, gate, "s3:ListBucket", null, gate.Owner.AccessKey, (gate.Acl, AclPermission.Read), null, prefix: r.Route.Key).Allowed;
+        r.Gate is { } gate && Decide(r, gate, "s3:ListBucket", null, gate.Owner.AccessKey, (() => gate.Acl, AclPermission.Read), null, prefix: r.Route.Key).Allowed;
 
     /// <summary>The decision itself (no side effects), for the handlers, the dispatcher and the admin API's explanation.</summary>
     /// <param name="prefix">For the listing a missing key's answer depends on: the key, judged as the listing's s3:prefix.</param>
-    public static AccessVerdict Decide(S3Request r, BucketGate gate, string action, string? key, string resourceOwner, (IReadOnlyList<Grant> Grants, AclPermission Need)? acl,
+    /// <param name="acl">The grants that may allow the request (read only if nothing before them decides) and the permission it needs.</param>
+    public static AccessVerdict Decide(S3Request r, BucketGate gate, string action, string? key, string resourceOwner, (Func<IReadOnlyList<Grant>> Grants, AclPermission Need)? acl,
         ObjectInfo? existing, string? prefix = null)
     {
         var requester = r.Requester is { } k ? r.Services.Accounts.Of(k) : null;
@@ -175,7 +175,7 @@ internal static class AccessControl
             return new AccessVerdict(true, "allowed by the bucket policy", policy.Statement);
         }
 
-        if (acl is { } a && gate.AclsApply && Grants.Allows(a.Grants, requester?.CanonicalId, a.Need, gate.Block.IgnorePublicAcls))
+        if (acl is { } a && gate.AclsApply && Grants.Allows(a.Grants(), requester?.CanonicalId, a.Need, gate.Block.IgnorePublicAcls))
         {
             return new AccessVerdict(true, $"granted {Grants.Name(a.Need)} by the ACL");
         }

@@ -129,7 +129,7 @@ internal static class AccessHandlers
         var existing = key is { } objectKey && need.OnKey ? Existing(r, gate, objectKey) : null;
         var (owner, grants) = need.Scope == AccessScope.Object && existing is not null
             ? AccessControl.OwnerAndGrants(r.Services.Accounts, gate, existing)
-            : (gate.Owner.AccessKey, gate.Acl);
+            : (gate.Owner.AccessKey, () => gate.Acl);
         var verdict = AccessControl.Decide(probe, gate, need.Action, key, owner, need.Acl is { } perm ? (grants, perm) : null, existing);
         return S3Response.Json(new JsonObject
         {
