@@ -151,7 +151,8 @@ internal sealed class CorsOptions
 
     public List<string> AllowedMethods { get; set; } = ["GET", "PUT", "POST", "DELETE", "HEAD"];
 
-    public List<string> ExposeHeaders { get; set; } = ["ETag", "x-amz-request-id", "x-amz-version-id", "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1", "x-amz-checksum-sha256"];
+    /// <summary>By default ETag, the request and version ids and every algorithm's checksum header (from the algorithm table).</summary>
+    public List<string> ExposeHeaders { get; set; } = ["ETag", "x-amz-request-id", "x-amz-version-id", .. Protocol.ChecksumNames.HeaderNames];
 
     public int MaxAgeSeconds { get; set; } = 3600;
 }

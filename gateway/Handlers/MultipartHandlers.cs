@@ -57,7 +57,7 @@ internal static class MultipartHandlers
         if (!ChecksumNames.TryParse(algorithmHeader.Trim(), out var algorithm))
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest,
-                "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
+                $"Checksum algorithm provided is unsupported. Please try again with any of the valid types: [{ChecksumNames.ValidList}]");
         }
 
         return (algorithm, type);

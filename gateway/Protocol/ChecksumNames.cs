@@ -7,33 +7,19 @@ internal static class ChecksumNames
 {
     private const string HeaderPrefix = "x-amz-checksum-";
 
-    /// <summary>CRC32, CRC32C, CRC64NVME, SHA1, SHA256: the x-amz-checksum-algorithm value and the suffix of Checksum* elements.</summary>
-    public static string WireName(ChecksumAlgorithm a) => a switch
-    {
-        ChecksumAlgorithm.Crc32 => "CRC32",
-        ChecksumAlgorithm.Crc32C => "CRC32C",
-        ChecksumAlgorithm.Crc64Nvme => "CRC64NVME",
-        ChecksumAlgorithm.Sha1 => "SHA1",
-        ChecksumAlgorithm.Sha256 => "SHA256",
-    };
+    /// <summary>"CRC32", "CRC64NVME", ...: the x-amz-checksum-algorithm value and the suffix of Checksum* elements (the descriptor's name).</summary>
+    public static string WireName(ChecksumAlgorithm a) => ChecksumAlgorithms.Of(a).Name;
+
+    /// <summary>Every algorithm's wire name, as S3 lists the valid types in its messages: "CRC32, CRC32C, ...".</summary>
+    public static string ValidList => string.Join(", ", ChecksumAlgorithms.All.Select(WireName));
+
+    /// <summary>Every algorithm's header name (x-amz-checksum-crc32, ...).</summary>
+    public static IEnumerable<string> HeaderNames => ChecksumAlgorithms.All.Select(HeaderName);
 
     /// <summary>The lowercase name S3's messages use ("crc32").</summary>
     public static string Lower(ChecksumAlgorithm a) => WireName(a).ToLowerInvariant();
 
-    public static bool TryParse(string? wireName, out ChecksumAlgorithm a)
-    {
-        foreach (var candidate in ChecksumAlgorithms.All)
-        {
-            if (string.Equals(wireName, WireName(candidate), StringComparison.OrdinalIgnoreCase))
-            {
-                a = candidate;
-                return true;
-            }
-        }
-
-        a = default;
-        return false;
-    }
+    public static bool TryParse(string? wireName, out ChecksumAlgorithm a) => ChecksumAlgorithms.TryParse(wireName, out a);
 
     public static string HeaderName(ChecksumAlgorithm a) => HeaderPrefix + Lower(a);
 

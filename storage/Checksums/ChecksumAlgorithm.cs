@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
 namespace Storage.Checksums;
 
 /// <summary>The checksum algorithms storage computes over bodies and keeps with objects and parts.</summary>
@@ -23,32 +26,101 @@ public enum ChecksumType
 /// <summary>A stored checksum: its algorithm, what it covers, and its value in base64.</summary>
 public sealed record ChecksumValue(ChecksumAlgorithm Algorithm, ChecksumType Type, string Value);
 
-/// <summary>Facts about <see cref="ChecksumAlgorithm"/>.</summary>
+/// <summary>
+/// Everything the code needs to know about one algorithm. Parsers, writers, rules and the store read these
+/// properties instead of switching over the algorithm, so adding one is a row in <see cref="ChecksumAlgorithms.Describe"/>
+/// and its hasher.
+/// </summary>
+/// <param name="Algorithm">The enum member described.</param>
+/// <param name="Name">The algorithm's name in capitals ("CRC64NVME"): S3's x-amz-checksum-algorithm value and the code stored in the database.</param>
+/// <param name="DigestSize">Bytes in one digest (its base64 value decodes to exactly this many).</param>
+/// <param name="Composite">Whether a multipart object may carry a checksum of the parts' checksums of this algorithm.</param>
+/// <param name="Combine">
+/// For a linear checksum (a CRC), how the value of A then B follows from the values of A and B and the length of B,
+/// with the digest read as a big-endian integer: what a FULL_OBJECT multipart checksum is made of. Null when the
+/// algorithm cannot be FULL_OBJECT.
+/// </param>
+/// <param name="NewHasher">A fresh incremental hasher.</param>
+public sealed record ChecksumDescriptor(
+    ChecksumAlgorithm Algorithm, string Name, int DigestSize, bool Composite, Func<ulong, ulong, long, ulong>? Combine, Func<IncrementalChecksum> NewHasher)
+{
+    /// <summary>Whether a multipart object may carry a whole-object checksum of this algorithm (linear checksums only).</summary>
+    public bool FullObject => Combine is not null;
+
+    /// <summary>The type an upload gets when it declares this algorithm and no type: Composite where it may, else FullObject.</summary>
+    public ChecksumType DefaultType => Composite ? ChecksumType.Composite : ChecksumType.FullObject;
+
+    /// <summary>A digest as the big-endian integer <see cref="Combine"/> works on (CRCs only: at most 8 bytes).</summary>
+    internal ulong ToInteger(ReadOnlySpan<byte> digest) => DigestSize == 4 ? BinaryPrimitives.ReadUInt32BigEndian(digest) : BinaryPrimitives.ReadUInt64BigEndian(digest);
+
+    internal byte[] FromInteger(ulong value)
+    {
+        var digest = new byte[DigestSize];
+        if (DigestSize == 4)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(digest, (uint)value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(digest, value);
+        }
+
+        return digest;
+    }
+}
+
+/// <summary>The one table of checksum algorithms.</summary>
 public static class ChecksumAlgorithms
 {
-    public static IReadOnlyList<ChecksumAlgorithm> All { get; } =
-        [ChecksumAlgorithm.Crc32, ChecksumAlgorithm.Crc32C, ChecksumAlgorithm.Crc64Nvme, ChecksumAlgorithm.Sha1, ChecksumAlgorithm.Sha256];
+    /// <summary>The algorithm storage computes for every body when the writer declares none (S3's default since 2025).</summary>
+    public const ChecksumAlgorithm Default = ChecksumAlgorithm.Crc64Nvme;
 
-    public static int DigestSize(ChecksumAlgorithm a) => a switch
+    /// <summary>The one switch over the algorithms: adding a member without its row fails the build (CS8509).</summary>
+    private static ChecksumDescriptor Describe(ChecksumAlgorithm a) => a switch
     {
-        ChecksumAlgorithm.Crc32 => 4,
-        ChecksumAlgorithm.Crc32C => 4,
-        ChecksumAlgorithm.Crc64Nvme => 8,
-        ChecksumAlgorithm.Sha1 => 20,
-        ChecksumAlgorithm.Sha256 => 32,
+        ChecksumAlgorithm.Crc32 => new(a, "CRC32", 4, Composite: true, (x, y, n) => Crc32.Combine((uint)x, (uint)y, n), () => new CrcChecksum32(a, Crc32.Append)),
+        ChecksumAlgorithm.Crc32C => new(a, "CRC32C", 4, Composite: true, (x, y, n) => Crc32C.Combine((uint)x, (uint)y, n), () => new CrcChecksum32(a, Crc32C.Append)),
+        // S3 gives CRC64NVME the full-object type only.
+        ChecksumAlgorithm.Crc64Nvme => new(a, "CRC64NVME", 8, Composite: false, Crc64Nvme.Combine, () => new CrcChecksum64(a, Crc64Nvme.Append)),
+        ChecksumAlgorithm.Sha1 => new(a, "SHA1", 20, Composite: true, null, () => new HashChecksum(a, HashAlgorithmName.SHA1)),
+        ChecksumAlgorithm.Sha256 => new(a, "SHA256", 32, Composite: true, null, () => new HashChecksum(a, HashAlgorithmName.SHA256)),
     };
 
-    /// <summary>CRCs are linear, so per-part values combine into a whole-object value (FullObject); SHAs do not.</summary>
-    public static bool IsCrc(ChecksumAlgorithm a) => a switch
+    private static readonly ChecksumDescriptor[] Table = Enum.GetValues<ChecksumAlgorithm>().Select(Describe).ToArray();
+
+    /// <summary>Every algorithm, in declaration order.</summary>
+    public static IReadOnlyList<ChecksumAlgorithm> All { get; } = Table.Select(d => d.Algorithm).ToArray();
+
+    /// <summary>Every descriptor, in declaration order.</summary>
+    public static IReadOnlyList<ChecksumDescriptor> Descriptors => Table;
+
+    public static ChecksumDescriptor Of(ChecksumAlgorithm a) => Table[(int)a];
+
+    /// <summary>The algorithm named <paramref name="name"/> ("crc32", "CRC32", ...: S3 reads the name in any case).</summary>
+    public static bool TryParse(string? name, out ChecksumAlgorithm a)
     {
-        ChecksumAlgorithm.Crc32 or ChecksumAlgorithm.Crc32C or ChecksumAlgorithm.Crc64Nvme => true,
-        ChecksumAlgorithm.Sha1 or ChecksumAlgorithm.Sha256 => false,
-    };
+        foreach (var d in Table)
+        {
+            if (string.Equals(name, d.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                a = d.Algorithm;
+                return true;
+            }
+        }
+
+        a = default;
+        return false;
+    }
+
+    public static int DigestSize(ChecksumAlgorithm a) => Of(a).DigestSize;
+
+    /// <summary>CRCs are linear, so per-part values combine into a whole-object value (FullObject); hashes do not.</summary>
+    public static bool IsCrc(ChecksumAlgorithm a) => Of(a).FullObject;
 
     /// <summary>True when <paramref name="base64"/> decodes to exactly one digest of <paramref name="a"/>.</summary>
     public static bool IsValidValue(ChecksumAlgorithm a, string base64)
     {
-        Span<byte> buffer = stackalloc byte[64];
+        Span<byte> buffer = stackalloc byte[128];
         return Convert.TryFromBase64String(base64.Trim(), buffer, out var n) && n == DigestSize(a);
     }
 }

@@ -9,14 +9,7 @@ namespace Storage.Checksums;
 /// </summary>
 public abstract class IncrementalChecksum : IDisposable
 {
-    public static IncrementalChecksum Create(ChecksumAlgorithm a) => a switch
-    {
-        ChecksumAlgorithm.Crc32 => new Crc32Checksum(),
-        ChecksumAlgorithm.Crc32C => new Crc32CChecksum(),
-        ChecksumAlgorithm.Crc64Nvme => new Crc64NvmeChecksum(),
-        ChecksumAlgorithm.Sha1 => new ShaChecksum(ChecksumAlgorithm.Sha1, HashAlgorithmName.SHA1),
-        ChecksumAlgorithm.Sha256 => new ShaChecksum(ChecksumAlgorithm.Sha256, HashAlgorithmName.SHA256),
-    };
+    public static IncrementalChecksum Create(ChecksumAlgorithm a) => ChecksumAlgorithms.Of(a).NewHasher();
 
     /// <summary>The digest of <paramref name="data"/> in one call.</summary>
     public static byte[] Compute(ChecksumAlgorithm a, ReadOnlySpan<byte> data)
@@ -55,88 +48,74 @@ public abstract class IncrementalChecksum : IDisposable
         EnsureOpen();
         _finished = true;
     }
+}
 
-    private sealed class Crc32Checksum : IncrementalChecksum
+/// <summary>A 32-bit CRC: <paramref name="append"/> continues a finished CRC over more bytes.</summary>
+internal sealed class CrcChecksum32(ChecksumAlgorithm algorithm, CrcChecksum32.AppendFn append) : IncrementalChecksum
+{
+    public delegate uint AppendFn(uint crc, ReadOnlySpan<byte> data);
+
+    private uint _crc;
+
+    public override ChecksumAlgorithm Algorithm => algorithm;
+
+    public override void Append(ReadOnlySpan<byte> data)
     {
-        private uint _crc;
-
-        public override ChecksumAlgorithm Algorithm => ChecksumAlgorithm.Crc32;
-
-        public override void Append(ReadOnlySpan<byte> data)
-        {
-            EnsureOpen();
-            _crc = Crc32.Append(_crc, data);
-        }
-
-        public override byte[] Finish()
-        {
-            MarkFinished();
-            var digest = new byte[4];
-            BinaryPrimitives.WriteUInt32BigEndian(digest, _crc);
-            return digest;
-        }
+        EnsureOpen();
+        _crc = append(_crc, data);
     }
 
-    private sealed class Crc32CChecksum : IncrementalChecksum
+    public override byte[] Finish()
     {
-        private uint _crc;
+        MarkFinished();
+        var digest = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(digest, _crc);
+        return digest;
+    }
+}
 
-        public override ChecksumAlgorithm Algorithm => ChecksumAlgorithm.Crc32C;
+/// <summary>A 64-bit CRC.</summary>
+internal sealed class CrcChecksum64(ChecksumAlgorithm algorithm, CrcChecksum64.AppendFn append) : IncrementalChecksum
+{
+    public delegate ulong AppendFn(ulong crc, ReadOnlySpan<byte> data);
 
-        public override void Append(ReadOnlySpan<byte> data)
-        {
-            EnsureOpen();
-            _crc = Crc32C.Append(_crc, data);
-        }
+    private ulong _crc;
 
-        public override byte[] Finish()
-        {
-            MarkFinished();
-            var digest = new byte[4];
-            BinaryPrimitives.WriteUInt32BigEndian(digest, _crc);
-            return digest;
-        }
+    public override ChecksumAlgorithm Algorithm => algorithm;
+
+    public override void Append(ReadOnlySpan<byte> data)
+    {
+        EnsureOpen();
+        _crc = append(_crc, data);
     }
 
-    private sealed class Crc64NvmeChecksum : IncrementalChecksum
+    public override byte[] Finish()
     {
-        private ulong _crc;
+        MarkFinished();
+        var digest = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(digest, _crc);
+        return digest;
+    }
+}
 
-        public override ChecksumAlgorithm Algorithm => ChecksumAlgorithm.Crc64Nvme;
+/// <summary>A cryptographic hash from the platform (OpenSSL on Linux).</summary>
+internal sealed class HashChecksum(ChecksumAlgorithm algorithm, HashAlgorithmName name) : IncrementalChecksum
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(name);
 
-        public override void Append(ReadOnlySpan<byte> data)
-        {
-            EnsureOpen();
-            _crc = Crc64Nvme.Append(_crc, data);
-        }
+    public override ChecksumAlgorithm Algorithm => algorithm;
 
-        public override byte[] Finish()
-        {
-            MarkFinished();
-            var digest = new byte[8];
-            BinaryPrimitives.WriteUInt64BigEndian(digest, _crc);
-            return digest;
-        }
+    public override void Append(ReadOnlySpan<byte> data)
+    {
+        EnsureOpen();
+        _hash.AppendData(data);
     }
 
-    private sealed class ShaChecksum(ChecksumAlgorithm algorithm, HashAlgorithmName name) : IncrementalChecksum
+    public override byte[] Finish()
     {
-        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(name);
-
-        public override ChecksumAlgorithm Algorithm => algorithm;
-
-        public override void Append(ReadOnlySpan<byte> data)
-        {
-            EnsureOpen();
-            _hash.AppendData(data);
-        }
-
-        public override byte[] Finish()
-        {
-            MarkFinished();
-            return _hash.GetHashAndReset();
-        }
-
-        public override void Dispose() => _hash.Dispose();
+        MarkFinished();
+        return _hash.GetHashAndReset();
     }
+
+    public override void Dispose() => _hash.Dispose();
 }

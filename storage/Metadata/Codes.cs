@@ -8,14 +8,8 @@ namespace Storage.Metadata;
 /// </summary>
 internal static class Codes
 {
-    public static string Of(ChecksumAlgorithm a) => a switch
-    {
-        ChecksumAlgorithm.Crc32 => "CRC32",
-        ChecksumAlgorithm.Crc32C => "CRC32C",
-        ChecksumAlgorithm.Crc64Nvme => "CRC64NVME",
-        ChecksumAlgorithm.Sha1 => "SHA1",
-        ChecksumAlgorithm.Sha256 => "SHA256",
-    };
+    /// <summary>An algorithm is stored by its descriptor's name ("CRC64NVME").</summary>
+    public static string Of(ChecksumAlgorithm a) => ChecksumAlgorithms.Of(a).Name;
 
     public static string Of(ChecksumType t) => t switch
     {
@@ -23,15 +17,18 @@ internal static class Codes
         ChecksumType.FullObject => "FULL_OBJECT",
     };
 
-    public static ChecksumAlgorithm Algorithm(string code) => code switch
+    public static ChecksumAlgorithm Algorithm(string code)
     {
-        "CRC32" => ChecksumAlgorithm.Crc32,
-        "CRC32C" => ChecksumAlgorithm.Crc32C,
-        "CRC64NVME" => ChecksumAlgorithm.Crc64Nvme,
-        "SHA1" => ChecksumAlgorithm.Sha1,
-        "SHA256" => ChecksumAlgorithm.Sha256,
-        _ => throw new InvalidDataException($"Unknown checksum algorithm '{code}' in the metadata database."),
-    };
+        foreach (var d in ChecksumAlgorithms.Descriptors)
+        {
+            if (d.Name == code)
+            {
+                return d.Algorithm;
+            }
+        }
+
+        throw new InvalidDataException($"Unknown checksum algorithm '{code}' in the metadata database.");
+    }
 
     public static ChecksumType Type(string code) => code switch
     {

@@ -21,20 +21,17 @@ public static class MultipartRules
         return Convert.ToHexStringLower(MD5.HashData(concat)) + "-" + partETags.Count;
     }
 
-    /// <summary>The algorithm that governs an upload's part checksums: the declared one, or CRC64NVME, which storage computes by default.</summary>
-    public static ChecksumAlgorithm Effective(ChecksumAlgorithm? declared) => declared ?? ChecksumAlgorithm.Crc64Nvme;
+    /// <summary>The algorithm that governs an upload's part checksums: the declared one, or the one storage computes by default.</summary>
+    public static ChecksumAlgorithm Effective(ChecksumAlgorithm? declared) => declared ?? ChecksumAlgorithms.Default;
 
-    /// <summary>
-    /// The checksum type of an upload that declares an algorithm but no type: FullObject for CRC64NVME (the only
-    /// type it supports), Composite for the others.
-    /// </summary>
-    public static ChecksumType DefaultType(ChecksumAlgorithm a) => a == ChecksumAlgorithm.Crc64Nvme ? ChecksumType.FullObject : ChecksumType.Composite;
+    /// <summary>The checksum type of an upload that declares an algorithm but no type (see <see cref="ChecksumDescriptor.DefaultType"/>).</summary>
+    public static ChecksumType DefaultType(ChecksumAlgorithm a) => ChecksumAlgorithms.Of(a).DefaultType;
 
-    /// <summary>Which (algorithm, type) pairs combine: SHA* only Composite, CRC64NVME only FullObject, CRC32/CRC32C both.</summary>
+    /// <summary>Which (algorithm, type) pairs combine, from the algorithm's descriptor.</summary>
     public static bool Supports(ChecksumAlgorithm a, ChecksumType type) => type switch
     {
-        ChecksumType.Composite => a != ChecksumAlgorithm.Crc64Nvme,
-        ChecksumType.FullObject => ChecksumAlgorithms.IsCrc(a),
+        ChecksumType.Composite => ChecksumAlgorithms.Of(a).Composite,
+        ChecksumType.FullObject => ChecksumAlgorithms.Of(a).FullObject,
     };
 
     /// <summary>
@@ -54,48 +51,14 @@ public static class MultipartRules
             return checksum.FinishBase64() + "-" + parts.Count;
         }
 
-        return a switch
-        {
-            ChecksumAlgorithm.Crc32 => Base64(CombineCrc32(parts, Crc32.Combine)),
-            ChecksumAlgorithm.Crc32C => Base64(CombineCrc32(parts, Crc32C.Combine)),
-            ChecksumAlgorithm.Crc64Nvme => Base64(CombineCrc64(parts)),
-            _ => throw new ArgumentException($"{a} cannot be combined as a full-object checksum.", nameof(a)),
-        };
-    }
-
-    private static uint CombineCrc32(IReadOnlyList<(string Checksum, long Size)> parts, Func<uint, uint, long, uint> combine)
-    {
-        uint crc = 0;
-        foreach (var (value, size) in parts)
-        {
-            crc = combine(crc, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(Convert.FromBase64String(value)), size);
-        }
-
-        return crc;
-    }
-
-    private static ulong CombineCrc64(IReadOnlyList<(string Checksum, long Size)> parts)
-    {
+        var d = ChecksumAlgorithms.Of(a);
+        var combine = d.Combine ?? throw new ArgumentException($"{a} cannot be combined as a full-object checksum.", nameof(a));
         ulong crc = 0;
         foreach (var (value, size) in parts)
         {
-            crc = Crc64Nvme.Combine(crc, System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(Convert.FromBase64String(value)), size);
+            crc = combine(crc, d.ToInteger(Convert.FromBase64String(value)), size);
         }
 
-        return crc;
-    }
-
-    private static string Base64(uint crc)
-    {
-        Span<byte> b = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b, crc);
-        return Convert.ToBase64String(b);
-    }
-
-    private static string Base64(ulong crc)
-    {
-        Span<byte> b = stackalloc byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(b, crc);
-        return Convert.ToBase64String(b);
+        return Convert.ToBase64String(d.FromInteger(crc));
     }
 }

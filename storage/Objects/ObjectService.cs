@@ -122,7 +122,7 @@ public sealed partial class ObjectService
 
         // Before the first body byte: a write that cannot fit is refused while the client still holds its body.
         _segments.Space.Require(cmd.Body.DeclaredLength ?? 0);
-        var algorithm = cmd.Body.Checksum?.Algorithm ?? ChecksumAlgorithm.Crc64Nvme;
+        var algorithm = cmd.Body.Checksum?.Algorithm ?? ChecksumAlgorithms.Default;
         using var staged = await _segmenter.StageAsync(body, _limits.MaxWriteSize, [algorithm], ct, cmd.DataKey).ConfigureAwait(false);
         staged.Verify(cmd.Body);
         var etag = cmd.OpaqueETag && cmd.DataKey is { } k ? k.OpaqueETag(staged.Md5) : Convert.ToHexStringLower(staged.Md5);
