@@ -1,3 +1,4 @@
+using Storage.Streams;
 using System.Text;
 using Gateway.Access;
 using Gateway.Auth;
@@ -167,27 +168,14 @@ internal static class PostObjectHandlers
     }
 
     /// <summary>The file of a form whose policy bounds its size: EntityTooLarge past the maximum, EntityTooSmall at an end below the minimum.</summary>
-    private sealed class LengthRangeStream(Stream inner, long min, long max) : Stream
+    private sealed class LengthRangeStream(Stream inner, long min, long max) : ReadOnlyStream
     {
         private long _count;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Check(inner.Read(buffer, offset, count), count == 0);
+        public override int Read(Span<byte> buffer) => Check(inner.Read(buffer), buffer.IsEmpty);
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             Check(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false), buffer.IsEmpty);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         private int Check(int n, bool emptyRequest)
         {
@@ -204,15 +192,5 @@ internal static class PostObjectHandlers
 
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

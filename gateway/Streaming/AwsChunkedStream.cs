@@ -1,3 +1,4 @@
+using Storage.Streams;
 using System.Security.Cryptography;
 using System.Text;
 using Gateway.Auth;
@@ -14,14 +15,20 @@ namespace Gateway.Streaming;
 /// "&lt;hex&gt;;chunk-signature=&lt;sig&gt;\r\n&lt;data&gt;\r\n", ending with a zero-size chunk) and "Signature calculations
 /// for trailing headers" (after the zero-size chunk: "name:value\r\n" lines, then for signed streams
 /// "x-amz-trailer-signature:&lt;sig&gt;\r\n", then "\r\n").
-/// Data passes through a bounded buffer and is hashed as it goes; a chunk's signature is checked by the Read
+/// Chunk data is read straight into the caller's buffer and hashed as it goes (only the framing passes through a small buffer of our own); a chunk's signature is checked by the Read
 /// that consumes its last byte, so a bad chunk throws before any later data is returned. Read returns 0 only
 /// once every signature, the trailers and the decoded length have been checked: callers commit only then.
 /// The inner stream is not owned and is not disposed.
 /// </remarks>
-internal sealed partial class AwsChunkedStream : Stream
+internal sealed partial class AwsChunkedStream : ReadOnlyStream
 {
-    private const int BufferSize = 64 * 1024;
+    /// <summary>
+    /// What one read between chunks asks for: a signed chunk header is about 90 bytes, so little of the next
+    /// chunk's data comes along and has to be copied out of our buffer.
+    /// </summary>
+    private const int FramingRead = 256;
+
+    private const int SyncBufferSize = 64 * 1024;
 
     /// <summary>A signed size line is about 90 bytes; anything near this bound is not a chunk header.</summary>
     private const int MaxLineLength = 4096;
@@ -41,7 +48,7 @@ internal sealed partial class AwsChunkedStream : Stream
     private readonly bool _trailerSigned;
     private readonly HashSet<string> _expectedTrailers;
     private readonly long? _decodedContentLength;
-    private readonly byte[] _buffer = new byte[BufferSize];
+    private byte[] _buffer = new byte[FramingRead];
     private readonly byte[] _line = new byte[MaxLineLength];
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly Dictionary<string, string> _trailers = new(StringComparer.Ordinal);
@@ -82,22 +89,10 @@ internal sealed partial class AwsChunkedStream : Stream
     /// <summary>Trailers by lowercase name, without x-amz-trailer-signature; complete once Read has returned 0.</summary>
     public IReadOnlyDictionary<string, string> Trailers => _trailers;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
+    /// <summary>
+    /// The synchronous form (no caller in the gateway: request bodies are read asynchronously) fills a large buffer
+    /// of its own and copies out of it, as any buffered decoder does.
+    /// </summary>
     public override int Read(Span<byte> buffer)
     {
         while (true)
@@ -114,14 +109,16 @@ internal sealed partial class AwsChunkedStream : Stream
                 continue;
             }
 
+            if (_buffer.Length < SyncBufferSize)
+            {
+                _buffer = new byte[SyncBufferSize];
+            }
+
             _pos = 0;
             _len = _inner.Read(_buffer, 0, _buffer.Length);
             _innerEof = _len == 0;
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -139,21 +136,56 @@ internal sealed partial class AwsChunkedStream : Stream
                 continue;
             }
 
+            if (CanReadDirect)
+            {
+                var want = DirectLength(buffer.Length);
+                var read = await _inner.ReadAsync(buffer[..want], cancellationToken).ConfigureAwait(false);
+                if (Direct(buffer.Span[..want], read) is var got and > 0)
+                {
+                    return got;
+                }
+
+                continue;
+            }
+
             _pos = 0;
-            _len = await _inner.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+            _len = await _inner.ReadAsync(_buffer.AsMemory(0, FramingRead), cancellationToken).ConfigureAwait(false);
             _innerEof = _len == 0;
         }
     }
 
-    public override void Flush()
+    /// <summary>
+    /// Inside a chunk's data with nothing buffered, the data is read straight into the caller's buffer (never past
+    /// the chunk's end), so each byte is copied once; only the framing between chunks goes through our buffer.
+    /// </summary>
+    private bool CanReadDirect => _state == State.Data && _pos == _len && _chunkRemaining > 0;
+
+    private int DirectLength(int room) => (int)Math.Min(room, _chunkRemaining);
+
+    /// <summary>Accounts for <paramref name="n"/> bytes read straight into <paramref name="data"/>; 0 means the inner stream ended.</summary>
+    private int Direct(Span<byte> data, int n)
     {
+        if (n == 0)
+        {
+            _innerEof = true;
+            return 0;
+        }
+
+        if (_signing != null)
+        {
+            _hash.AppendData(data[..n]);
+        }
+
+        _chunkRemaining -= n;
+        _decoded += n;
+        if (_chunkRemaining == 0)
+        {
+            Guard(VerifyChunk);
+            _state = State.DataCr;
+        }
+
+        return n;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

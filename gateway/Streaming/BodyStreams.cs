@@ -1,3 +1,4 @@
+using Storage.Streams;
 using Gateway.Auth;
 using Gateway.Errors;
 using Storage;
@@ -57,27 +58,12 @@ internal static class BodyStreams
     /// Passes an aws-chunked body through and, at its end, hands the checksum trailer's value to the
     /// <see cref="ExpectedChecksum"/> storage compares against, so the end of the body carries its checksum.
     /// </summary>
-    private sealed class TrailerChecksumStream(AwsChunkedStream inner, string trailerName, ExpectedChecksum checksum) : Stream
+    private sealed class TrailerChecksumStream(AwsChunkedStream inner, string trailerName, ExpectedChecksum checksum) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer) => Seen(inner.Read(buffer), buffer.IsEmpty);
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             Seen(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false), buffer.IsEmpty);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         private int Seen(int n, bool emptyRequest)
         {
@@ -93,15 +79,5 @@ internal static class BodyStreams
 
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

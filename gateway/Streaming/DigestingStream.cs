@@ -1,3 +1,5 @@
+using Storage.Streams;
+
 namespace Gateway.Streaming;
 
 /// <summary>
@@ -5,25 +7,13 @@ namespace Gateway.Streaming;
 /// finished and handed to <c>verify</c>, which may throw: the Read that would return 0 throws instead, so a
 /// reader that commits only on end-of-body never commits a body that failed verification.
 /// </summary>
-internal sealed class DigestingStream(Stream inner, Action<ReadOnlySpan<byte>> append, Func<byte[]> finish, Action<byte[]> verify) : Stream
+internal sealed class DigestingStream(Stream inner, Action<ReadOnlySpan<byte>> append, Func<byte[]> finish, Action<byte[]> verify) : ReadOnlyStream
 {
     private byte[]? _digest;
     private Exception? _failure;
 
     /// <summary>The finished digest, once the body has been read to its end.</summary>
     public byte[]? Digest => _digest;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -46,9 +36,6 @@ internal sealed class DigestingStream(Stream inner, Action<ReadOnlySpan<byte>> a
         var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Account(buffer.Span[..n], n);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private int Account(ReadOnlySpan<byte> data, int n)
     {
@@ -83,16 +70,6 @@ internal sealed class DigestingStream(Stream inner, Action<ReadOnlySpan<byte>> a
 
         return 0;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,4 @@
+using Storage.Streams;
 using System.Buffers;
 using System.IO.Pipelines;
 using Gateway.Errors;
@@ -11,7 +12,7 @@ namespace Gateway.Streaming;
 /// It reads Kestrel's request pipe itself and lets bytes gather there until a read can take a large block (or the
 /// body has ended), instead of handing each socket receive of a few KiB up through every decoder and digest.
 /// </summary>
-internal sealed class RequestBodyStream(PipeReader inner, TimeSpan idleTimeout) : Stream
+internal sealed class RequestBodyStream(PipeReader inner, TimeSpan idleTimeout) : ReadOnlyStream
 {
     /// <summary>
     /// A read waits for this much (or the whole rest of the body, or the caller's whole buffer): enough to cut
@@ -31,20 +32,21 @@ internal sealed class RequestBodyStream(PipeReader inner, TimeSpan idleTimeout) 
     /// <summary>A read returned the end of the body: nothing of it is left on the connection.</summary>
     public bool Ended { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    /// <summary>A synchronous reader (none in the gateway's own code) waits on the asynchronous read.</summary>
+    public override int Read(Span<byte> buffer)
+    {
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            var n = ReadAsync(rented.AsMemory(0, buffer.Length)).AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, n).CopyTo(buffer);
+            return n;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -98,16 +100,6 @@ internal sealed class RequestBodyStream(PipeReader inner, TimeSpan idleTimeout) 
             _idle?.CancelAfter(Timeout.InfiniteTimeSpan);
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,4 @@
+using Storage.Streams;
 using Microsoft.Win32.SafeHandles;
 
 namespace Storage.Segments;
@@ -6,7 +7,7 @@ namespace Storage.Segments;
 /// Reads a byte range of an object from its segment list, opening only the segment files the range touches,
 /// one at a time. The caller keeps the segments leased while it reads (see <see cref="Objects.ObjectReader"/>).
 /// </summary>
-internal sealed class SegmentReadStream : Stream
+internal sealed class SegmentReadStream : ReadOnlyStream
 {
     private readonly SegmentStore _store;
     private readonly IReadOnlyList<SegmentRef> _segments;
@@ -36,17 +37,7 @@ internal sealed class SegmentReadStream : Stream
         }
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -87,9 +78,6 @@ internal sealed class SegmentReadStream : Stream
             SegmentCipher.Apply(_key, seg.SegmentId, at, bytes);
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private static int Copy(byte[] data, long at, Span<byte> target)
     {
@@ -140,16 +128,6 @@ internal sealed class SegmentReadStream : Stream
 
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

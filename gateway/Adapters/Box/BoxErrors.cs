@@ -86,6 +86,15 @@ internal static class BoxErrors
         StorageFault.ConditionFailed => Error(BoxError.ItemNameInUse, requestId),
         StorageFault.InsufficientStorage => Error(BoxError.StorageLimitExceeded, requestId, "Account storage limit reached: the gateway's disk is full."),
         StorageFault.UnknownPart or StorageFault.PartTooSmall or StorageFault.PartsOutOfOrder => Error(BoxError.BadRequest, requestId, "The parts list does not match the parts of this session."),
-        _ => Error(BoxError.InternalServerError, requestId, "Storage refused the request: " + e.Fault + "."),
+        // Faults a call of this adapter does not meet (or cannot answer better): an internal error naming the fault.
+        StorageFault.BucketNameTaken or StorageFault.BucketAlreadyYours or StorageFault.BucketNotEmpty or StorageFault.ObjectNotFound
+            or StorageFault.VersionNotFound or StorageFault.VersionIsDeleteMarker or StorageFault.ObjectLocked or StorageFault.ObjectLockNotEnabled
+            or StorageFault.InvalidBucketState or StorageFault.NoRetention or StorageFault.NotModified or StorageFault.RangeOutOfBounds
+            or StorageFault.CopyRangeOutOfBounds or StorageFault.CopySourceTooLarge or StorageFault.Md5Mismatch or StorageFault.ChecksumNotReceived
+            or StorageFault.PartNumberOutOfRange or StorageFault.ChecksumTypeNotSupported or StorageFault.PartChecksumAlgorithmMismatch
+            or StorageFault.PartChecksumMismatch or StorageFault.UnexpectedPartChecksum or StorageFault.PartChecksumWrongAlgorithm
+            or StorageFault.MissingPartChecksum or StorageFault.ChecksumTypeMismatch or StorageFault.ObjectChecksumMismatch
+            or StorageFault.TooManyParts
+            => Error(BoxError.InternalServerError, requestId, "Storage refused the request: " + e.Fault + "."),
     };
 }

@@ -1,3 +1,4 @@
+using Storage.Streams;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Auth;
@@ -86,7 +87,16 @@ internal sealed class KodexaAdapter(KodexaOptions settings) : IAdapter
         StorageFault.TooLarge => Error(KodexaError.TooLarge, context, "The file is larger than the intake accepts."),
         StorageFault.ConditionFailed => Error(KodexaError.PathExists, context, "A document already exists at this path."),
         StorageFault.InsufficientStorage => Error(KodexaError.Internal, context, "The gateway's disk is full; nothing was stored."),
-        _ => Error(KodexaError.Internal, context, "Storage refused the request: " + fault.Fault + "."),
+        // Faults a call of this adapter does not meet (or cannot answer better): an internal error naming the fault.
+        StorageFault.BucketNotFound or StorageFault.NotOwner or StorageFault.BucketNameTaken or StorageFault.BucketAlreadyYours
+            or StorageFault.BucketNotEmpty or StorageFault.VersionNotFound or StorageFault.VersionIsDeleteMarker or StorageFault.ObjectLocked
+            or StorageFault.ObjectLockNotEnabled or StorageFault.InvalidBucketState or StorageFault.NoRetention or StorageFault.NotModified
+            or StorageFault.RangeOutOfBounds or StorageFault.CopyRangeOutOfBounds or StorageFault.CopySourceTooLarge or StorageFault.LengthMismatch
+            or StorageFault.Md5Mismatch or StorageFault.ChecksumMismatch or StorageFault.ChecksumNotReceived or StorageFault.PartNumberOutOfRange
+            or StorageFault.ChecksumTypeNotSupported or StorageFault.PartChecksumAlgorithmMismatch or StorageFault.PartChecksumMismatch
+            or StorageFault.UnexpectedPartChecksum or StorageFault.PartChecksumWrongAlgorithm or StorageFault.MissingPartChecksum
+            or StorageFault.ChecksumTypeMismatch or StorageFault.ObjectChecksumMismatch
+            => Error(KodexaError.Internal, context, "Storage refused the request: " + fault.Fault + "."),
     };
 
     public AdapterException Error(int status, string code, string message, AdapterContext context) =>
@@ -415,21 +425,13 @@ internal sealed class KodexaUploads(AdapterContext c, KodexaOptions settings, In
 }
 
 /// <summary>A body that may not exceed a limit: past it, the adapter's error (nothing is stored).</summary>
-internal sealed class LimitedStream(Stream inner, long limit, Func<Exception> tooLarge) : Stream
+internal sealed class LimitedStream(Stream inner, long limit, Func<Exception> tooLarge) : ReadOnlyStream
 {
     private long _read;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
@@ -439,14 +441,4 @@ internal sealed class LimitedStream(Stream inner, long limit, Func<Exception> to
         _read += n;
         return _read > limit ? throw tooLarge() : n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

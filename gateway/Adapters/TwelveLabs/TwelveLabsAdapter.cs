@@ -373,7 +373,17 @@ internal sealed class TwelveLabsAdapter(TwelveLabsOptions settings) : IAdapter
         StorageFault.UploadNotFound => Error(TwelveLabsError.ResourceNotExist, "The upload does not exist in multipart_uploads.", 404),
         StorageFault.UnknownPart or StorageFault.PartTooSmall => Error(TwelveLabsError.ParameterInvalid, "The chunks do not match the upload: " + fault.Fault + "."),
         StorageFault.InsufficientStorage => Error(TwelveLabsError.Internal, "The gateway's disk is full; nothing was stored."),
-        _ => Error(TwelveLabsError.Internal, "Storage refused the request: " + fault.Fault + "."),
+        // Faults a call of this adapter does not meet (or cannot answer better): an internal error naming the fault.
+        StorageFault.BucketNotFound or StorageFault.NotOwner or StorageFault.BucketNameTaken or StorageFault.BucketAlreadyYours
+            or StorageFault.BucketNotEmpty or StorageFault.ObjectNotFound or StorageFault.VersionNotFound or StorageFault.VersionIsDeleteMarker
+            or StorageFault.ObjectLocked or StorageFault.ObjectLockNotEnabled or StorageFault.InvalidBucketState or StorageFault.NoRetention
+            or StorageFault.ConditionFailed or StorageFault.NotModified or StorageFault.RangeOutOfBounds or StorageFault.CopyRangeOutOfBounds
+            or StorageFault.CopySourceTooLarge or StorageFault.TooLarge or StorageFault.LengthMismatch or StorageFault.Md5Mismatch
+            or StorageFault.ChecksumMismatch or StorageFault.ChecksumNotReceived or StorageFault.PartNumberOutOfRange
+            or StorageFault.ChecksumTypeNotSupported or StorageFault.PartChecksumAlgorithmMismatch or StorageFault.PartChecksumMismatch
+            or StorageFault.UnexpectedPartChecksum or StorageFault.PartChecksumWrongAlgorithm or StorageFault.MissingPartChecksum
+            or StorageFault.ChecksumTypeMismatch or StorageFault.ObjectChecksumMismatch or StorageFault.PartsOutOfOrder or StorageFault.TooManyParts
+            => Error(TwelveLabsError.Internal, "Storage refused the request: " + fault.Fault + "."),
     };
 
     public AdapterException Error(int status, string code, string message, AdapterContext context) =>

@@ -262,7 +262,18 @@ internal sealed partial class VezaAdapter(VezaOptions settings) : IAdapter
         StorageFault.UploadNotFound => Error(VezaError.NotFound, context, "The upload was not found.", resource: fault.UploadId),
         StorageFault.TooLarge => Error(VezaError.InvalidArgument, context, "The chunk is too large.", "data"),
         StorageFault.InsufficientStorage => Error(VezaError.Internal, context, "The gateway's disk is full; nothing was stored."),
-        _ => Error(VezaError.Internal, context, "Storage refused the request: " + fault.Fault + "."),
+        // Faults a call of this adapter does not meet (or cannot answer better): an internal error naming the fault.
+        StorageFault.BucketNotFound or StorageFault.NotOwner or StorageFault.BucketNameTaken or StorageFault.BucketAlreadyYours
+            or StorageFault.BucketNotEmpty or StorageFault.ObjectNotFound or StorageFault.VersionNotFound or StorageFault.VersionIsDeleteMarker
+            or StorageFault.ObjectLocked or StorageFault.ObjectLockNotEnabled or StorageFault.InvalidBucketState or StorageFault.NoRetention
+            or StorageFault.ConditionFailed or StorageFault.NotModified or StorageFault.RangeOutOfBounds or StorageFault.CopyRangeOutOfBounds
+            or StorageFault.CopySourceTooLarge or StorageFault.LengthMismatch or StorageFault.Md5Mismatch or StorageFault.ChecksumMismatch
+            or StorageFault.ChecksumNotReceived or StorageFault.PartNumberOutOfRange or StorageFault.ChecksumTypeNotSupported
+            or StorageFault.PartChecksumAlgorithmMismatch or StorageFault.UnknownPart or StorageFault.PartChecksumMismatch
+            or StorageFault.UnexpectedPartChecksum or StorageFault.PartChecksumWrongAlgorithm or StorageFault.MissingPartChecksum
+            or StorageFault.ChecksumTypeMismatch or StorageFault.ObjectChecksumMismatch or StorageFault.PartsOutOfOrder or StorageFault.PartTooSmall
+            or StorageFault.TooManyParts
+            => Error(VezaError.Internal, context, "Storage refused the request: " + fault.Fault + "."),
     };
 
     public AdapterException Error(int status, string code, string message, AdapterContext context) =>

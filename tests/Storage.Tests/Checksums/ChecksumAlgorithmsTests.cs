@@ -43,7 +43,7 @@ internal sealed class ChecksumAlgorithmsTests
                 hasher.Append("abc"u8);
                 Assert.That(hasher.Finish(), Has.Length.EqualTo(d.DigestSize), d.Name);
                 Assert.That(d.Composite || d.FullObject, Is.True, d.Name + " can be some multipart type");
-                Assert.That(Multipart.MultipartRules.Supports(d.Algorithm, d.DefaultType), Is.True, d.Name + "'s default type is one it supports");
+                Assert.That(Storage.Multipart.MultipartRules.Supports(d.Algorithm, d.DefaultType), Is.True, d.Name + "'s default type is one it supports");
                 Assert.That(ChecksumAlgorithms.TryParse(d.Name.ToLowerInvariant(), out var parsed) && parsed == d.Algorithm, Is.True, d.Name + " parses in any case");
             }
         });
@@ -59,7 +59,7 @@ internal sealed class ChecksumAlgorithmsTests
         foreach (var d in ChecksumAlgorithms.Descriptors.Where(d => d.FullObject))
         {
             var whole = Convert.ToBase64String(IncrementalChecksum.Compute(d.Algorithm, [.. a, .. b]));
-            var combined = Multipart.MultipartRules.Combine(d.Algorithm, ChecksumType.FullObject,
+            var combined = Storage.Multipart.MultipartRules.Combine(d.Algorithm, ChecksumType.FullObject,
                 [(Convert.ToBase64String(IncrementalChecksum.Compute(d.Algorithm, a)), a.Length), (Convert.ToBase64String(IncrementalChecksum.Compute(d.Algorithm, b)), b.Length)]);
             Assert.That(combined, Is.EqualTo(whole), d.Name);
         }
