@@ -1,4 +1,3 @@
-using Storage.Streams;
 using System.Text;
 using Gateway.Access;
 using Gateway.Auth;
@@ -12,6 +11,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Storage;
 using Storage.Objects;
+using Storage.Streams;
 
 namespace Gateway.Handlers;
 

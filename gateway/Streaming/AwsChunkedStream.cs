@@ -1,8 +1,8 @@
-using Storage.Streams;
 using System.Security.Cryptography;
 using System.Text;
 using Gateway.Auth;
 using Gateway.Errors;
+using Storage.Streams;
 
 namespace Gateway.Streaming;
 

@@ -1,8 +1,8 @@
-using Storage.Streams;
 using Gateway.Auth;
 using Gateway.Errors;
 using Storage;
 using Storage.Checksums;
+using Storage.Streams;
 
 namespace Gateway.Streaming;
 

@@ -1,7 +1,7 @@
-using Storage.Streams;
 using System.Buffers;
 using System.IO.Pipelines;
 using Gateway.Errors;
+using Storage.Streams;
 
 namespace Gateway.Streaming;
 

@@ -1,5 +1,5 @@
-using Storage.Streams;
 using Microsoft.Win32.SafeHandles;
+using Storage.Streams;
 
 namespace Storage.Segments;
 

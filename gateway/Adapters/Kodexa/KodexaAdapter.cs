@@ -1,4 +1,3 @@
-using Storage.Streams;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Auth;
@@ -8,6 +7,7 @@ using Storage;
 using Storage.Faults;
 using Storage.Multipart;
 using Storage.Objects;
+using Storage.Streams;
 using Storage.Usage;
 
 namespace Gateway.Adapters.Kodexa;
