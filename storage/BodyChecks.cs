@@ -3,16 +3,22 @@ using Storage.Checksums;
 namespace Storage;
 
 /// <summary>
-/// A checksum the writer declared for a body. Its value is known before the body (sent ahead of it) or only
-/// after it (sent behind it, as a trailer): then whoever reads the trailer sets <see cref="Value"/> before the
-/// body stream reports its end, and storage compares once it has read that end.
+/// A checksum the writer declared for a body. Its value is known before the body (sent ahead of it), or only after
+/// it (<paramref name="Value"/> null: sent behind it, as a trailer), when the body stream itself reports it once read
+/// to its end (<see cref="ITrailingChecksum"/>).
 /// </summary>
-public sealed class ExpectedChecksum(ChecksumAlgorithm algorithm, string? value = null)
-{
-    public ChecksumAlgorithm Algorithm { get; } = algorithm;
+/// <param name="Algorithm">The algorithm; storage stores a checksum of it.</param>
+/// <param name="Value">The base64 value sent ahead of the body; null when it comes behind it.</param>
+public sealed record ExpectedChecksum(ChecksumAlgorithm Algorithm, string? Value = null);
 
-    /// <summary>The base64 value; null until it is known.</summary>
-    public string? Value { get; set; } = value;
+/// <summary>
+/// A body stream that carries a checksum behind its data (an aws-chunked trailer): what it carried is its result,
+/// known once a read has returned the end of the body.
+/// </summary>
+public interface ITrailingChecksum
+{
+    /// <summary>The base64 value of the checksum trailer; null when none was sent (or the end was not read yet).</summary>
+    string? TrailingChecksum { get; }
 }
 
 /// <summary>What a writer declared about a body, checked by storage once the body has been read to its end and before anything is committed.</summary>

@@ -25,6 +25,15 @@ public sealed record IntegrityReport(IReadOnlyList<UsageGauges> Gauges, IReadOnl
         && ReferencedSegments.SetEquals(SegmentFiles.Concat(InlineSegments));
 }
 
+/// <summary>What <see cref="StorageEngine.Empty"/> removed.</summary>
+/// <param name="Buckets">The buckets, by name.</param>
+/// <param name="Versions">Object versions and delete markers.</param>
+/// <param name="Uploads">Incomplete multipart uploads.</param>
+/// <param name="Parts">Their parts.</param>
+/// <param name="Bytes">Bytes of the versions and parts.</param>
+/// <param name="SegmentFiles">Segment files deleted (inline segments go with their rows).</param>
+public sealed record EmptyResult(IReadOnlyList<string> Buckets, long Versions, long Uploads, long Parts, long Bytes, int SegmentFiles);
+
 /// <summary>
 /// The storage engine: opens a data folder (metadata database, segment files, the start-up sweep) and offers
 /// buckets, objects, multipart uploads, usage and lifecycle in its own terms. It knows no protocol: every front
@@ -77,6 +86,41 @@ public sealed class StorageEngine
 
     /// <summary>How many leftover files the start-up sweep removed.</summary>
     public int SweptAtStart { get; }
+
+    /// <summary>
+    /// Empties storage: every bucket (or every bucket <paramref name="owner"/> owns) with every object, version,
+    /// upload, part and usage row, in one transaction, then the segment files nothing references any more. Requests
+    /// in flight meet a bucket that is gone (their commit fails and keeps nothing); a read in progress keeps its
+    /// leased files until it ends. The clock and the accounts are not touched.
+    /// </summary>
+    public EmptyResult Empty(string? owner = null)
+    {
+        // Traffic counted in memory for these buckets would otherwise be written back after they are gone.
+        Traffic.Flush();
+        var (result, files) = Metadata.Write(db =>
+        {
+            var names = EmptyRows.Buckets(db, owner);
+            long versions = 0, uploads = 0, parts = 0, bytes = 0;
+            var segments = new List<string>();
+            foreach (var name in names)
+            {
+                var dropped = EmptyRows.Drop(db, name);
+                (versions, uploads, parts, bytes) = (versions + dropped.Versions, uploads + dropped.Uploads, parts + dropped.Parts, bytes + dropped.Bytes);
+                segments.AddRange(dropped.Segments);
+            }
+
+            EmptyRows.DropHistory(db, owner);
+            var unreferenced = SegmentRows.Unreferenced(db, segments);
+            return (new EmptyResult(names, versions, uploads, parts, bytes, unreferenced.Count), unreferenced);
+        });
+        foreach (var name in result.Buckets)
+        {
+            Buckets.Forget(name);
+        }
+
+        Segments.DeleteUnreferenced(files);
+        return result;
+    }
 
     /// <summary>Removes temp files and unreferenced segments. Run when no request is in flight (start-up).</summary>
     public int Sweep() =>

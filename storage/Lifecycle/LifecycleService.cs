@@ -129,6 +129,19 @@ public sealed class LifecycleService
     private const int ExpiredPerSweep = 1000;
 
     /// <summary>
+    /// Moves the virtual clock and applies the rules that came due, under the sweep's lock: no background sweep can
+    /// run between the two and take the work, so the result is everything the move made due.
+    /// </summary>
+    public SweepResult AdvanceAndSweep(Usage.VirtualClock clock, TimeSpan by)
+    {
+        lock (_sweepGate)
+        {
+            clock.Advance(by);
+            return Sweep();
+        }
+    }
+
+    /// <summary>
     /// Applies every bucket's rules as of now: aborts due incomplete uploads (and those past their own expiry time)
     /// and deletes expired objects.
     /// </summary>

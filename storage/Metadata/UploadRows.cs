@@ -74,6 +74,14 @@ internal static class UploadRows
         db.List("SELECT part_number, size, etag, last_modified, checksum_value FROM parts WHERE upload_id = $u AND part_number > $m ORDER BY part_number LIMIT $n;",
             MapPart, ("$u", uploadId), ("$m", marker), ("$n", limit));
 
+    public static PartInfo? Part(Db db, string uploadId, int partNumber) =>
+        db.First("SELECT part_number, size, etag, last_modified, checksum_value FROM parts WHERE upload_id = $u AND part_number = $p;", MapPart,
+            ("$u", uploadId), ("$p", partNumber));
+
+    /// <summary>Whether upload <paramref name="uploadId"/> is still open for (bucket, key): the check a part's commit makes.</summary>
+    public static bool IsOpen(Db db, string uploadId, string bucket, string key) =>
+        db.Scalar<long?>("SELECT 1 FROM uploads WHERE upload_id = $u AND bucket = $b AND key = $k;", ("$u", uploadId), ("$b", bucket), ("$k", key)) is not null;
+
     public static long? PartSize(Db db, string uploadId, int partNumber) =>
         db.Scalar<long?>("SELECT size FROM parts WHERE upload_id = $u AND part_number = $p;", ("$u", uploadId), ("$p", partNumber));
 

@@ -16,6 +16,19 @@ public sealed record UploadPartCommand(string Bucket, string Key, string UploadI
 
     /// <summary>The part's ETag is not its MD5 (see <see cref="DataKey.OpaqueETag"/>).</summary>
     public bool OpaqueETag { get; init; }
+
+    /// <summary>
+    /// The upload as the front end has just read it (<see cref="MultipartService.Require(string, string, string, string)"/>
+    /// or <see cref="MultipartService.Lookup"/>): storage then does not read it again before the body. The commit
+    /// still checks, inside its transaction, that it is open.
+    /// </summary>
+    public UploadInfo? Upload { get; init; }
+
+    /// <summary>
+    /// Keep a part already stored under this number instead of replacing it, decided in the commit's transaction:
+    /// for protocols whose parts are immutable. The result then carries the part that was kept.
+    /// </summary>
+    public bool KeepExisting { get; init; }
 }
 
 /// <summary>A part made of a byte range of an existing object; <paramref name="SourceConditions"/> are checked against the source.</summary>
@@ -186,7 +199,9 @@ public sealed partial class MultipartService
     public async Task<UploadedPart> UploadPartAsync(UploadPartCommand cmd, Stream body, CancellationToken ct)
     {
         CheckPartNumber(cmd.PartNumber);
-        var upload = Require(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
+        var upload = cmd.Upload is { } known && known.UploadId == cmd.UploadId && known.Bucket == cmd.Bucket && known.Key == cmd.Key
+            ? known
+            : Require(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account);
         var tracked = MultipartRules.Effective(upload.ChecksumAlgorithm);
         var declared = cmd.Body.Checksum?.Algorithm;
         // An upload created with an algorithm takes part checksums of that algorithm only; a composite one needs
@@ -204,12 +219,12 @@ public sealed partial class MultipartService
         _segments.Space.Require(cmd.Body.DeclaredLength ?? 0);
         ChecksumAlgorithm[] algorithms = declared is { } d && d != tracked ? [tracked, d] : [tracked];
         using var staged = await _segmenter.StageAsync(body, Limits.MaxPartSize, algorithms, ct, cmd.DataKey).ConfigureAwait(false);
-        staged.Verify(cmd.Body);
+        staged.Verify(cmd.Body, body);
         var etag = cmd.OpaqueETag && cmd.DataKey is { } k ? k.OpaqueETag(staged.Md5) : Convert.ToHexStringLower(staged.Md5);
         var part = new PartInfo(cmd.PartNumber, staged.Length, etag, ObjectWrites.Truncate(_clock.UtcNow), staged.Checksums[tracked]);
-        var orphans = CommitStagedPart(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account, part, staged);
-        _segments.DeleteUnreferenced(orphans);
-        return new UploadedPart(part, upload, declared is { } c ? staged.Checksums[c] : null);
+        var commit = CommitStagedPart(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account, part, staged, cmd.KeepExisting);
+        _segments.DeleteUnreferenced(commit.Orphans);
+        return new UploadedPart(commit.Kept ?? part, upload, declared is { } c ? staged.Checksums[c] : null) { Kept = commit.Kept is not null };
     }
 
     private void CheckPartNumber(int partNumber)
@@ -220,18 +235,21 @@ public sealed partial class MultipartService
         }
     }
 
-    /// <summary>Upserts a part row and its segment ranges; returns the segments the replaced part no longer needs.</summary>
-    private static List<string> PutPart(Db db, string uploadId, PartInfo part, IReadOnlyList<SegmentRef> segs)
+    /// <summary>What a part's commit did: the part it kept instead (with <see cref="UploadPartCommand.KeepExisting"/>), and the segments nothing references any more.</summary>
+    private sealed record PartCommit(PartInfo? Kept, List<string> Orphans);
+
+    /// <summary>Upserts a part row and its segment ranges in <paramref name="bucket"/>'s upload; returns the segments the replaced part no longer needs.</summary>
+    private static List<string> PutPart(Db db, string bucket, string uploadId, PartInfo part, IReadOnlyList<SegmentRef> segs)
     {
-        var old = UploadRows.PartSegments(db, uploadId, part.PartNumber);
+        var existing = UploadRows.Part(db, uploadId, part.PartNumber);
+        var old = existing is null ? [] : UploadRows.PartSegments(db, uploadId, part.PartNumber);
         var delta = UsageDelta.Part(1, part.Size, segs.Count);
-        if (UploadRows.PartSize(db, uploadId, part.PartNumber) is { } size)
+        if (existing is not null)
         {
-            delta += UsageDelta.Part(-1, size, old.Count);
+            delta += UsageDelta.Part(-1, existing.Size, old.Count);
         }
 
         // The bucket's meter and the upload's own integral change with the part row, in this transaction.
-        var bucket = UploadRows.Find(db, uploadId)!.Bucket;
         UsageMeter.Apply(db, bucket, part.LastModified, delta);
         UploadRows.Accrue(db, uploadId, Codes.Ms(part.LastModified), delta.PartBytes, delta.PartSegments);
         UploadRows.PutPart(db, uploadId, part, segs);
@@ -292,7 +310,7 @@ public sealed partial class MultipartService
             // The part may reference the source's segments only while some row keeps them alive: if the source
             // (the version we read) is still there, it does.
             return ObjectRows.FindVersion(db, cmd.SourceBucket, cmd.SourceKey, src.VersionId) is { } current && current.Id == src.Id
-                ? (true, PutPart(db, cmd.UploadId, part, slice))
+                ? (true, PutPart(db, cmd.Bucket, cmd.UploadId, part, slice))
                 : (false, []);
         });
 
@@ -319,23 +337,37 @@ public sealed partial class MultipartService
             throw new InvalidOperationException("A leased segment changed while a part copy read it.");
         }
 
-        return CommitStagedPart(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account, part, staged);
+        return CommitStagedPart(cmd.Bucket, cmd.Key, cmd.UploadId, cmd.Account, part, staged, keepExisting: false).Orphans;
     }
 
     /// <summary>
     /// Files first, row last: promotes the staged files, then writes the part row (with an inline segment's bytes)
-    /// in one transaction; a failed commit takes the promoted files back. Returns the segments the part replaced.
+    /// in one transaction; a failed commit, or a part kept in its place, takes the promoted files back. Returns
+    /// what the commit did.
     /// </summary>
-    private List<string> CommitStagedPart(string bucket, string key, string uploadId, string account, PartInfo part, StagedBody staged)
+    private PartCommit CommitStagedPart(string bucket, string key, string uploadId, string account, PartInfo part, StagedBody staged, bool keepExisting)
     {
         staged.Promote();
+        PartCommit commit;
         try
         {
-            return _db.Write(db =>
+            commit = _db.Write(db =>
             {
-                Require(db, bucket, key, uploadId, account);
+                // The upload was read before the body; here it is only checked to be still open (not completed or
+                // aborted meanwhile) in the bucket the account still owns.
+                BucketService.Require(db, bucket, account);
+                if (!UploadRows.IsOpen(db, uploadId, bucket, key))
+                {
+                    throw NotFound(bucket, key, uploadId);
+                }
+
+                if (keepExisting && UploadRows.Part(db, uploadId, part.PartNumber) is { } kept)
+                {
+                    return new PartCommit(kept, []);
+                }
+
                 staged.Persist(db);
-                return PutPart(db, uploadId, part, staged.Segments);
+                return new PartCommit(null, PutPart(db, bucket, uploadId, part, staged.Segments));
             });
         }
         catch
@@ -343,6 +375,13 @@ public sealed partial class MultipartService
             staged.Unpromote();
             throw;
         }
+
+        if (commit.Kept is not null)
+        {
+            staged.Unpromote();
+        }
+
+        return commit;
     }
 
     /// <summary>The segment ranges covering [start, start + length) of an object's segment list.</summary>

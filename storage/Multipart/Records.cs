@@ -47,7 +47,11 @@ public sealed record UploadExtras(
 public sealed record PartInfo(int PartNumber, long Size, string ETag, DateTimeOffset LastModified, string? Checksum);
 
 /// <summary>A stored part, the upload it belongs to and, when the writer declared a checksum, that checksum's computed value.</summary>
-public sealed record UploadedPart(PartInfo Part, UploadInfo Upload, string? DeclaredChecksumValue);
+public sealed record UploadedPart(PartInfo Part, UploadInfo Upload, string? DeclaredChecksumValue)
+{
+    /// <summary>The part number already had a part, which was kept (<see cref="UploadPartCommand.KeepExisting"/>): <see cref="Part"/> is that part.</summary>
+    public bool Kept { get; init; }
+}
 
 /// <summary>One page of incomplete uploads in (key, initiation) order.</summary>
 public sealed record UploadListing(IReadOnlyList<UploadInfo> Uploads, IReadOnlyList<string> CommonPrefixes, bool IsTruncated, string? NextKeyMarker, string? NextUploadIdMarker);

@@ -166,6 +166,9 @@ public sealed class BucketService
         _segments.DeleteUnreferenced(orphans);
     }
 
+    /// <summary>Drops the cached row of a bucket that storage removed by other means (<see cref="StorageEngine.Empty"/>).</summary>
+    internal void Forget(string name) => _cache.Changed(name);
+
     /// <summary>A write to the bucket row of <paramref name="name"/>: the cached row goes with it, whether it commits or not.</summary>
     private T Change<T>(string name, Func<Metadata.Db, T> write)
     {

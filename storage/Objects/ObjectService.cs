@@ -124,7 +124,7 @@ public sealed partial class ObjectService
         _segments.Space.Require(cmd.Body.DeclaredLength ?? 0);
         var algorithm = cmd.Body.Checksum?.Algorithm ?? ChecksumAlgorithms.Default;
         using var staged = await _segmenter.StageAsync(body, _limits.MaxWriteSize, [algorithm], ct, cmd.DataKey).ConfigureAwait(false);
-        staged.Verify(cmd.Body);
+        staged.Verify(cmd.Body, body);
         var etag = cmd.OpaqueETag && cmd.DataKey is { } k ? k.OpaqueETag(staged.Md5) : Convert.ToHexStringLower(staged.Md5);
         var info = new ObjectInfo(0, cmd.Bucket, cmd.Key, staged.Length, etag,
             ObjectWrites.Truncate(_clock.UtcNow), cmd.Attributes, new ChecksumValue(algorithm, ChecksumType.FullObject, staged.Checksums[algorithm]), 0, cmd.Owner ?? cmd.Account)

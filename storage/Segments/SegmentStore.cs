@@ -48,6 +48,15 @@ internal sealed class SegmentStore
 
     public SegmentLeases Leases => _leases;
 
+    private int _staging;
+
+    /// <summary>Bodies this store is staging right now (the segmenter offloads MD5 to another core only when it stages the only one).</summary>
+    public int StagingCount => Volatile.Read(ref _staging);
+
+    public void BeginStaging() => Interlocked.Increment(ref _staging);
+
+    public void EndStaging() => Interlocked.Decrement(ref _staging);
+
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     public string PathOf(string segmentId) =>

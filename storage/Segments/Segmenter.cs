@@ -16,20 +16,6 @@ internal sealed record SegmentRef(string SegmentId, long Offset, long Length);
 /// </summary>
 internal sealed class Segmenter(SegmentStore store)
 {
-    private const int BufferSize = 1024 * 1024;
-
-    /// <summary>
-    /// The most one read takes (the inline phase aside): each read is hashed and written while it is still in the
-    /// CPU's cache, so it is kept well under L2's size even when much more is waiting on the socket.
-    /// </summary>
-    private const int ReadSize = 256 * 1024;
-
-    /// <summary>Bodies being staged right now, by every segmenter of the process.</summary>
-    private static int _active;
-
-    /// <summary>Reads smaller than this are hashed in place: handing them to another core costs more than it saves.</summary>
-    private const int MinOffload = 16 * 1024;
-
     /// <summary>
     /// Streams <paramref name="body"/> to staged segment files. Reads until the body ends; a front end's verifying
     /// streams under it throw from their last read if a signature is wrong, in which case every staged file is
@@ -39,197 +25,260 @@ internal sealed class Segmenter(SegmentStore store)
     /// </summary>
     public async Task<StagedBody> StageAsync(Stream body, long maxLength, IReadOnlyCollection<ChecksumAlgorithm> checksums, CancellationToken ct, DataKey? key = null)
     {
-        var staged = new StagedBody(store);
-        Interlocked.Increment(ref _active);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var spare = ArrayPool<byte>.Shared.Rent(BufferSize);
-        // The plaintext stays in the read buffer for the MD5 (which may still be running on another core); the
-        // ciphertext is written from a buffer of its own.
-        var sealedBytes = key is null ? null : ArrayPool<byte>.Shared.Rent(BufferSize);
-        string? segmentId = null;
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        var md5Pending = Task.CompletedTask;
-        var digests = checksums.Distinct().Select(IncrementalChecksum.Create).ToList();
-        FileStream? file = null;
-        string? tempPath = null;
-        long inFile = 0;
+        using var run = new StagingRun(store, body, maxLength, checksums, key, ct);
+        return await run.RunAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// The state of one body being staged, and the steps that move it along: hold what may become an inline segment,
+/// then read, hash and write in a loop, opening and sealing segment files at the size boundaries.
+/// </summary>
+internal sealed class StagingRun : IDisposable
+{
+    private const int BufferSize = 1024 * 1024;
+
+    /// <summary>
+    /// The most one read takes (the inline phase aside): each read is hashed and written while it is still in the
+    /// CPU's cache, so it is kept well under L2's size even when much more is waiting on the socket.
+    /// </summary>
+    private const int ReadSize = 256 * 1024;
+
+    /// <summary>Reads smaller than this are hashed in place: handing them to another core costs more than it saves.</summary>
+    private const int MinOffload = 16 * 1024;
+
+    private readonly SegmentStore _store;
+    private readonly Stream _body;
+    private readonly long _maxLength;
+    private readonly DataKey? _key;
+    private readonly CancellationToken _ct;
+    private readonly StagedBody _staged;
+    private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+    private readonly List<IncrementalChecksum> _digests;
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private byte[] _spare = ArrayPool<byte>.Shared.Rent(BufferSize);
+
+    /// <summary>The plaintext stays in the read buffer for the MD5 (which may still be running on another core); the ciphertext is written from a buffer of its own.</summary>
+    private readonly byte[]? _sealed;
+
+    private Task _md5Pending = Task.CompletedTask;
+    private FileStream? _file;
+    private string? _tempPath;
+    private string? _segmentId;
+    private long _inFile;
+    private bool _ended;
+
+    public StagingRun(SegmentStore store, Stream body, long maxLength, IReadOnlyCollection<ChecksumAlgorithm> checksums, DataKey? key, CancellationToken ct)
+    {
+        _store = store;
+        _body = body;
+        _maxLength = maxLength;
+        _key = key;
+        _ct = ct;
+        _staged = new StagedBody(store);
+        _digests = checksums.Distinct().Select(IncrementalChecksum.Create).ToList();
+        _sealed = key is null ? null : ArrayPool<byte>.Shared.Rent(BufferSize);
+        store.BeginStaging();
+    }
+
+    public async Task<StagedBody> RunAsync()
+    {
         try
         {
-            // A body that ends within the inline limit is kept in memory and becomes an inline segment: its bytes
-            // go into the database row with the object or part, one commit and no file of its own. The first
-            // reads fill the buffer until the body ends or passes the limit; past it, what was held is written
-            // to a segment file like everything after it.
-            var held = 0;
-            var ended = false;
-            var limit = store.InlineLimit;
-            while (limit > 0 && held <= limit)
-            {
-                var n = await body.ReadAsync(buffer.AsMemory(held, BufferSize - held), ct).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    ended = true;
-                    break;
-                }
-
-                held += n;
-                if (held > maxLength)
-                {
-                    throw new StorageException(StorageFault.TooLarge) { Limit = maxLength };
-                }
-            }
-
+            var held = await HoldAsync().ConfigureAwait(false);
             if (held > 0)
             {
-                Hash(buffer.AsSpan(0, held));
-                if (held <= limit)
+                HashInPlace(_buffer.AsSpan(0, held));
+                if (held <= _store.InlineLimit)
                 {
-                    staged.SetInline(buffer.AsSpan(0, held).ToArray(), key);
+                    _staged.SetInline(_buffer.AsSpan(0, held).ToArray(), _key);
                     return Finish();
                 }
 
                 await WriteAsync(held).ConfigureAwait(false);
             }
 
-            while (!ended)
+            while (!_ended)
             {
-                // Each read is hashed and written as it comes, while its bytes are still in the CPU's cache:
-                // filling the whole 1 MiB first and then making three passes over it (MD5, CRC, write) measured
-                // 1.5-2 s/GiB more CPU in A/B runs with boto3, most likely because a MiB no longer stays in L2.
-                var room = file is null ? ReadSize : (int)Math.Min(ReadSize, store.SegmentSize - inFile);
-                var n = await body.ReadAsync(buffer.AsMemory(0, room), ct).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    ended = true;
-                    break;
-                }
-
-                if (staged.Length + n > maxLength)
-                {
-                    throw new StorageException(StorageFault.TooLarge) { Limit = maxLength };
-                }
-
-                // MD5 (the ETag, and the costliest digest: about 1.4 s/GiB on this CPU) runs on another core over
-                // this read while the next one is received, hashed (the payload SHA-256, the CRCs) and written,
-                // so a single upload is not bound to one core. Two buffers alternate; MD5 is appended in order.
-                // With several bodies in flight the cores are busy anyway and the hand-off only costs.
-                foreach (var d in digests)
-                {
-                    d.Append(buffer.AsSpan(0, n));
-                }
-
-                await WriteAsync(n).ConfigureAwait(false);
-                await md5Pending.ConfigureAwait(false);
-                if (n < MinOffload || Volatile.Read(ref _active) > 1)
-                {
-                    md5.AppendData(buffer, 0, n);
-                }
-                else
-                {
-                    var (chunk, length) = (buffer, n);
-                    md5Pending = Task.Run(() => md5.AppendData(chunk, 0, length), CancellationToken.None);
-                    (buffer, spare) = (spare, buffer);
-                }
+                await StreamOneReadAsync().ConfigureAwait(false);
             }
 
-            await md5Pending.ConfigureAwait(false);
-            if (file is not null)
-            {
-                CloseDurably(file);
-                staged.Seal(tempPath!, segmentId!, inFile);
-                file = null;
-            }
-
+            await _md5Pending.ConfigureAwait(false);
+            SealOpenSegment();
             return Finish();
         }
         catch (IOException e) when (DiskSpace.IsDiskFull(e))
         {
-            DisposeQuietly(file);
-            staged.Dispose();
-            throw store.Space.Full();
+            DisposeQuietly(_file);
+            _file = null;
+            _staged.Dispose();
+            throw _store.Space.Full();
         }
         catch
         {
-            file?.Dispose();
-            staged.Dispose();
+            _file?.Dispose();
+            _file = null;
+            _staged.Dispose();
             throw;
         }
         finally
         {
             // An MD5 still running reads one of the buffers: it finishes before they go back to the pool.
-            await md5Pending.ConfigureAwait(false);
-            Interlocked.Decrement(ref _active);
-            ArrayPool<byte>.Shared.Return(buffer);
-            ArrayPool<byte>.Shared.Return(spare);
-            if (sealedBytes is not null)
-            {
-                ArrayPool<byte>.Shared.Return(sealedBytes);
-            }
-            foreach (var d in digests)
-            {
-                d.Dispose();
-            }
+            await _md5Pending.ConfigureAwait(false);
         }
+    }
 
-        void Hash(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// A body that ends within the inline limit is kept in memory and becomes an inline segment: its bytes go into
+    /// the database row with the object or part, one commit and no file of its own. The first reads fill the
+    /// buffer until the body ends or passes the limit; returns how many bytes are held.
+    /// </summary>
+    private async Task<int> HoldAsync()
+    {
+        var held = 0;
+        var limit = _store.InlineLimit;
+        while (limit > 0 && held <= limit)
         {
-            md5.AppendData(data);
-            foreach (var d in digests)
+            var n = await _body.ReadAsync(_buffer.AsMemory(held, BufferSize - held), _ct).ConfigureAwait(false);
+            if (n == 0)
             {
-                d.Append(data);
+                _ended = true;
+                break;
             }
+
+            held += n;
+            CheckLength(held);
         }
 
-        StagedBody Finish()
+        return held;
+    }
+
+    /// <summary>
+    /// One read, hashed and written as it comes, while its bytes are still in the CPU's cache: filling the whole
+    /// 1 MiB first and then making three passes over it (MD5, CRC, write) measured 1.5-2 s/GiB more CPU in A/B runs
+    /// with boto3, most likely because a MiB no longer stays in L2.
+    /// </summary>
+    private async Task StreamOneReadAsync()
+    {
+        var room = _file is null ? ReadSize : (int)Math.Min(ReadSize, _store.SegmentSize - _inFile);
+        var n = await _body.ReadAsync(_buffer.AsMemory(0, room), _ct).ConfigureAwait(false);
+        if (n == 0)
         {
-            staged.Md5 = md5.GetHashAndReset();
-            foreach (var d in digests)
-            {
-                staged.Checksums[d.Algorithm] = d.FinishBase64();
-            }
-
-            return staged;
+            _ended = true;
+            return;
         }
 
-        // Writes buffer[0..n) to segment files, opening a new one at each SegmentSize boundary.
-        async Task WriteAsync(int n)
+        CheckLength(_staged.Length + n);
+        foreach (var d in _digests)
         {
-            var written = 0;
-            while (written < n)
+            d.Append(_buffer.AsSpan(0, n));
+        }
+
+        await WriteAsync(n).ConfigureAwait(false);
+        await Md5Async(n).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// MD5 (the ETag, and the costliest digest: about 1.4 s/GiB on this CPU) runs on another core over this read
+    /// while the next one is received, hashed (the payload SHA-256, the CRCs) and written, so a single upload is not
+    /// bound to one core. Two buffers alternate; MD5 is appended in order. With several bodies in flight in this
+    /// store the cores are busy anyway and the hand-off only costs.
+    /// </summary>
+    private async Task Md5Async(int n)
+    {
+        await _md5Pending.ConfigureAwait(false);
+        if (n < MinOffload || _store.StagingCount > 1)
+        {
+            _md5.AppendData(_buffer, 0, n);
+            return;
+        }
+
+        var (chunk, length) = (_buffer, n);
+        _md5Pending = Task.Run(() => _md5.AppendData(chunk, 0, length), CancellationToken.None);
+        (_buffer, _spare) = (_spare, _buffer);
+    }
+
+    private void CheckLength(long length)
+    {
+        if (length > _maxLength)
+        {
+            throw new StorageException(StorageFault.TooLarge) { Limit = _maxLength };
+        }
+    }
+
+    private void HashInPlace(ReadOnlySpan<byte> data)
+    {
+        _md5.AppendData(data);
+        foreach (var d in _digests)
+        {
+            d.Append(data);
+        }
+    }
+
+    /// <summary>Writes buffer[0..n) to segment files, opening a new one at each SegmentSize boundary.</summary>
+    private async Task WriteAsync(int n)
+    {
+        var written = 0;
+        while (written < n)
+        {
+            var file = _file ?? OpenSegment();
+            var take = (int)Math.Min(n - written, _store.SegmentSize - _inFile);
+            var bytes = _buffer.AsMemory(written, take);
+            if (_sealed is not null)
             {
-                if (file is null)
-                {
-                    // Each new segment file is written only while the reserve is still free (a body of
-                    // unknown length is checked as it grows).
-                    store.Space.Require(0);
-                    // The id is chosen now: an encrypted segment's counters derive from it.
-                    segmentId = SegmentStore.NewId();
-                    tempPath = store.NewTempPath();
-                    staged.AddTemp(tempPath);
-                    file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
-                    inFile = 0;
-                }
+                _buffer.AsSpan(written, take).CopyTo(_sealed);
+                SegmentCipher.Apply(_key!, _segmentId!, _inFile, _sealed.AsSpan(0, take));
+                bytes = _sealed.AsMemory(0, take);
+            }
 
-                var take = (int)Math.Min(n - written, store.SegmentSize - inFile);
-                var bytes = buffer.AsMemory(written, take);
-                if (key is not null)
-                {
-                    buffer.AsSpan(written, take).CopyTo(sealedBytes);
-                    SegmentCipher.Apply(key, segmentId!, inFile, sealedBytes.AsSpan(0, take));
-                    bytes = sealedBytes.AsMemory(0, take);
-                }
-
-                await file.WriteAsync(bytes, ct).ConfigureAwait(false);
-                written += take;
-                inFile += take;
-                staged.Length += take;
-                if (inFile == store.SegmentSize)
-                {
-                    CloseDurably(file);
-                    staged.Seal(tempPath!, segmentId!, inFile);
-                    file = null;
-                }
+            await file.WriteAsync(bytes, _ct).ConfigureAwait(false);
+            written += take;
+            _inFile += take;
+            _staged.Length += take;
+            if (_inFile == _store.SegmentSize)
+            {
+                SealOpenSegment();
             }
         }
+    }
+
+    private FileStream OpenSegment()
+    {
+        // Each new segment file is written only while the reserve is still free (a body of unknown length is
+        // checked as it grows).
+        _store.Space.Require(0);
+        // The id is chosen now: an encrypted segment's counters derive from it.
+        _segmentId = SegmentStore.NewId();
+        _tempPath = _store.NewTempPath();
+        _staged.AddTemp(_tempPath);
+        _file = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
+        _inFile = 0;
+        return _file;
+    }
+
+    /// <summary>fsync before the rename in Promote: a row must never point at data the disk has not kept.</summary>
+    private void SealOpenSegment()
+    {
+        if (_file is null)
+        {
+            return;
+        }
+
+        _file.Flush(flushToDisk: true);
+        _file.Dispose();
+        _file = null;
+        _staged.Seal(_tempPath!, _segmentId!, _inFile);
+    }
+
+    private StagedBody Finish()
+    {
+        _staged.Md5 = _md5.GetHashAndReset();
+        foreach (var d in _digests)
+        {
+            _staged.Checksums[d.Algorithm] = d.FinishBase64();
+        }
+
+        return _staged;
     }
 
     /// <summary>Closing a file whose last write hit a full disk flushes again and fails again: that is not news.</summary>
@@ -244,11 +293,21 @@ internal sealed class Segmenter(SegmentStore store)
         }
     }
 
-    private static void CloseDurably(FileStream file)
+    public void Dispose()
     {
-        // fsync before the rename in Promote: a row must never point at data the disk has not kept.
-        file.Flush(flushToDisk: true);
-        file.Dispose();
+        _store.EndStaging();
+        ArrayPool<byte>.Shared.Return(_buffer);
+        ArrayPool<byte>.Shared.Return(_spare);
+        if (_sealed is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_sealed);
+        }
+
+        _md5.Dispose();
+        foreach (var d in _digests)
+        {
+            d.Dispose();
+        }
     }
 }
 
@@ -304,19 +363,17 @@ internal sealed class StagedBody(SegmentStore store) : IDisposable
     internal void Seal(string tempPath, string id, long length) => _sealed.Add((tempPath, id, length));
 
     /// <summary>
-    /// Checks the body against what the caller declared: a checksum (its value known before the body or only
-    /// after it), the length and the MD5. Throws the fault of the first that does not hold.
+    /// Checks the body against what the caller declared: a checksum (its value sent before the body, or reported by
+    /// the <paramref name="body"/> stream that carried it behind the data), the length and the MD5. Throws the fault
+    /// of the first that does not hold.
     /// </summary>
-    public void Verify(BodyChecks checks)
+    public void Verify(BodyChecks checks, Stream body)
     {
         if (checks.Checksum is { } expected)
         {
-            if (expected.Value is null)
-            {
-                throw new StorageException(StorageFault.ChecksumNotReceived) { Algorithm = expected.Algorithm };
-            }
-
-            if (Checksums[expected.Algorithm] != expected.Value.Trim())
+            var value = expected.Value ?? (body as ITrailingChecksum)?.TrailingChecksum
+                ?? throw new StorageException(StorageFault.ChecksumNotReceived) { Algorithm = expected.Algorithm };
+            if (Checksums[expected.Algorithm] != value.Trim())
             {
                 throw new StorageException(StorageFault.ChecksumMismatch) { Algorithm = expected.Algorithm };
             }
