@@ -1,33 +1,52 @@
 using Gateway.Auth;
 using Gateway.Http;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Storage;
 
 namespace Gateway;
 
-/// <summary>Builds and starts the gateway; used by Program and by the end-to-end tests (on 127.0.0.1:0).</summary>
+/// <summary>Builds the gateway's web application: configuration, Kestrel, the services, and the request pipelines.</summary>
 internal static class GatewayHost
 {
-    /// <summary>Builds the app from command-line args, environment and appsettings.json, and the given overrides.</summary>
-    /// <param name="args">Command-line settings.</param>
-    /// <param name="configure">Overrides applied after configuration is bound.</param>
-    /// <param name="clock">The real clock (the system clock by default).</param>
-    /// <param name="logging">More logging set-up (the tests add a provider that keeps what is logged).</param>
-    public static WebApplication Build(string[] args, Action<GatewayOptions>? configure = null, IClock? clock = null, Action<ILoggingBuilder>? logging = null)
+    /// <summary>
+    /// Builds the app from the options' settings (and, for the program, appsettings.json, the environment and the
+    /// command line), ready to start. The gateway's own endpoints are mapped under /_gateway ahead of the S3 catch-all.
+    /// </summary>
+    public static WebApplication Build(GatewayServerOptions start)
     {
         var cwd = Directory.GetCurrentDirectory();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            Args = [.. start.Args],
             // appsettings.json lives at the repository root; `dotnet run --project gateway` runs from there.
             // A published build (the container) keeps its copy beside the binary.
             ContentRootPath = File.Exists(Path.Combine(cwd, "appsettings.json")) ? cwd : AppContext.BaseDirectory,
         });
+        if (!start.ReadEnvironment)
+        {
+            // An embedded gateway (a test's) is configured by its options alone: no appsettings.json, no environment.
+            builder.Configuration.Sources.Clear();
+            builder.Configuration.AddCommandLine([.. start.Args]);
+        }
+
+        var settings = new Dictionary<string, string?>(start.Settings, StringComparer.OrdinalIgnoreCase);
+        if (start.DataDirectory is { } dir)
+        {
+            settings["Gateway:DataDir"] = dir;
+        }
+
+        if (start.VirtualClock is { } virtualClock)
+        {
+            settings["Gateway:Clock"] = virtualClock ? "virtual" : "system";
+        }
+
+        if (start.Urls is { } urls)
+        {
+            settings["urls"] = urls;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
 
         var options = GatewayOptions.Load(builder.Configuration);
-        configure?.Invoke(options);
-        Validate(options);
+        start.Configure?.Invoke(options);
 
         if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
         {
@@ -49,16 +68,15 @@ internal static class GatewayHost
         // ASP.NET Core's "Request starting" lines hold the whole URL, a presigned URL's signature and credential
         // with it; this rule comes after the configuration's, so no setting turns them on.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        logging?.Invoke(builder.Logging);
+        // The host's start-up lines would come before the line that names the gateway's address, which a process
+        // starting the gateway reads first (Program prints it).
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        start.Logging?.Invoke(builder.Logging);
 
-        var realClock = clock ?? SystemClock.Instance;
-        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits(), options.Clock == "virtual", options.MinFreeSpace, options.InlineThreshold), realClock);
-        // Header signatures are checked against real time (clients sign with it); presigned expiry, upload ages,
-        // lifecycle and the meter all read the gateway's clock, which may be virtual.
-        var verifier = new SignatureVerifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => realClock.UtcNow, () => storage.Clock.UtcNow, options.SigV2);
-        var services = new GatewayServices(options, storage, verifier);
+        var services = GatewayServices.Create(options, start.Clock);
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton<Dispatcher>();
+        builder.Services.AddSingleton<Admin.AdminPipeline>();
         builder.Services.AddHostedService<BackgroundWork>();
         builder.Services.AddSingleton<Adapters.IAdapter>(new Adapters.Box.BoxAdapter(options.Adapters.Box));
         builder.Services.AddSingleton<Adapters.IAdapter>(new Adapters.Veza.VezaAdapter(options.Adapters.Veza));
@@ -66,22 +84,21 @@ internal static class GatewayHost
         builder.Services.AddSingleton<Adapters.IAdapter>(new Adapters.TwelveLabs.TwelveLabsAdapter(options.Adapters.TwelveLabs));
         builder.Services.AddSingleton<Adapters.AdapterHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Adapters.AdapterHost>());
+        builder.Services.AddRouting();
 
         var app = builder.Build();
-        var dispatcher = app.Services.GetRequiredService<Dispatcher>();
-        app.Run(dispatcher.HandleAsync);
-        app.Lifetime.ApplicationStarted.Register(() => services.S3Address = BoundAddress(app));
+        services.AccessLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Access");
+        // The gateway's own endpoints are ASP.NET Core endpoints; a request none of them matches goes on to S3.
+        app.UseRouting();
+        Admin.AdminEndpoints.Map(app.MapGroup(Admin.AdminEndpoints.Prefix), app.Services.GetRequiredService<Admin.AdminPipeline>().HandleAsync);
+        // The matched endpoint runs here, so the S3 catch-all below sees only requests no endpoint took.
+        app.UseEndpoints(_ => { });
+        app.Run(app.Services.GetRequiredService<Dispatcher>().HandleAsync);
+        app.Lifetime.ApplicationStarted.Register(() => services.S3Address = GatewayServer.BoundAddress(app));
         return app;
     }
 
-    /// <summary>The first address the server actually bound (resolves port 0).</summary>
-    public static Uri BoundAddress(WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        return new Uri(addresses.First());
-    }
-
-    private static void Validate(GatewayOptions o)
+    internal static void Validate(GatewayOptions o)
     {
         if (o.Clock is not ("system" or "virtual"))
         {

@@ -3,9 +3,24 @@ using Storage;
 
 namespace Gateway;
 
-/// <summary>The long-lived services of one running gateway.</summary>
+/// <summary>The long-lived services of one running gateway (nothing here is shared with another gateway in the process).</summary>
 internal sealed class GatewayServices(GatewayOptions options, StorageEngine storage, SignatureVerifier verifier)
 {
+    /// <summary>
+    /// The composition every gateway is made of, whether it then serves requests (the host) or runs handlers as
+    /// values (the handler tests): the options validated, the storage engine on the data folder, the signature verifier.
+    /// </summary>
+    public static GatewayServices Create(GatewayOptions options, IClock? clock = null)
+    {
+        GatewayHost.Validate(options);
+        var realClock = clock ?? SystemClock.Instance;
+        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits(), options.Clock == "virtual", options.MinFreeSpace, options.InlineThreshold), realClock);
+        // Header signatures are checked against real time (clients sign with it); presigned expiry, upload ages,
+        // lifecycle and the meter all read the gateway's clock, which may be virtual.
+        var verifier = new SignatureVerifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => realClock.UtcNow, () => storage.Clock.UtcNow, options.SigV2);
+        return new GatewayServices(options, storage, verifier);
+    }
+
     public GatewayOptions Options { get; } = options;
 
     public StorageEngine Storage { get; } = storage;
@@ -30,6 +45,12 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
     public DateTimeOffset StartedAtReal { get; } = DateTimeOffset.UtcNow;
 
     public GatewayMetrics Metrics { get; } = new();
+
+    /// <summary>What every request passes through before its handler and after its answer, in order (request log, faults, ...).</summary>
+    public Pipeline.RequestHooks Hooks { get; } = new();
+
+    /// <summary>The access state built from each bucket row storage hands out (parsed once per change of the row, not per request).</summary>
+    public System.Runtime.CompilerServices.ConditionalWeakTable<Storage.Objects.BucketInfo, Access.BucketGate> Gates { get; } = new();
 
     /// <summary>The S3 listener's bound address, once it is listening (the adapters' presigned URLs point at it).</summary>
     public Uri? S3Address { get; set; }

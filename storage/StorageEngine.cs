@@ -39,7 +39,7 @@ public sealed record EmptyResult(IReadOnlyList<string> Buckets, long Versions, l
 /// buckets, objects, multipart uploads, usage and lifecycle in its own terms. It knows no protocol: every front
 /// end (S3, the upload adapters) drives it through these services.
 /// </summary>
-public sealed class StorageEngine
+public sealed class StorageEngine : IDisposable
 {
     public StorageEngine(StorageOptions options, IClock clock)
     {
@@ -120,6 +120,13 @@ public sealed class StorageEngine
 
         Segments.DeleteUnreferenced(files);
         return result;
+    }
+
+    /// <summary>Writes the traffic still counted in memory and closes the metadata database's connections.</summary>
+    public void Dispose()
+    {
+        Traffic.Flush();
+        Metadata.Dispose();
     }
 
     /// <summary>Removes temp files and unreferenced segments. Run when no request is in flight (start-up).</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Protocol;
@@ -29,12 +28,6 @@ internal sealed record BucketGate(BucketInfo Bucket, Account Owner, IReadOnlyLis
 internal static class AccessControl
 {
     /// <summary>
-    /// The access state built from each bucket row storage hands out. Storage keeps a row until the bucket changes,
-    /// so its grants and policy are parsed once per change, not once per request.
-    /// </summary>
-    private static readonly ConditionalWeakTable<BucketInfo, BucketGate> Gates = new();
-
-    /// <summary>
     /// The dispatcher's step between authentication and the handler: anonymous callers get nothing outside a bucket;
     /// a bucket must exist (NoSuchBucket, for everyone, as S3 answers); a bucket-level requirement is decided here.
     /// </summary>
@@ -43,7 +36,7 @@ internal static class AccessControl
         var need = S3Actions.For(r.Route.Operation, r.Query.Has("versionId"));
         if (need.Scope == AccessScope.Service)
         {
-            if (r.Requester is null && r.Route.Operation is not (S3Operation.NotImplemented or S3Operation.AdminHealth))
+            if (r.Requester is null && r.Route.Operation is not S3Operation.NotImplemented)
             {
                 // Anonymous callers may only use what a bucket's ACL or policy opens to everyone.
                 throw Denied();
@@ -64,7 +57,7 @@ internal static class AccessControl
     public static BucketGate Gate(GatewayServices services, string bucket)
     {
         var info = services.Storage.Buckets.Find(bucket) ?? throw new S3Exception(S3ErrorCode.NoSuchBucket).With("BucketName", bucket);
-        return Gates.GetValue(info, row =>
+        return services.Gates.GetValue(info, row =>
         {
             var owner = services.Accounts.Of(row.Owner);
             var a = row.Access;

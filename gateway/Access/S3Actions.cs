@@ -106,9 +106,7 @@ internal static class S3Actions
         S3Operation.GetObjectLegalHold => Object("s3:GetObjectLegalHold", null),
         S3Operation.PutObjectLegalHold => Object("s3:PutObjectLegalHold", null),
         // Answered 501 whoever asks; the admin API checks its own callers.
-        S3Operation.NotImplemented or S3Operation.AdminHealth or S3Operation.AdminUsage or S3Operation.AdminUploads or S3Operation.AdminAbortUploads
-            or S3Operation.AdminClock or S3Operation.AdminClockAdvance or S3Operation.AdminMetrics or S3Operation.AdminAccess
-            or S3Operation.AdminUnknown => new("", AccessScope.Service, false, null),
+        S3Operation.NotImplemented => new("", AccessScope.Service, false, null),
     };
 
     /// <summary>The requirement of an action named by itself (for explanations): the first operation that needs it.</summary>

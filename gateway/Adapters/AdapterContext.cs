@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Http;
+using Gateway.Pipeline;
 using Gateway.Streaming;
 using Storage;
 using Storage.Faults;
@@ -10,35 +12,29 @@ using Storage.Usage;
 namespace Gateway.Adapters;
 
 /// <summary>
-/// One request to an adapter: what it asked (method, path segments, query, headers, the body stream), who it is
-/// once authenticated, and what the pipeline meters for it. Handlers read it and return an <see cref="AdapterResponse"/>.
+/// One request to an adapter: the pipeline's context (operation, account, what it addresses, counts) and what the
+/// adapter reads of the request (path segments, query, headers, the body stream). Handlers read it and return an
+/// <see cref="AdapterResponse"/>.
 /// </summary>
-internal sealed class AdapterContext(HttpContext http, GatewayServices services, AdapterSettings settings, RequestBodyStream body, string requestId)
+internal sealed class AdapterContext(FrontEnd frontEnd, HttpContext http, GatewayServices services, AdapterSettings settings, RequestBodyStream body, BytesSent sent, string requestId)
+    : RequestContext(frontEnd, http, requestId, body, sent)
 {
-    public HttpContext Http { get; } = http;
-
     public GatewayServices Services { get; } = services;
 
     public StorageEngine Storage => Services.Storage;
 
     public AdapterSettings Settings { get; } = settings;
 
-    public RequestBodyStream Body { get; } = body;
-
-    public string RequestId { get; } = requestId;
-
-    public string Method => Http.Request.Method;
-
     /// <summary>The path as sent, without the query (still percent-encoded).</summary>
-    public string RawPath { get; } = RawTargetOf(http) is var t && t.IndexOf('?') is var q and >= 0 ? t[..q] : RawTargetOf(http);
+    public string RawPath => RawTarget.IndexOf('?') is var q and >= 0 ? RawTarget[..q] : RawTarget;
 
     public Routing.QueryString Query { get; } = Routing.QueryString.Parse(http.Request.QueryString.HasValue ? http.Request.QueryString.Value![1..] : "");
 
-    /// <summary>The account the request's token maps to, once <see cref="Authenticate"/> has run.</summary>
-    public string? Account { get; private set; }
+    /// <summary>The values the adapter's route took from the path (a session id, an intake's organisation and slug, ...).</summary>
+    public IReadOnlyList<string> RouteValues { get; set; } = [];
 
-    /// <summary>The operation's name, for metrics.</summary>
-    public string Operation { get; set; } = "Unknown";
+    /// <summary>What the adapter read to describe the request before its handler (a Box session), for the handler to use.</summary>
+    public object? Resolved { get; set; }
 
     /// <summary>How the request is billed to the adapter's bucket (S3's classes).</summary>
     public RequestClass Billing { get; set; } = RequestClass.Other;
@@ -47,9 +43,6 @@ internal sealed class AdapterContext(HttpContext http, GatewayServices services,
     public bool BucketReady { get; private set; }
 
     public string? Header(string name) => Http.Request.Headers.TryGetValue(name, out var v) && v.Count > 0 ? v.ToString() : null;
-
-    private static string RawTargetOf(HttpContext http) =>
-        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? (http.Request.Path + http.Request.QueryString).ToString();
 
     /// <summary>
     /// Maps the presented token to its account (constant-time compares) and makes sure the adapter's bucket exists
@@ -78,6 +71,7 @@ internal sealed class AdapterContext(HttpContext http, GatewayServices services,
         }
 
         Account = match.AccessKey.Length == 0 ? Services.Options.AccessKey : match.AccessKey;
+        Bucket = Settings.Bucket;
         EnsureBucket();
         return Account;
     }

@@ -34,7 +34,6 @@ internal sealed class AdapterHost(GatewayServices services, IEnumerable<IAdapter
             _apps.Add(app);
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             Addresses[adapter.Settings.Name] = new Uri(bound.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal));
-            loggers.CreateLogger("Gateway").LogInformation("{Adapter} adapter listening on {Address}", adapter.Settings.Name, bound);
         }
     }
 

@@ -1,108 +1,107 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using Gateway.Errors;
 using Gateway.Http;
+using Gateway.Pipeline;
 using Gateway.Streaming;
 using Storage.Faults;
 
 namespace Gateway.Adapters;
 
 /// <summary>
-/// What every adapter request goes through, as S3 requests go through the Dispatcher: a request id, the body
-/// wrapped for its idle timeout and byte count, the handler, every failure answered in the protocol's JSON,
-/// the connection closed when a body was left unread, and the traffic metered to the adapter's bucket.
+/// An adapter's pipeline, the same steps as S3's: route (pure), authenticate the token, resolve what the request
+/// addresses, the hooks, the handler; every failure answered in the protocol's JSON, the connection closed when a
+/// body was left unread, and the traffic metered to the adapter's bucket.
 /// </summary>
-internal sealed class AdapterPipeline(IAdapter adapter, GatewayServices services, ILogger log)
+internal sealed class AdapterPipeline(IAdapter adapter, GatewayServices services, ILogger log) : FrontEndPipeline<AdapterContext>(services, log)
 {
-    public async Task HandleAsync(HttpContext http)
+    protected override AdapterContext Begin(HttpContext http, string requestId, RequestBodyStream body, BytesSent sent)
     {
-        var requestId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
-        var body = new RequestBodyStream(http.Request.BodyReader, services.Options.RequestBodyIdleTimeout);
-        http.Response.RegisterForDispose(body); // Its idle timer is linked to the request's token.
-        var bodyOut = new CountingStream(http.Response.Body);
-        http.Request.Body = body;
-        http.Response.Body = bodyOut;
-        var c = new AdapterContext(http, services, adapter.Settings, body, requestId);
-        try
+        var c = new AdapterContext(adapter.FrontEnd, http, Services, adapter.Settings, body, sent, requestId);
+        adapter.Route(c);
+        return c;
+    }
+
+    protected override async ValueTask<bool> PrepareAsync(AdapterContext c)
+    {
+        if (c.Authenticate(adapter.Token(c)) is null)
         {
-            await WriteAsync(http, await adapter.HandleAsync(c).ConfigureAwait(false), body).ConfigureAwait(false);
+            throw adapter.Unauthorized(c);
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+
+        await adapter.ResolveAsync(c).ConfigureAwait(false);
+        return true;
+    }
+
+    protected override async Task RunAsync(AdapterContext c) =>
+        await WriteAsync(c, await adapter.HandleAsync(c).ConfigureAwait(false)).ConfigureAwait(false);
+
+    protected override bool IsAnswerable(Exception e) => e is AdapterException or StorageException or S3Exception or HookAnswerException;
+
+    protected override async Task WriteErrorAsync(AdapterContext c, Exception failure)
+    {
+        var error = failure switch
         {
-            // The client went away; nothing was committed and there is nobody to answer.
-        }
-        catch (Microsoft.AspNetCore.Connections.ConnectionResetException)
-        {
-        }
-        catch (AdapterException e)
-        {
-            await WriteErrorAsync(http, e, body).ConfigureAwait(false);
-        }
-        catch (StorageException e)
-        {
-            await WriteErrorAsync(http, adapter.Map(e, c), body).ConfigureAwait(false);
-        }
-        catch (S3Exception e)
-        {
+            AdapterException e => e,
+            StorageException e => adapter.Map(e, c),
             // Shared plumbing (the body's idle timeout) speaks S3; the client hears its own protocol.
-            await WriteErrorAsync(http, adapter.Error(S3ErrorTable.Lookup(e.Code).Status, S3ErrorTable.Lookup(e.Code).Code, e.Message, c), body).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException e)
+            S3Exception e => adapter.Error(S3ErrorTable.Lookup(e.Code).Status, S3ErrorTable.Lookup(e.Code).Code, e.Message, c),
+            HookAnswerException { Answer: HookAnswer.Error injected } => Injected(injected, c),
+            BadHttpRequestException e => adapter.Error(400, "bad_request", "The request body could not be read: " + e.Message, c),
+            _ => adapter.Error(500, "internal_server_error", "The gateway met an internal error.", c),
+        };
+        c.ErrorCode = error.Body?["code"]?.ToString() ?? error.Body?["error"]?.ToString() ?? error.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        c.Http.Response.Clear();
+        var response = new AdapterResponse(error.Status, error.Body);
+        response.Headers.AddRange(error.Headers);
+        await WriteAsync(c, response).ConfigureAwait(false);
+    }
+
+    /// <summary>A hook's error in the protocol's error body, with the hook's status and headers.</summary>
+    private AdapterException Injected(HookAnswer.Error injected, AdapterContext c)
+    {
+        var e = adapter.Error(injected.Status, injected.Code, injected.Message, c);
+        var answer = new AdapterException(injected.Status, e.Body, injected.Message);
+        foreach (var (name, value) in injected.Headers)
         {
-            log.LogInformation("{Adapter}: bad request body for {Target}: {Message}", adapter.Settings.Name, LogRedaction.Target(c.RawPath), e.Message);
-            await WriteErrorAsync(http, adapter.Error(400, "bad_request", "The request body could not be read: " + e.Message, c), body).ConfigureAwait(false);
+            answer.WithHeader(name, value);
         }
-        catch (Exception e)
+
+        return answer;
+    }
+
+    protected override string MetricName(AdapterContext c) => adapter.Settings.Name + "." + c.OperationName;
+
+    protected override void Bill(AdapterContext c)
+    {
+        if (c.Account is { } account && c.BucketReady)
         {
-            log.LogError(e, "{Adapter}: unhandled error in {Method} {Target} (request {RequestId})", adapter.Settings.Name, http.Request.Method, LogRedaction.Target(c.RawPath), requestId);
-            await WriteErrorAsync(http, adapter.Error(500, "internal_server_error", "The gateway met an internal error.", c), body).ConfigureAwait(false);
-        }
-        finally
-        {
-            services.Metrics.Record(adapter.Settings.Name + "." + c.Operation, http.Response.StatusCode, body.Count, bodyOut.Count);
-            if (c.Account is { } account && c.BucketReady)
-            {
-                services.Storage.Traffic.Record(adapter.Settings.Bucket, account, services.Clock.UtcNow, c.Billing, body.Count, bodyOut.Count);
-            }
+            Services.Storage.Traffic.Record(adapter.Settings.Bucket, account, Services.Clock.UtcNow, c.Billing, c.BytesIn, c.BytesOut);
         }
     }
 
-    private static async Task WriteAsync(HttpContext http, AdapterResponse response, RequestBodyStream body)
+    private static async Task WriteAsync(AdapterContext c, AdapterResponse response)
     {
+        var http = c.Http;
         http.Response.StatusCode = response.Status;
         foreach (var (name, value) in response.Headers)
         {
             http.Response.Headers.Append(name, value);
         }
 
-        Dispatcher.CloseIfBodyLeft(http, body);
+        Dispatcher.CloseIfBodyLeft(http, c.Body);
         if (response.Json is { } json)
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(json);
+            var bytes = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
             http.Response.ContentType = "application/json";
             http.Response.ContentLength = bytes.Length;
             if (!HttpMethods.IsHead(http.Request.Method))
             {
                 await http.Response.Body.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);
+                c.Sent.Add(bytes.Length);
             }
         }
         else if (response.Status != 204)
         {
             http.Response.ContentLength = 0;
         }
-    }
-
-    private static async Task WriteErrorAsync(HttpContext http, AdapterException e, RequestBodyStream body)
-    {
-        if (http.Response.HasStarted)
-        {
-            http.Abort();
-            return;
-        }
-
-        http.Response.Clear();
-        var response = new AdapterResponse(e.Status, e.Body);
-        response.Headers.AddRange(e.Headers);
-        await WriteAsync(http, response, body).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Gateway.Access;
-using Gateway.Auth;
 using Gateway.Errors;
 using Gateway.Http;
 using Gateway.Xml;
@@ -92,67 +90,6 @@ internal static class AccessHandlers
     {
         r.Storage.Buckets.SetDocument(r.Bucket, r.Account, BucketDocument.PublicAccessBlock, null);
         return S3Response.Empty(204);
-    }
-
-    /// <summary>
-    /// GET /_gateway/access?bucket=B&amp;action=s3:GetObject[&amp;key=K][&amp;principal=ACCESSKEY|anonymous][&amp;sourceIp=IP][&amp;secure=true]:
-    /// how the bucket's policy, ACLs and public access block decide that request, and which statement or rule did.
-    /// Other query parameters (prefix, delimiter, max-keys, versionId) act as the request's own. For the bucket's
-    /// owner and admins.
-    /// </summary>
-    public static S3Response Explain(S3Request r)
-    {
-        string Required(string name) => r.Query.Get(name) is { Length: > 0 } v ? v
-            : throw new S3Exception(S3ErrorCode.InvalidArgument, $"The {name} parameter is required.").With("ArgumentName", name);
-        var bucket = Required("bucket");
-        var action = Required("action");
-        var need = S3Actions.Named(action) ?? throw new S3Exception(S3ErrorCode.InvalidArgument, "Unknown action: " + action).With("ArgumentName", "action");
-        var key = r.Query.Get("key") is { Length: > 0 } k ? k : null;
-        var gate = AccessControl.Gate(r.Services, bucket);
-        if (!r.Options.IsAdmin(r.Account) && gate.Owner.AccessKey != r.Account)
-        {
-            throw new S3Exception(S3ErrorCode.AccessDenied, "Only the bucket's owner or an admin may see how its access is decided.");
-        }
-
-        var principal = r.Query.Get("principal") is { Length: > 0 } p ? p : r.Account;
-        var probe = new S3Request
-        {
-            Method = "GET",
-            Route = r.Route with { Bucket = bucket, Key = key },
-            Auth = principal == "anonymous" ? AuthResult.AnonymousWith(PayloadMode.Unsigned, null) : new AuthResult(principal, PayloadMode.Unsigned, null, null, false),
-            Headers = r.Headers,
-            Scheme = r.Query.Get("secure") == "true" ? "https" : "http",
-            Services = r.Services,
-            RemoteIp = r.Query.Get("sourceIp") ?? r.RemoteIp,
-            Gate = gate,
-        };
-        var existing = key is { } objectKey && need.OnKey ? Existing(r, gate, objectKey) : null;
-        var (owner, grants) = need.Scope == AccessScope.Object && existing is not null
-            ? AccessControl.OwnerAndGrants(r.Services.Accounts, gate, existing)
-            : (gate.Owner.AccessKey, () => gate.Acl);
-        var verdict = AccessControl.Decide(probe, gate, need.Action, key, owner, need.Acl is { } perm ? (grants, perm) : null, existing);
-        return S3Response.Json(new JsonObject
-        {
-            ["bucket"] = bucket,
-            ["key"] = key,
-            ["action"] = need.Action,
-            ["principal"] = principal,
-            ["decision"] = verdict.Allowed ? "allow" : "deny",
-            ["reason"] = verdict.Reason,
-            ["statement"] = verdict.Statement,
-        }.ToJsonString());
-    }
-
-    private static ObjectInfo? Existing(S3Request r, BucketGate gate, string key)
-    {
-        try
-        {
-            return r.Storage.Objects.Head(gate.Bucket.Name, key, gate.Owner.AccessKey, versionId: r.Query.Get("versionId"));
-        }
-        catch (Storage.Faults.StorageException)
-        {
-            return null;
-        }
     }
 
     internal static bool OwnerOnly(IReadOnlyList<Grant> grants, string ownerId) => grants.All(g => g.Kind == GranteeKind.User && g.Grantee == ownerId);

@@ -3,131 +3,152 @@ using Gateway.Access;
 using Gateway.Auth;
 using Gateway.Errors;
 using Gateway.Handlers;
+using Gateway.Pipeline;
 using Gateway.Routing;
 using Gateway.Streaming;
-using Microsoft.AspNetCore.Http.Features;
 using Storage.Faults;
 using Storage.Usage;
 
 namespace Gateway.Http;
 
-/// <summary>
-/// The single terminal middleware: assigns the request id, routes once, authenticates, calls the one handler for
-/// the operation, writes the response value it returns, and turns every failure into an error response through
-/// the one table.
-/// </summary>
-internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> log)
+/// <summary>One S3 request's state: the front-end-neutral context, and what the S3 front end learns as it goes.</summary>
+internal sealed class S3Call(HttpContext http, string requestId, RequestBodyStream body, BytesSent sent, string hostId)
+    : RequestContext(FrontEnd.S3, http, requestId, body, sent)
 {
-    public async Task HandleAsync(HttpContext http)
+    public string HostId { get; } = hostId;
+
+    public S3Route Route { get; set; } = null!;
+
+    public AuthResult? Auth { get; set; }
+
+    public S3Request? Request { get; set; }
+}
+
+/// <summary>
+/// The S3 front end's pipeline (the catch-all behind the gateway's own endpoints): routes once, answers CORS
+/// preflights, authenticates, hands the context to the hooks, calls the one handler for the operation, writes the
+/// response value it returns, and turns every failure into an error response through the one table.
+/// </summary>
+internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> log) : FrontEndPipeline<S3Call>(services, log)
+{
+    protected override S3Call Begin(HttpContext http, string requestId, RequestBodyStream body, BytesSent sent)
     {
-        var requestId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
-        var hostId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
-        SetIds(http, requestId, hostId);
+        var call = new S3Call(http, requestId, body, sent, Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
+        SetIds(http, requestId, call.HostId);
         http.Response.Headers.Server = "S3Gateway";
-        var bodyIn = new RequestBodyStream(http.Request.BodyReader, services.Options.RequestBodyIdleTimeout);
-        http.Response.RegisterForDispose(bodyIn); // Its idle timer is linked to the request's token.
-        // Bytes out are counted where the response is written, not by wrapping Response.Body, so object bodies
-        // go straight into Kestrel's pipe.
-        var bodyOut = new BytesSent();
-        http.Request.Body = bodyIn;
-        var rawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (http.Request.Path + http.Request.QueryString).ToString();
-        var options = services.Options;
-        var route = S3Router.Route(http.Request.Method, http.Request.Host.Value ?? "", rawTarget,
+        var options = Services.Options;
+        var route = S3Router.Route(http.Request.Method, http.Request.Host.Value ?? "", call.RawTarget,
             http.Request.Headers.ContainsKey("x-amz-copy-source"), options.VirtualHostDomains, options.MaxPartNumber);
-        AuthResult? auth = null;
-        S3Request? request = null;
-        string? errorCode = null;
-        try
+        call.Route = route;
+        call.Operation = route.Operation;
+        call.Bucket = route.Bucket;
+        call.Key = route.Key;
+        call.UploadId = route.UploadId;
+        call.PartNumber = route.PartNumber;
+        return call;
+    }
+
+    protected override ValueTask<bool> PrepareAsync(S3Call call)
+    {
+        var http = call.Http;
+        var route = call.Route;
+        if (http.Request.Headers.ContainsKey("Origin"))
         {
-            if (!route.IsAdmin && http.Request.Headers.ContainsKey("Origin"))
+            var rules = Cors.RulesFor(Services, route);
+            if (Cors.IsPreflight(http.Request))
             {
-                var rules = Cors.RulesFor(services, route);
-                if (Cors.IsPreflight(http.Request))
-                {
-                    // A refused preflight carries no CORS headers at all (s3-tests' test_cors_header_option).
-                    Cors.Preflight(http, rules);
-                    return;
-                }
-
-                Cors.Decorate(http, rules);
+                // A refused preflight carries no CORS headers at all (s3-tests' test_cors_header_option).
+                Cors.Preflight(http, rules);
+                return ValueTask.FromResult(false);
             }
 
-            if (!route.IsAdmin && HttpMethods.IsOptions(http.Request.Method))
-            {
-                // An OPTIONS that is no preflight is answered 400 before any signature is looked at, as S3 does.
-                throw new S3Exception(S3ErrorCode.BadRequest, http.Request.Headers.ContainsKey("Origin")
-                    ? "Invalid Access-Control-Request-Method: null"
-                    : "Insufficient information. Origin request header needed.");
-            }
+            Cors.Decorate(http, rules);
+        }
 
-            var headers = RequestHeaders.From(http.Request.Headers);
-            if (!route.Unauthenticated)
-            {
-                auth = services.Verifier.Verify(new AuthRequest(http.Request.Method, rawTarget, headers.All, route.VirtualHosted ? route.Bucket : null));
-            }
+        if (HttpMethods.IsOptions(http.Request.Method))
+        {
+            // An OPTIONS that is no preflight is answered 400 before any signature is looked at, as S3 does.
+            throw new S3Exception(S3ErrorCode.BadRequest, http.Request.Headers.ContainsKey("Origin")
+                ? "Invalid Access-Control-Request-Method: null"
+                : "Insufficient information. Origin request header needed.");
+        }
 
-            if (route.Rejection is { } rejection)
-            {
-                throw rejection;
-            }
+        var headers = RequestHeaders.From(http.Request.Headers);
+        if (!route.Unauthenticated)
+        {
+            call.Auth = Services.Verifier.Verify(new AuthRequest(http.Request.Method, call.RawTarget, headers.All, route.VirtualHosted ? route.Bucket : null));
+            call.Account = call.Auth.Anonymous ? null : call.Auth.AccessKey;
+        }
 
-            if (auth is { Presigned: true })
-            {
-                headers = headers.WithQueryHeaders(route.Query, includeContentHeaders: auth.SignatureVersion == 2);
-            }
+        if (route.Rejection is { } rejection)
+        {
+            throw rejection;
+        }
 
-            request = new S3Request
+        if (call.Auth is { Presigned: true })
+        {
+            headers = headers.WithQueryHeaders(route.Query, includeContentHeaders: call.Auth.SignatureVersion == 2);
+        }
+
+        call.Request = new S3Request
+        {
+            Method = http.Request.Method,
+            Route = route,
+            Auth = call.Auth,
+            Headers = headers,
+            Body = http.Request.Body,
+            Scheme = http.Request.Scheme,
+            Host = http.Request.Host.ToString(),
+            Aborted = http.RequestAborted,
+            Services = Services,
+            RemoteIp = http.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : null,
+        };
+        return ValueTask.FromResult(true);
+    }
+
+    protected override async Task RunAsync(S3Call call)
+    {
+        var response = await Run(call.Request!).ConfigureAwait(false);
+        // A form upload learns its signer from the form: the request is its signer's from here on.
+        call.Account ??= call.Request!.Requester;
+        CloseIfBodyLeft(call.Http, call.Body);
+        await ResponseWriter.WriteAsync(call.Http, response, call.Sent, call.Http.RequestAborted).ConfigureAwait(false);
+    }
+
+    protected override bool IsAnswerable(Exception e) => e is S3Exception or StorageException or HookAnswerException;
+
+    protected override async Task WriteErrorAsync(S3Call call, Exception failure)
+    {
+        var http = call.Http;
+        S3Response response;
+        if (failure is HookAnswerException { Answer: HookAnswer.Error injected })
+        {
+            call.ErrorCode = injected.Code;
+            response = ResponseWriter.InjectedError(injected, call.Route.Resource, call.RequestId, call.HostId, HttpMethods.IsHead(http.Request.Method));
+        }
+        else
+        {
+            var error = failure switch
             {
-                Method = http.Request.Method,
-                Route = route,
-                Auth = auth,
-                Headers = headers,
-                Body = http.Request.Body,
-                Scheme = http.Request.Scheme,
-                Host = http.Request.Host.ToString(),
-                Aborted = http.RequestAborted,
-                Services = services,
-                RemoteIp = http.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : null,
+                S3Exception s3 => s3,
+                StorageException storage => FaultMap.ToS3(storage),
+                BadHttpRequestException => new S3Exception(S3ErrorCode.IncompleteBody),
+                _ => new S3Exception(S3ErrorCode.InternalError),
             };
-            var response = await Run(request).ConfigureAwait(false);
-            CloseIfBodyLeft(http, bodyIn);
-            await ResponseWriter.WriteAsync(http, response, bodyOut, http.RequestAborted).ConfigureAwait(false);
+            call.ErrorCode = S3ErrorTable.Lookup(error.Code).Code;
+            response = ResponseWriter.Error(error, call.Route.Resource, call.RequestId, call.HostId, HttpMethods.IsHead(http.Request.Method));
         }
-        catch (S3Exception e)
+
+        http.Response.Clear();
+        SetIds(http, call.RequestId, call.HostId);
+        if (http.Request.Headers.ContainsKey("Origin") && !Cors.IsPreflight(http.Request))
         {
-            errorCode = S3ErrorTable.Lookup(e.Code).Code;
-            await WriteError(http, e, route, requestId, hostId, bodyIn, bodyOut).ConfigureAwait(false);
+            // Response.Clear() dropped the CORS headers; a browser must be able to read the error too.
+            Cors.Decorate(http, Cors.RulesFor(Services, call.Route));
         }
-        catch (StorageException e)
-        {
-            var error = FaultMap.ToS3(e);
-            errorCode = S3ErrorTable.Lookup(error.Code).Code;
-            await WriteError(http, error, route, requestId, hostId, bodyIn, bodyOut).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away; nothing was committed and there is nobody to answer.
-        }
-        catch (Microsoft.AspNetCore.Connections.ConnectionResetException)
-        {
-            // Likewise: the client closed the connection mid-body.
-        }
-        catch (BadHttpRequestException e)
-        {
-            log.LogInformation("Bad request body for {Target}: {Message}", LogRedaction.Target(rawTarget), e.Message);
-            errorCode = "IncompleteBody";
-            await WriteError(http, new S3Exception(S3ErrorCode.IncompleteBody), route, requestId, hostId, bodyIn, bodyOut).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            log.LogError(e, "Unhandled error in {Method} {Target} (request {RequestId})", http.Request.Method, LogRedaction.Target(rawTarget), requestId);
-            errorCode = "InternalError";
-            await WriteError(http, new S3Exception(S3ErrorCode.InternalError), route, requestId, hostId, bodyIn, bodyOut).ConfigureAwait(false);
-        }
-        finally
-        {
-            Account(http, route, request, auth, errorCode, bodyIn.Count, bodyOut.Count);
-        }
+
+        CloseIfBodyLeft(http, call.Body);
+        await ResponseWriter.WriteAsync(http, response, call.Sent, http.RequestAborted).ConfigureAwait(false);
     }
 
     private static void SetIds(HttpContext http, string requestId, string hostId)
@@ -137,20 +158,21 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
     }
 
     /// <summary>
-    /// Counts the request for metrics and, when it was let into a bucket, for that bucket's traffic, billed to the
-    /// bucket's owner whoever made it (S3's "bucket owner pays"; anonymous requests too). Requests refused before they
-    /// reached a bucket (bad signature, access denied, no such bucket) are not billed to anyone.
+    /// Bills the request, when it was let into a bucket, to that bucket's owner whoever made it (S3's "bucket owner
+    /// pays"; anonymous requests too). Requests refused before they reached a bucket (bad signature, access denied, no
+    /// such bucket) are not billed to anyone.
     /// </summary>
-    private void Account(HttpContext http, S3Route route, S3Request? request, AuthResult? auth, string? errorCode, long bytesIn, long bytesOut)
+    protected override void Bill(S3Call call)
     {
-        services.Metrics.Record(route.Operation.ToString(), http.Response.StatusCode, bytesIn, bytesOut);
+        var route = call.Route;
+        var errorCode = call.ErrorCode;
         // The access step read the bucket's owner; a new bucket is its creator's. A DeleteBucket that succeeded has
         // no bucket left to bill.
-        var owner = request?.Gate?.Owner.AccessKey ?? (route.Operation == S3Operation.CreateBucket && errorCode is null ? auth?.AccessKey : null);
+        var owner = call.Request?.Gate?.Owner.AccessKey ?? (route.Operation == S3Operation.CreateBucket && errorCode is null ? call.Auth?.AccessKey : null);
         if (route.Bucket is { } bucket && owner is not null && errorCode is not ("AccessDenied" or "NoSuchBucket" or "InvalidBucketName")
             && !(errorCode is null && route.Operation == S3Operation.DeleteBucket))
         {
-            services.Storage.Traffic.Record(bucket, owner, services.Clock.UtcNow, Classify(route.Operation), bytesIn, bytesOut);
+            Services.Storage.Traffic.Record(bucket, owner, Services.Clock.UtcNow, Classify(route.Operation), call.BytesIn, call.BytesOut);
         }
     }
 
@@ -176,9 +198,6 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
             or S3Operation.DeleteBucketPolicy or S3Operation.DeleteBucketOwnershipControls or S3Operation.DeletePublicAccessBlock
             or S3Operation.DeleteBucketEncryption
             or S3Operation.NotImplemented => RequestClass.Other,
-        // The gateway's own endpoints address no bucket, so nothing is billed for them.
-        S3Operation.AdminHealth or S3Operation.AdminUsage or S3Operation.AdminUploads or S3Operation.AdminAbortUploads or S3Operation.AdminClock
-            or S3Operation.AdminClockAdvance or S3Operation.AdminMetrics or S3Operation.AdminAccess or S3Operation.AdminUnknown => RequestClass.Other,
     };
 
     /// <summary>Decides access, then runs the operation's handler.</summary>
@@ -261,15 +280,6 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.DeleteBucketEncryption => EncryptionHandlers.DeleteBucket(r),
         S3Operation.NotImplemented => throw new S3Exception(S3ErrorCode.NotImplemented,
             $"A header or query you provided implies functionality that is not implemented ({r.Route.Detail})."),
-        S3Operation.AdminHealth => AdminHandlers.Health(r),
-        S3Operation.AdminUsage => AdminHandlers.Usage(r),
-        S3Operation.AdminUploads => AdminHandlers.Uploads(r),
-        S3Operation.AdminAbortUploads => AdminHandlers.AbortStale(r),
-        S3Operation.AdminClock => AdminHandlers.Clock(r),
-        S3Operation.AdminClockAdvance => AdminHandlers.Advance(r),
-        S3Operation.AdminMetrics => AdminHandlers.Metrics(r),
-        S3Operation.AdminAccess => AccessHandlers.Explain(r),
-        S3Operation.AdminUnknown => AdminHandlers.Unknown(r),
     };
 
     /// <summary>
@@ -291,28 +301,5 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         {
             http.Response.Headers.Connection = "close";
         }
-    }
-
-    private async Task WriteError(HttpContext http, S3Exception error, S3Route route, string requestId, string hostId, RequestBodyStream body, BytesSent sent)
-    {
-        if (http.Response.HasStarted)
-        {
-            // Mid-body failure of a streamed response: the status is gone, so cut the connection; the client
-            // sees a short body and never mistakes it for the whole object.
-            http.Abort();
-            return;
-        }
-
-        http.Response.Clear();
-        SetIds(http, requestId, hostId);
-        if (!route.IsAdmin && http.Request.Headers.ContainsKey("Origin") && !Cors.IsPreflight(http.Request))
-        {
-            // Response.Clear() dropped the CORS headers; a browser must be able to read the error too.
-            Cors.Decorate(http, Cors.RulesFor(services, route));
-        }
-
-        var response = ResponseWriter.Error(error, route, route.Resource, requestId, hostId, HttpMethods.IsHead(http.Request.Method));
-        CloseIfBodyLeft(http, body);
-        await ResponseWriter.WriteAsync(http, response, sent, http.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using Gateway.Errors;
 using Gateway.Protocol;
-using Gateway.Routing;
 
 namespace Gateway.Http;
 
@@ -88,28 +86,27 @@ internal static class ResponseWriter
         }
     }
 
-    /// <summary>
-    /// The error response: S3's error XML for S3 requests, {"error", "message"} JSON for the gateway's own
-    /// endpoints; status, code and default message from the one table. HEAD and 304 answers carry no body.
-    /// </summary>
-    public static S3Response Error(S3Exception error, S3Route? route, string resource, string requestId, string hostId, bool head)
+    /// <summary>The error response: S3's error XML, status, code and default message from the one table. HEAD and 304 answers carry no body.</summary>
+    public static S3Response Error(S3Exception error, string resource, string requestId, string hostId, bool head)
     {
         var entry = S3ErrorTable.Lookup(error.Code);
-        S3Response response;
-        if (head || entry.Status == 304)
-        {
-            response = S3Response.Empty(entry.Status);
-        }
-        else if (route?.IsAdmin == true)
-        {
-            response = S3Response.Json(new JsonObject { ["error"] = entry.Code, ["message"] = error.Message }.ToJsonString(), entry.Status);
-        }
-        else
-        {
-            response = S3Response.Xml(ErrorDocument.Build(error, resource, requestId, hostId), entry.Status);
-        }
+        var response = head || entry.Status == 304
+            ? S3Response.Empty(entry.Status)
+            : S3Response.Xml(ErrorDocument.Build(error, resource, requestId, hostId), entry.Status);
 
         foreach (var (name, value) in error.ResponseHeaders)
+        {
+            response.With(name, value);
+        }
+
+        return response;
+    }
+
+    /// <summary>A hook's error (a fault rule's status and code, which need not be in the table), as S3's error XML.</summary>
+    public static S3Response InjectedError(Pipeline.HookAnswer.Error error, string resource, string requestId, string hostId, bool head)
+    {
+        var response = head ? S3Response.Empty(error.Status) : S3Response.Xml(ErrorDocument.Build(error.Code, error.Message, [], resource, requestId, hostId), error.Status);
+        foreach (var (name, value) in error.Headers)
         {
             response.With(name, value);
         }

@@ -1,6 +1,6 @@
 namespace Gateway.Routing;
 
-/// <summary>Every request the router can name. Closed: the dispatcher switches over it without a default arm.</summary>
+/// <summary>Every S3 request the router can name. Closed: the dispatcher switches over it without a default arm. (The gateway's own endpoints under /_gateway/ are not S3 operations: see Admin/AdminEndpoints.)</summary>
 internal enum S3Operation
 {
     ListBuckets,
@@ -67,20 +67,4 @@ internal enum S3Operation
     /// <summary>A request S3 knows but this gateway does not implement: answered 501 NotImplemented.</summary>
     NotImplemented,
 
-    // The gateway's own endpoints under /_gateway/ (tools/ADMIN-API.md): JSON in and out.
-
-    /// <summary>GET or HEAD /_gateway/health: the one unauthenticated request.</summary>
-    AdminHealth,
-    AdminUsage,
-    AdminUploads,
-    AdminAbortUploads,
-    AdminClock,
-    AdminClockAdvance,
-    AdminMetrics,
-
-    /// <summary>GET /_gateway/access: explains how a bucket's policy and ACLs decide a request.</summary>
-    AdminAccess,
-
-    /// <summary>Anything else under /_gateway/: 404 once authenticated.</summary>
-    AdminUnknown,
 }

@@ -31,13 +31,6 @@ internal sealed record S3Route(
     /// <summary>The resource as S3 names it in error documents: "/bucket/key".</summary>
     public string Resource => Bucket is null ? "/" : Key is null ? "/" + Bucket : "/" + Bucket + "/" + Key;
 
-    /// <summary>One of the gateway's own endpoints: JSON errors, no CORS, no bucket.</summary>
-    public bool IsAdmin => Operation is S3Operation.AdminHealth or S3Operation.AdminUsage or S3Operation.AdminUploads or S3Operation.AdminAbortUploads
-        or S3Operation.AdminClock or S3Operation.AdminClockAdvance or S3Operation.AdminMetrics or S3Operation.AdminAccess or S3Operation.AdminUnknown;
-
-    /// <summary>
-    /// Answered without header or query authentication: health (container probes cannot sign) and form uploads,
-    /// whose signature is a field of the form.
-    /// </summary>
-    public bool Unauthenticated => Operation is S3Operation.AdminHealth or S3Operation.PostObject;
+    /// <summary>Answered without header or query authentication: form uploads, whose signature is a field of the form.</summary>
+    public bool Unauthenticated => Operation is S3Operation.PostObject;
 }

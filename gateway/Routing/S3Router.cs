@@ -45,11 +45,6 @@ internal static class S3Router
         }
 
         var query = QueryString.Parse(rawQuery);
-        if (rawPath.StartsWith(AdminPrefix, StringComparison.Ordinal))
-        {
-            return new S3Route(AdminOperation(method, rawPath), null, null, query, rawPath, rawQuery, false);
-        }
-
         var strict = QueryString.PercentDecodeStrict(rawPath);
         var path = strict ?? QueryString.PercentDecode(rawPath, plusIsSpace: false);
         var vhostBucket = VirtualHostBucket(host, virtualHostDomains);
@@ -78,21 +73,6 @@ internal static class S3Router
     }
 
     private static bool HasC1Control(string key) => key.AsSpan().IndexOfAnyInRange('\u0080', '\u009f') >= 0;
-
-    private const string AdminPrefix = "/_gateway/";
-
-    private static S3Operation AdminOperation(string method, string path) => (method, path) switch
-    {
-        ("GET" or "HEAD", "/_gateway/health") => S3Operation.AdminHealth,
-        ("GET", "/_gateway/usage") => S3Operation.AdminUsage,
-        ("GET", "/_gateway/uploads") => S3Operation.AdminUploads,
-        ("POST", "/_gateway/uploads/abort") => S3Operation.AdminAbortUploads,
-        ("GET", "/_gateway/clock") => S3Operation.AdminClock,
-        ("POST", "/_gateway/clock/advance") => S3Operation.AdminClockAdvance,
-        ("GET", "/_gateway/metrics") => S3Operation.AdminMetrics,
-        ("GET", "/_gateway/access") => S3Operation.AdminAccess,
-        _ => S3Operation.AdminUnknown,
-    };
 
     /// <summary>
     /// Parses the part number and upload id of the operations that take them. A part upload needs both (a bad part

@@ -9,12 +9,15 @@ namespace Gateway.Streaming;
 /// <summary>
 /// A request body decoded and verified as far as the transport goes (aws-chunked framing with its chunk and
 /// trailer signatures, or the SHA-256 of a signed payload), and what the client declared about its content, as
-/// data for storage to check: <see cref="Checks"/>. A checksum sent as a trailer arrives in
-/// <see cref="Checksum"/> when the stream reaches its end.
+/// data for storage to check: <see cref="Checks"/>. A checksum sent as a trailer is the stream's own result once it
+/// has reached its end (<see cref="ITrailingChecksum"/>); storage reads it there.
 /// </summary>
 internal sealed record DecodedBody(Stream Stream, BodyDeclaration Declaration, ExpectedChecksum? Checksum)
 {
     public BodyChecks Checks => new(Declaration.Length, Declaration.ContentMd5, Checksum);
+
+    /// <summary>The declared checksum's value: sent ahead of the body, or, once the body has been read to its end, behind it.</summary>
+    public string? ChecksumValue => Checksum?.Value ?? (Stream as ITrailingChecksum)?.TrailingChecksum;
 }
 
 /// <summary>The other half of reading a body: stacks the transport's decoders over the raw body.</summary>
@@ -33,7 +36,7 @@ internal static class BodyStreams
             if (declaration.TrailerAlgorithm is { } t)
             {
                 checksum = new ExpectedChecksum(t);
-                stream = new TrailerChecksumStream(chunked, trailer!, checksum);
+                stream = new TrailerChecksumStream(chunked, trailer!, t);
             }
         }
         else if (auth.Payload == PayloadMode.SignedHex)
@@ -55,11 +58,13 @@ internal static class BodyStreams
     }
 
     /// <summary>
-    /// Passes an aws-chunked body through and, at its end, hands the checksum trailer's value to the
-    /// <see cref="ExpectedChecksum"/> storage compares against, so the end of the body carries its checksum.
+    /// Passes an aws-chunked body through and, at its end, validates the checksum trailer and reports it as its
+    /// result: storage, which read the body to that end, compares it before it commits.
     /// </summary>
-    private sealed class TrailerChecksumStream(AwsChunkedStream inner, string trailerName, ExpectedChecksum checksum) : ReadOnlyStream
+    private sealed class TrailerChecksumStream(AwsChunkedStream inner, string trailerName, ChecksumAlgorithm algorithm) : ReadOnlyStream, ITrailingChecksum
     {
+        public string? TrailingChecksum { get; private set; }
+
         public override int Read(Span<byte> buffer) => Seen(inner.Read(buffer), buffer.IsEmpty);
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
@@ -67,14 +72,14 @@ internal static class BodyStreams
 
         private int Seen(int n, bool emptyRequest)
         {
-            if (n == 0 && !emptyRequest && checksum.Value is null && inner.Trailers.TryGetValue(trailerName, out var value))
+            if (n == 0 && !emptyRequest && TrailingChecksum is null && inner.Trailers.TryGetValue(trailerName, out var value))
             {
-                if (!ChecksumAlgorithms.IsValidValue(checksum.Algorithm, value))
+                if (!ChecksumAlgorithms.IsValidValue(algorithm, value))
                 {
                     throw new S3Exception(S3ErrorCode.InvalidRequest, $"Value for {trailerName} trailing header is invalid.");
                 }
 
-                checksum.Value = value.Trim();
+                TrailingChecksum = value.Trim();
             }
 
             return n;

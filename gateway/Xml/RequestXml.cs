@@ -122,12 +122,12 @@ internal static class RequestXml
             using var checksum = IncrementalChecksum.Create(expected.Algorithm);
             checksum.Append(bytes);
             var computed = checksum.FinishBase64();
-            if (expected.Value is null)
+            if (body.ChecksumValue is not { } value)
             {
                 throw new S3Exception(S3ErrorCode.InvalidRequest, $"The trailer {ChecksumNames.HeaderName(expected.Algorithm)} was declared but not sent.");
             }
 
-            if (expected.Value != computed)
+            if (value != computed)
             {
                 throw new S3Exception(S3ErrorCode.BadDigest, $"The {ChecksumNames.WireName(expected.Algorithm)} you specified did not match the calculated checksum.");
             }

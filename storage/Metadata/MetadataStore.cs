@@ -8,7 +8,7 @@ namespace Storage.Metadata;
 /// run in IMMEDIATE transactions, whose commit is the commit point of every state change (several concurrent
 /// writes may share one commit: see <see cref="Write{T}"/>).
 /// </summary>
-internal sealed class MetadataStore
+internal sealed class MetadataStore : IDisposable
 {
     private readonly string _connectionString;
     private const int IdleSessions = 8;
@@ -48,10 +48,22 @@ internal sealed class MetadataStore
 
     private Session Rent() => _sessions.TryTake(out var s) ? s : new Session(Open());
 
-    /// <summary>A session goes back to the pool unless its connection may be in doubt (a SQLite error) or the pool is full.</summary>
+    private volatile bool _disposed;
+
+    /// <summary>Closes the idle connections; one still in use is closed when it comes back.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_sessions.TryTake(out var s))
+        {
+            s.Dispose();
+        }
+    }
+
+    /// <summary>A session goes back to the pool unless its connection may be in doubt (a SQLite error), the pool is full or closed.</summary>
     private void Return(Session session, bool healthy)
     {
-        if (healthy && _sessions.Count < IdleSessions)
+        if (healthy && !_disposed && _sessions.Count < IdleSessions)
         {
             _sessions.Add(session);
         }

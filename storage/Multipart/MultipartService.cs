@@ -181,6 +181,13 @@ public sealed partial class MultipartService
     /// <summary>The upload if it exists for this bucket and key and the account owns the bucket; UploadNotFound otherwise.</summary>
     public UploadInfo Require(string bucket, string key, string uploadId, string account) => _db.Read(db => Require(db, bucket, key, uploadId, account));
 
+    /// <summary>Part <paramref name="partNumber"/> of the upload, or null when it has none (UploadNotFound for no such upload).</summary>
+    public PartInfo? Part(string bucket, string key, string uploadId, string account, int partNumber) => _db.Read(db =>
+    {
+        Require(db, bucket, key, uploadId, account);
+        return UploadRows.Part(db, uploadId, partNumber);
+    });
+
     private static UploadInfo Require(Db db, string bucket, string key, string uploadId, string account)
     {
         BucketService.Require(db, bucket, account);

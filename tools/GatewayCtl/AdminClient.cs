@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Gateway.Contract;
 
 namespace GatewayCtl;
 
@@ -75,7 +76,7 @@ internal sealed class AdminClient(HttpClient http, Connection connection, Func<D
     {
         try
         {
-            var error = JsonSerializer.Deserialize<ErrorBody>(body, Json.Options);
+            var error = JsonSerializer.Deserialize(body, AdminJson.Default.ErrorBody);
             if (error?.Error is { Length: > 0 } code)
             {
                 return new AdminApiException(code, error.Message ?? "");

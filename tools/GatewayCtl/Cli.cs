@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Contract;
 
 namespace GatewayCtl;
 
@@ -85,17 +86,17 @@ internal static class Cli
         switch (command.Kind)
         {
             case CommandKind.Usage:
-                Renderers.Usage(Json.Read<UsageReport>(body), stdout);
+                Renderers.Usage(Json.Read(body, AdminJson.Default.UsageReport), stdout);
                 break;
             case CommandKind.AbortStale:
-                Renderers.Abort(Json.Read<AbortResult>(body), stdout);
+                Renderers.Abort(Json.Read(body, AdminJson.Default.AbortResult), stdout);
                 break;
             case CommandKind.Clock:
             case CommandKind.ClockAdvance:
-                Renderers.Clock(Json.Read<ClockState>(body), stdout);
+                Renderers.Clock(Json.Read(body, AdminJson.Default.ClockState), stdout);
                 break;
             case CommandKind.Access:
-                Renderers.Access(Json.Read<AccessDecision>(body), stdout);
+                Renderers.Access(Json.Read(body, AdminJson.Default.AccessDecision), stdout);
                 break;
             case CommandKind.Uploads:
             case CommandKind.Metrics:
@@ -110,14 +111,14 @@ internal static class Cli
     private static async Task UploadsAsync(ParsedCommand command, AdminClient client, TextWriter stdout)
     {
         var bodies = new List<string>();
-        var uploads = new List<UploadInfo>();
+        var uploads = new List<UploadEntry>();
         var seenMarkers = new HashSet<string>(StringComparer.Ordinal);
         UploadsPage page;
         var request = command.Request;
         while (true)
         {
             var body = await client.SendAsync(request);
-            page = Json.Read<UploadsPage>(body);
+            page = Json.Read(body, AdminJson.Default.UploadsPage);
             bodies.Add(body);
             uploads.AddRange(page.Uploads);
             if (!command.All || !page.IsTruncated || string.IsNullOrEmpty(page.NextMarker))
@@ -140,7 +141,7 @@ internal static class Cli
             return;
         }
 
-        Renderers.Uploads(Json.Read<UploadsPage>(bodies[0]).AsOf, uploads, page.IsTruncated && !command.All, stdout);
+        Renderers.Uploads(Json.Read(bodies[0], AdminJson.Default.UploadsPage).AsOf, uploads, page.IsTruncated && !command.All, stdout);
     }
 
     private static JsonNode MergePages(List<string> bodies)

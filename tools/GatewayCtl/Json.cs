@@ -1,25 +1,24 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace GatewayCtl;
 
 internal static class Json
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-
     /// <summary>
     /// Keys and bucket names are printed as they are (no \u escapes for non-ASCII or '+'), since the output is
     /// for people and jq alike.
     /// </summary>
     private static readonly JsonWriterOptions Pretty = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Parses a response body; a body that is not the expected document is the server's fault (exit 1).</summary>
-    public static T Read<T>(string body)
+    /// <summary>Parses a response body as one of the contract's documents; a body that is not that document is the server's fault (exit 1).</summary>
+    public static T Read<T>(string body, JsonTypeInfo<T> type)
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(body, Options)
+            return JsonSerializer.Deserialize(body, type)
                    ?? throw new AdminApiException("InvalidResponse", "the server answered with JSON null");
         }
         catch (JsonException e)

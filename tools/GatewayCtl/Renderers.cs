@@ -1,3 +1,5 @@
+using Gateway.Contract;
+
 namespace GatewayCtl;
 
 /// <summary>The default (non --json) output of each command.</summary>
@@ -43,7 +45,7 @@ internal static class Renderers
     ];
 
     /// <summary>The uploads of every page fetched; the total row is summed here so it always matches the rows shown.</summary>
-    public static void Uploads(string asOf, IReadOnlyList<UploadInfo> uploads, bool truncated, TextWriter output)
+    public static void Uploads(string asOf, IReadOnlyList<UploadEntry> uploads, bool truncated, TextWriter output)
     {
         output.WriteLine($"incomplete uploads as of {asOf}");
         if (uploads.Count == 0)
@@ -57,12 +59,12 @@ internal static class Renderers
             foreach (var u in uploads)
             {
                 table.AddRow(u.Bucket, u.Key, u.UploadId, Formats.Age(u.AgeSeconds), Formats.Count(u.Parts), Formats.Bytes(u.Bytes),
-                    Formats.ByteHours(u.ByteHours), Formats.Cost(u.EstimatedCost));
+                    Formats.ByteHours(u.ByteHours ?? 0), Formats.Cost(u.EstimatedCost ?? 0));
             }
 
             table.AddRow("TOTAL", Formats.Plural(uploads.Count, "upload"), "", "", Formats.Count(uploads.Sum(u => u.Parts)),
-                Formats.Bytes(uploads.Sum(u => u.Bytes)), Formats.ByteHours(uploads.Sum(u => u.ByteHours)),
-                Formats.Cost(uploads.Sum(u => u.EstimatedCost)));
+                Formats.Bytes(uploads.Sum(u => u.Bytes)), Formats.ByteHours(uploads.Sum(u => u.ByteHours ?? 0)),
+                Formats.Cost(uploads.Sum(u => u.EstimatedCost ?? 0)));
             table.Write(output);
         }
 

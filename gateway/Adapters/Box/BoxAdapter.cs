@@ -1,3 +1,4 @@
+using Gateway.Pipeline;
 using Storage.Faults;
 using Storage.Usage;
 
@@ -8,24 +9,45 @@ internal sealed class BoxAdapter(BoxOptions settings) : IAdapter
 {
     public AdapterSettings Settings => settings;
 
-    public async Task<AdapterResponse> HandleAsync(AdapterContext c)
+    public FrontEnd FrontEnd => FrontEnd.Box;
+
+    public void Route(AdapterContext c)
     {
         var (operation, id) = BoxRoutes.Route(c.Method, c.RawPath);
-        c.Operation = operation.ToString();
-        var auth = c.Header("Authorization");
-        if (auth is null || !auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || c.Authenticate(auth[7..].Trim()) is null)
+        c.Operation = operation;
+        c.Billing = Billing(operation);
+        c.RouteValues = id is null ? [] : [id];
+    }
+
+    /// <summary>S3's billing classes for Box's calls: reads, writes, and aborts (like S3's DELETE, not billed).</summary>
+    internal static RequestClass Billing(BoxOperation operation) => operation switch
+    {
+        BoxOperation.GetSession or BoxOperation.ListParts => RequestClass.Read,
+        BoxOperation.AbortSession or BoxOperation.Unknown => RequestClass.Other,
+        BoxOperation.CreateSession or BoxOperation.UploadPart or BoxOperation.Commit => RequestClass.WriteOrList,
+    };
+
+    public string? Token(AdapterContext c) =>
+        c.Header("Authorization") is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..].Trim() : null;
+
+    public AdapterException Unauthorized(AdapterContext c) => BoxErrors.Unauthorized();
+
+    /// <summary>A part upload names its session: the session gives the key and, with the Content-Range, the part number.</summary>
+    public ValueTask ResolveAsync(AdapterContext c)
+    {
+        if (c.Operation is BoxOperation.UploadPart)
         {
-            throw BoxErrors.Unauthorized();
+            new BoxSessions(c, settings).Resolve(c.RouteValues[0]);
         }
 
+        return ValueTask.CompletedTask;
+    }
+
+    public async Task<AdapterResponse> HandleAsync(AdapterContext c)
+    {
         var sessions = new BoxSessions(c, settings);
-        c.Billing = operation switch
-        {
-            BoxOperation.GetSession or BoxOperation.ListParts => RequestClass.Read,
-            BoxOperation.AbortSession or BoxOperation.Unknown => RequestClass.Other,
-            _ => RequestClass.WriteOrList,
-        };
-        return operation switch
+        var id = c.RouteValues.Count > 0 ? c.RouteValues[0] : null;
+        return (BoxOperation)c.Operation! switch
         {
             BoxOperation.CreateSession => await sessions.CreateAsync().ConfigureAwait(false),
             BoxOperation.GetSession => sessions.Get(id!),

@@ -87,9 +87,26 @@ internal sealed class BoxSessions(AdapterContext c, BoxOptions settings)
         return new AdapterResponse(200, SessionJson(upload, Parts(upload).Count));
     }
 
-    public async Task<AdapterResponse> UploadPartAsync(string id)
+    /// <summary>
+    /// Reads a part upload's session before the hooks run (the errors of a bad, unknown or expired session are
+    /// answered here, first, as the handler would), and names the key, upload and, when the Content-Range is
+    /// readable, the part number in the context. The handler takes the session from there.
+    /// </summary>
+    public void Resolve(string id)
     {
         var (upload, s) = Session(id);
+        c.Resolved = (upload, s);
+        c.Key = upload.Key;
+        c.UploadId = upload.UploadId;
+        if (TryContentRange(c.Header("Content-Range"), out var first, out _, out _) && first % s.PartSize == 0 && first / s.PartSize < int.MaxValue)
+        {
+            c.PartNumber = (int)(first / s.PartSize) + 1;
+        }
+    }
+
+    public async Task<AdapterResponse> UploadPartAsync(string id)
+    {
+        var (upload, s) = c.Resolved is (UploadInfo resolved, SessionFields fields) ? (resolved, fields) : Session(id);
         var digest = Sha1Digest(c.Header("Digest"));
         var (first, last, total) = ContentRange(c.Header("Content-Range"));
         if (total != s.FileSize || first % s.PartSize != 0 || last >= s.FileSize
@@ -111,21 +128,33 @@ internal sealed class BoxSessions(AdapterContext c, BoxOptions settings)
 
         var number = (int)(first / s.PartSize) + 1;
         // Box parts are immutable: the same bytes again are the part already there; other bytes over it overlap it.
-        if (Parts(upload).FirstOrDefault(p => p.PartNumber == number) is { } existing)
+        // A part already there is answered before the body is read; one that lands while this body streams is
+        // found by the commit, which keeps it (the check and the write are one transaction).
+        if (c.Storage.Multipart.Part(Bucket, upload.Key, upload.UploadId, c.Account!, number) is { } existing)
         {
-            var json = PartJson(upload, existing, s);
-            if ((string)json["sha1"]! == Convert.ToHexStringLower(Convert.FromBase64String(digest)))
-            {
-                return new AdapterResponse(200, new JsonObject { ["part"] = json });
-            }
-
-            throw Bad(BoxError.RangeOverlapsExistingPart, context: new JsonObject { ["conflicting_part"] = json });
+            return Existing(upload, existing, s, digest);
         }
 
         var stored = await c.Storage.Multipart.UploadPartAsync(
-            new UploadPartCommand(Bucket, upload.Key, upload.UploadId, number, c.Account!, new BodyChecks(length, null, new ExpectedChecksum(ChecksumAlgorithm.Sha1, digest))),
+            new UploadPartCommand(Bucket, upload.Key, upload.UploadId, number, c.Account!, new BodyChecks(length, null, new ExpectedChecksum(ChecksumAlgorithm.Sha1, digest)))
+            {
+                Upload = upload,
+                KeepExisting = true,
+            },
             c.Body, c.Http.RequestAborted).ConfigureAwait(false);
-        return new AdapterResponse(200, new JsonObject { ["part"] = PartJson(upload, stored.Part, s) });
+        return stored.Kept ? Existing(upload, stored.Part, s, digest) : new AdapterResponse(200, new JsonObject { ["part"] = PartJson(upload, stored.Part, s) });
+    }
+
+    /// <summary>The answer to a part number that already has a part: that part, if it holds the same bytes; otherwise the overlap error.</summary>
+    private AdapterResponse Existing(UploadInfo upload, PartInfo existing, SessionFields s, string digest)
+    {
+        var json = PartJson(upload, existing, s);
+        if ((string)json["sha1"]! == Convert.ToHexStringLower(Convert.FromBase64String(digest)))
+        {
+            return new AdapterResponse(200, new JsonObject { ["part"] = json });
+        }
+
+        throw Bad(BoxError.RangeOverlapsExistingPart, context: new JsonObject { ["conflicting_part"] = json });
     }
 
     public AdapterResponse ListParts(string id)
@@ -209,7 +238,7 @@ internal sealed class BoxSessions(AdapterContext c, BoxOptions settings)
 
     // ---- sessions ----
 
-    private sealed record SessionFields(long FileSize, long PartSize, string FileName, string FolderId)
+    internal sealed record SessionFields(long FileSize, long PartSize, string FileName, string FolderId)
     {
         public int TotalParts => (int)Math.Max(1, (FileSize + PartSize - 1) / PartSize);
     }
@@ -391,7 +420,25 @@ internal sealed class BoxSessions(AdapterContext c, BoxOptions settings)
     /// <summary>"bytes first-last/total" (or, as Box's own example writes it, without "bytes ").</summary>
     private (long First, long Last, long Total) ContentRange(string? header)
     {
-        var text = header?.Trim() ?? throw Bad(BoxError.BadRequest, "The Content-Range header is required: bytes <first>-<last>/<total>.");
+        if (header is null)
+        {
+            throw Bad(BoxError.BadRequest, "The Content-Range header is required: bytes <first>-<last>/<total>.");
+        }
+
+        return TryContentRange(header, out var first, out var last, out var total)
+            ? (first, last, total)
+            : throw Bad(BoxError.RangeNotSatisfiable, "The Content-Range header must be bytes <first>-<last>/<total>.");
+    }
+
+    private static bool TryContentRange(string? header, out long first, out long last, out long total)
+    {
+        first = last = total = 0;
+        var text = header?.Trim();
+        if (text is null)
+        {
+            return false;
+        }
+
         if (text.StartsWith("bytes", StringComparison.OrdinalIgnoreCase))
         {
             text = text[5..].Trim();
@@ -399,15 +446,10 @@ internal sealed class BoxSessions(AdapterContext c, BoxOptions settings)
 
         var dash = text.IndexOf('-');
         var slash = text.IndexOf('/');
-        if (dash > 0 && slash > dash
-            && long.TryParse(text[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
-            && long.TryParse(text[(dash + 1)..slash], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
-            && long.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var total) && last >= first)
-        {
-            return (first, last, total);
-        }
-
-        throw Bad(BoxError.RangeNotSatisfiable, "The Content-Range header must be bytes <first>-<last>/<total>.");
+        return dash > 0 && slash > dash
+            && long.TryParse(text[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out first)
+            && long.TryParse(text[(dash + 1)..slash], NumberStyles.None, CultureInfo.InvariantCulture, out last)
+            && long.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out total) && last >= first;
     }
 
     private (string PartId, long Offset, long Size, string Sha1) ListedPart(JsonNode? item) =>

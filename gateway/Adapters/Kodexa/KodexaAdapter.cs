@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Auth;
+using Gateway.Pipeline;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Storage;
@@ -11,6 +12,19 @@ using Storage.Streams;
 using Storage.Usage;
 
 namespace Gateway.Adapters.Kodexa;
+
+/// <summary>The Kodexa intake operations (each a path segment; the direct upload has none).</summary>
+internal enum KodexaOperation
+{
+    DirectUpload,
+    PresignedUploadRequest,
+    PresignedUploadComplete,
+    MultipartUploadRequest,
+    MultipartUploadPartUrls,
+    MultipartUploadComplete,
+    MultipartUploadAbort,
+    Unknown,
+}
 
 /// <summary>The Kodexa errors the adapter answers with (the codes are the adapter's: Kodexa does not publish its error format).</summary>
 internal enum KodexaError
@@ -37,26 +51,60 @@ internal sealed class KodexaAdapter(KodexaOptions settings) : IAdapter
 
     public AdapterSettings Settings => settings;
 
-    public async Task<AdapterResponse> HandleAsync(AdapterContext c)
-    {
-        var token = c.Header("x-api-key") ?? (c.Header("Authorization") is { } a && a.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? a[7..].Trim() : null);
-        if (c.Authenticate(token) is null)
-        {
-            throw Error(KodexaError.Unauthorized, c, "The intake token (x-api-key) is missing or not valid.");
-        }
+    public FrontEnd FrontEnd => FrontEnd.Kodexa;
 
+    /// <summary>The intake operations, by the path segment that names them (none: the direct upload).</summary>
+    private static readonly (string Segment, KodexaOperation Operation)[] Operations =
+    [
+        ("direct-upload", KodexaOperation.DirectUpload),
+        ("presigned-upload-request", KodexaOperation.PresignedUploadRequest),
+        ("presigned-upload-complete", KodexaOperation.PresignedUploadComplete),
+        ("multipart-upload-request", KodexaOperation.MultipartUploadRequest),
+        ("multipart-upload-part-urls", KodexaOperation.MultipartUploadPartUrls),
+        ("multipart-upload-complete", KodexaOperation.MultipartUploadComplete),
+        ("multipart-upload-abort", KodexaOperation.MultipartUploadAbort),
+    ];
+
+    /// <summary>POST /api/intake/{org}/{slug}[/operation]: the route values are the organisation, the slug and the operation's segment.</summary>
+    public void Route(AdapterContext c)
+    {
         var path = Uri.UnescapeDataString(c.RawPath);
         var segments = path.StartsWith(Prefix, StringComparison.Ordinal) ? path[Prefix.Length..].TrimEnd('/').Split('/') : [];
         if (c.Method != "POST" || segments.Length is < 2 or > 3 || segments[0].Length == 0 || segments[1].Length == 0)
         {
+            c.Operation = KodexaOperation.Unknown;
+            return;
+        }
+
+        var name = segments.Length == 3 ? segments[2] : "direct-upload";
+        var operation = Operations.FirstOrDefault(o => o.Segment == name) is { Segment: not null } known ? known.Operation : KodexaOperation.Unknown;
+        c.Operation = operation;
+        c.RouteValues = [segments[0], segments[1], name];
+        c.Billing = operation switch
+        {
+            KodexaOperation.MultipartUploadAbort or KodexaOperation.Unknown => RequestClass.Other,
+            KodexaOperation.DirectUpload or KodexaOperation.PresignedUploadRequest or KodexaOperation.PresignedUploadComplete or KodexaOperation.MultipartUploadRequest
+                or KodexaOperation.MultipartUploadPartUrls or KodexaOperation.MultipartUploadComplete => RequestClass.WriteOrList,
+        };
+    }
+
+    public string? Token(AdapterContext c) =>
+        c.Header("x-api-key") ?? (c.Header("Authorization") is { } a && a.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? a[7..].Trim() : null);
+
+    public AdapterException Unauthorized(AdapterContext c) => Error(KodexaError.Unauthorized, c, "The intake token (x-api-key) is missing or not valid.");
+
+    public ValueTask ResolveAsync(AdapterContext c) => ValueTask.CompletedTask;
+
+    public async Task<AdapterResponse> HandleAsync(AdapterContext c)
+    {
+        if (c.RouteValues.Count == 0)
+        {
             throw Error(KodexaError.NotFound, c, "Not found: intake endpoints are POST /api/intake/{org}/{slug}[/operation].");
         }
 
-        var intake = new Intake(segments[0], segments[1]);
-        var operation = segments.Length == 3 ? segments[2] : "direct-upload";
-        c.Operation = operation;
-        c.Billing = operation == "multipart-upload-abort" ? RequestClass.Other : RequestClass.WriteOrList;
-        if (operation != "direct-upload" && !LargeUploads(intake))
+        var intake = new Intake(c.RouteValues[0], c.RouteValues[1]);
+        var operation = (KodexaOperation)c.Operation!;
+        if (operation != KodexaOperation.DirectUpload && !LargeUploads(intake))
         {
             throw Error(KodexaError.LargeUploadsDisabled, c, "Large uploads are not enabled for this intake: turn on Enable large uploads in its settings.");
         }
@@ -64,14 +112,14 @@ internal sealed class KodexaAdapter(KodexaOptions settings) : IAdapter
         var uploads = new KodexaUploads(c, settings, intake, this);
         return operation switch
         {
-            "direct-upload" => await uploads.DirectAsync().ConfigureAwait(false),
-            "presigned-upload-request" => uploads.PresignedRequest(),
-            "presigned-upload-complete" => await uploads.PresignedCompleteAsync().ConfigureAwait(false),
-            "multipart-upload-request" => uploads.MultipartRequest(),
-            "multipart-upload-part-urls" => await uploads.PartUrlsAsync().ConfigureAwait(false),
-            "multipart-upload-complete" => await uploads.MultipartCompleteAsync().ConfigureAwait(false),
-            "multipart-upload-abort" => uploads.Abort(),
-            _ => throw Error(KodexaError.NotFound, c, $"Unknown intake operation '{operation}'."),
+            KodexaOperation.DirectUpload => await uploads.DirectAsync().ConfigureAwait(false),
+            KodexaOperation.PresignedUploadRequest => uploads.PresignedRequest(),
+            KodexaOperation.PresignedUploadComplete => await uploads.PresignedCompleteAsync().ConfigureAwait(false),
+            KodexaOperation.MultipartUploadRequest => uploads.MultipartRequest(),
+            KodexaOperation.MultipartUploadPartUrls => await uploads.PartUrlsAsync().ConfigureAwait(false),
+            KodexaOperation.MultipartUploadComplete => await uploads.MultipartCompleteAsync().ConfigureAwait(false),
+            KodexaOperation.MultipartUploadAbort => uploads.Abort(),
+            KodexaOperation.Unknown => throw Error(KodexaError.NotFound, c, $"Unknown intake operation '{c.RouteValues[2]}'."),
         };
     }
 

@@ -2,12 +2,24 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Gateway.Auth;
+using Gateway.Pipeline;
 using Storage.Faults;
 using Storage.Multipart;
 using Storage.Objects;
 using Storage.Usage;
 
 namespace Gateway.Adapters.TwelveLabs;
+
+/// <summary>The Twelve Labs multipart-upload calls.</summary>
+internal enum TwelveLabsOperation
+{
+    Create,
+    ListIncomplete,
+    GetStatus,
+    ReportChunks,
+    PresignedUrls,
+    Unknown,
+}
 
 /// <summary>The Twelve Labs errors the adapter answers with (codes from Twelve Labs' error-code reference).</summary>
 internal enum TwelveLabsError
@@ -34,34 +46,45 @@ internal sealed class TwelveLabsAdapter(TwelveLabsOptions settings) : IAdapter
 
     public AdapterSettings Settings => settings;
 
-    public async Task<AdapterResponse> HandleAsync(AdapterContext c)
-    {
-        if (c.Authenticate(c.Header("x-api-key")) is null)
-        {
-            throw Error(TwelveLabsError.ApiKeyInvalid, "API Key is either invalid or expired. Please check your API key or generate a new one from the dashboard and try again.");
-        }
+    public FrontEnd FrontEnd => FrontEnd.TwelveLabs;
 
+    public void Route(AdapterContext c)
+    {
         var path = c.RawPath.TrimEnd('/');
         var rest = path == Base ? [] : path.StartsWith(Base + "/", StringComparison.Ordinal) ? path[(Base.Length + 1)..].Split('/') : null;
-        (c.Operation, c.Billing) = (c.Method, rest) switch
+        (TwelveLabsOperation operation, c.Billing) = (c.Method, rest) switch
         {
-            ("POST", []) => ("Create", RequestClass.WriteOrList),
-            ("GET", []) => ("ListIncomplete", RequestClass.WriteOrList),
-            ("GET", [_]) => ("GetStatus", RequestClass.Read),
-            ("POST", [_]) => ("ReportChunks", RequestClass.WriteOrList),
-            ("POST", [_, "presigned-urls"]) => ("PresignedUrls", RequestClass.WriteOrList),
-            _ => ("Unknown", RequestClass.Other),
+            ("POST", []) => (TwelveLabsOperation.Create, RequestClass.WriteOrList),
+            ("GET", []) => (TwelveLabsOperation.ListIncomplete, RequestClass.WriteOrList),
+            ("GET", [_]) => (TwelveLabsOperation.GetStatus, RequestClass.Read),
+            ("POST", [_]) => (TwelveLabsOperation.ReportChunks, RequestClass.WriteOrList),
+            ("POST", [_, "presigned-urls"]) => (TwelveLabsOperation.PresignedUrls, RequestClass.WriteOrList),
+            _ => (TwelveLabsOperation.Unknown, RequestClass.Other),
         };
-        return c.Operation switch
+        c.Operation = operation;
+        if (operation is TwelveLabsOperation.GetStatus or TwelveLabsOperation.ReportChunks or TwelveLabsOperation.PresignedUrls)
         {
-            "Create" => await CreateAsync(c).ConfigureAwait(false),
-            "ListIncomplete" => ListIncomplete(c),
-            "GetStatus" => Status(c, rest![0]),
-            "ReportChunks" => await ReportAsync(c, rest![0]).ConfigureAwait(false),
-            "PresignedUrls" => await MoreUrlsAsync(c, rest![0]).ConfigureAwait(false),
-            _ => throw Error(TwelveLabsError.ResourceNotExist, $"No such endpoint: {c.Method} {path}."),
-        };
+            c.RouteValues = [rest![0]];
+            c.UploadId = rest[0];
+        }
     }
+
+    public string? Token(AdapterContext c) => c.Header("x-api-key");
+
+    public AdapterException Unauthorized(AdapterContext c) =>
+        Error(TwelveLabsError.ApiKeyInvalid, "API Key is either invalid or expired. Please check your API key or generate a new one from the dashboard and try again.");
+
+    public ValueTask ResolveAsync(AdapterContext c) => ValueTask.CompletedTask;
+
+    public async Task<AdapterResponse> HandleAsync(AdapterContext c) => (TwelveLabsOperation)c.Operation! switch
+    {
+        TwelveLabsOperation.Create => await CreateAsync(c).ConfigureAwait(false),
+        TwelveLabsOperation.ListIncomplete => ListIncomplete(c),
+        TwelveLabsOperation.GetStatus => Status(c, c.RouteValues[0]),
+        TwelveLabsOperation.ReportChunks => await ReportAsync(c, c.RouteValues[0]).ConfigureAwait(false),
+        TwelveLabsOperation.PresignedUrls => await MoreUrlsAsync(c, c.RouteValues[0]).ConfigureAwait(false),
+        TwelveLabsOperation.Unknown => throw Error(TwelveLabsError.ResourceNotExist, $"No such endpoint: {c.Method} {c.RawPath.TrimEnd('/')}."),
+    };
 
     private async Task<AdapterResponse> CreateAsync(AdapterContext c)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Gateway.Pipeline;
 using Storage;
 using Storage.Faults;
 using Storage.Multipart;
@@ -9,6 +10,17 @@ using Storage.Objects;
 using Storage.Usage;
 
 namespace Gateway.Adapters.Veza;
+
+/// <summary>The Veza calls: one route (Parts) whose body names the operation.</summary>
+internal enum VezaOperation
+{
+    /// <summary>The parts route, before its body has named the operation.</summary>
+    Parts,
+    Start,
+    Upload,
+    Complete,
+    Unknown,
+}
 
 /// <summary>The Veza errors the adapter answers with: gRPC status names as Veza's API gateway writes them.</summary>
 internal enum VezaError
@@ -32,24 +44,42 @@ internal sealed partial class VezaAdapter(VezaOptions settings) : IAdapter
     [GeneratedRegex("^/api/v1/providers/custom/([^/]+)/datasources/([^/:]+):parts$")]
     private static partial Regex PartsPath();
 
-    public async Task<AdapterResponse> HandleAsync(AdapterContext c)
-    {
-        var auth = c.Header("Authorization");
-        if (auth is null || !auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || c.Authenticate(auth[7..].Trim()) is null)
-        {
-            throw Error(VezaError.Unauthenticated, c, "Unauthenticated: the API key is missing or not valid.");
-        }
+    public FrontEnd FrontEnd => FrontEnd.Veza;
 
+    /// <summary>
+    /// POST .../datasources/{id}:parts is one route for three operations, named by the body's "operation" member: it
+    /// is <see cref="VezaOperation.Parts"/> until the body says which (the hooks see Parts).
+    /// </summary>
+    public void Route(AdapterContext c)
+    {
         var m = PartsPath().Match(Uri.UnescapeDataString(c.RawPath));
         if (!m.Success || c.Method != "POST")
+        {
+            c.Operation = VezaOperation.Unknown;
+            return;
+        }
+
+        c.Operation = VezaOperation.Parts;
+        c.Billing = RequestClass.WriteOrList;
+        c.RouteValues = [m.Groups[1].Value, m.Groups[2].Value];
+    }
+
+    public string? Token(AdapterContext c) =>
+        c.Header("Authorization") is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..].Trim() : null;
+
+    public AdapterException Unauthorized(AdapterContext c) => Error(VezaError.Unauthenticated, c, "Unauthenticated: the API key is missing or not valid.");
+
+    public ValueTask ResolveAsync(AdapterContext c) => ValueTask.CompletedTask;
+
+    public async Task<AdapterResponse> HandleAsync(AdapterContext c)
+    {
+        if (c.Operation is VezaOperation.Unknown)
         {
             throw Error(VezaError.NotFound, c, "Not Found: the Veza adapter serves POST .../datasources/{data_source_id}:parts only.");
         }
 
-        c.Billing = RequestClass.WriteOrList;
-        var prefix = m.Groups[1].Value + "/" + m.Groups[2].Value + "/";
+        var prefix = c.RouteValues[0] + "/" + c.RouteValues[1] + "/";
         var request = await ReadAsync(c, prefix).ConfigureAwait(false);
-        c.Operation = request.Operation ?? "unknown";
         return request.Operation switch
         {
             "start" => Start(c, prefix),
@@ -114,6 +144,13 @@ internal sealed partial class VezaAdapter(VezaOptions settings) : IAdapter
                 {
                     case "operation":
                         r.Operation = isString ? (string)value! : throw Error(VezaError.InvalidArgument, c, "operation must be a string.", "operation");
+                        c.Operation = r.Operation switch
+                        {
+                            "start" => VezaOperation.Start,
+                            "upload" => VezaOperation.Upload,
+                            "complete" => VezaOperation.Complete,
+                            _ => VezaOperation.Parts,
+                        };
                         break;
                     case "upload_id":
                         r.UploadId = isString ? (string)value! : throw Error(VezaError.InvalidArgument, c, "upload_id must be a string.", "upload_id");

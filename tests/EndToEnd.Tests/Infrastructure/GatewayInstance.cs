@@ -1,7 +1,5 @@
 using Amazon.Runtime;
 using Gateway;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace EndToEnd.Tests.Infrastructure;
@@ -21,7 +19,7 @@ internal sealed class GatewayInstance : IAsyncDisposable
     private readonly Action<GatewayOptions>? _configure;
     private readonly string[] _args;
     private readonly ILoggerProvider? _logs;
-    private WebApplication? _app;
+    private GatewayServer? _server;
 
     private GatewayInstance(string dataDir, Action<GatewayOptions>? configure, string[] args, ILoggerProvider? logs)
     {
@@ -50,19 +48,28 @@ internal sealed class GatewayInstance : IAsyncDisposable
 
     private async Task StartAppAsync()
     {
-        _app = GatewayHost.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. _args], o =>
+        _server = await GatewayServer.StartAsync(new GatewayServerOptions
         {
-            o.DataDir = DataDir;
-            o.SegmentSize = TestSegmentSize;
-            o.Credentials = [new CredentialOptions { AccessKey = OtherAccessKey, SecretKey = OtherSecretKey }];
-            _configure?.Invoke(o);
-        }, logging: _logs is null ? null : l => l.AddProvider(_logs));
-        await _app.StartAsync().ConfigureAwait(false);
-        BaseAddress = GatewayHost.BoundAddress(_app);
+            Args = ["--Logging:LogLevel:Default=Warning", .. _args],
+            Urls = "http://127.0.0.1:0",
+            DataDirectory = DataDir,
+            ReadEnvironment = false,
+            Configure = o =>
+            {
+                o.SegmentSize = TestSegmentSize;
+                o.Credentials = [new CredentialOptions { AccessKey = OtherAccessKey, SecretKey = OtherSecretKey }];
+                _configure?.Invoke(o);
+            },
+            Logging = _logs is null ? null : l => l.AddProvider(_logs),
+        }).ConfigureAwait(false);
+        BaseAddress = _server.S3Url;
     }
 
+    /// <summary>The running gateway's services (its hooks, its storage engine).</summary>
+    internal GatewayServices Services => _server!.Services;
+
     /// <summary>The address an adapter bound (its Url setting must be on, e.g. http://127.0.0.1:0).</summary>
-    public Uri Adapter(string name) => _app!.Services.GetRequiredService<Gateway.Adapters.AdapterHost>().Addresses[name];
+    public Uri Adapter(string name) => _server!.AdapterUrls[name];
 
     /// <summary>Stops the host and starts a new one on the same data folder (a new port).</summary>
     public async Task RestartAsync()
@@ -73,11 +80,10 @@ internal sealed class GatewayInstance : IAsyncDisposable
 
     public async Task StopAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-            _app = null;
+            await _server.DisposeAsync().ConfigureAwait(false);
+            _server = null;
         }
     }
 

@@ -8,8 +8,9 @@ using Storage;
 namespace Gateway.Tests.Handlers;
 
 /// <summary>
-/// Handlers without a server: a real storage engine in a temp folder, requests built as values (routed by the
-/// real router, authenticated as an account with an unsigned payload) and the handler's response value.
+/// Handlers without a server: the gateway's services composed as the host composes them (a real storage engine in
+/// a temp folder), requests built as values (routed by the real router, or found in the admin endpoint table,
+/// authenticated as an account with an unsigned payload) and the handler's response value.
 /// </summary>
 internal sealed class HandlerHarness : IDisposable
 {
@@ -29,8 +30,8 @@ internal sealed class HandlerHarness : IDisposable
             Credentials = [new CredentialOptions { AccessKey = Other, SecretKey = "o", Email = "other@example.com" }],
         };
         configure?.Invoke(Options);
-        Storage = new StorageEngine(new StorageOptions(_dir, Options.SegmentSize, Options.Limits(), Options.Clock == "virtual", Options.MinFreeSpace), SystemClock.Instance);
-        Services = new GatewayServices(Options, Storage, new SignatureVerifier(new ConfiguredCredentials(Options), Options.Region, Options.MaxClockSkew, () => DateTimeOffset.UtcNow));
+        Services = GatewayServices.Create(Options);
+        Storage = Services.Storage;
     }
 
     public GatewayOptions Options { get; }
@@ -62,8 +63,29 @@ internal sealed class HandlerHarness : IDisposable
 
     public Task<S3Response> Send(string method, string target, byte[]? body = null, Dictionary<string, string>? headers = null, string? account = Account)
     {
+        if (target.StartsWith(Admin.AdminEndpoints.Prefix + "/", StringComparison.Ordinal))
+        {
+            return SendAdmin(method, target, body, account);
+        }
+
         var r = Request(method, target, body, headers, account);
         return r.Route.Rejection is { } e ? throw e : Dispatcher.Run(r);
+    }
+
+    /// <summary>A call to the gateway's own endpoints, to the handler the endpoint table names for it.</summary>
+    private Task<S3Response> SendAdmin(string method, string target, byte[]? body, string? account)
+    {
+        var q = target.IndexOf('?');
+        var path = q < 0 ? target : target[..q];
+        return Admin.AdminEndpoints.Find(method, path).Handler(new Admin.AdminRequest
+        {
+            Method = method,
+            RawPath = path,
+            Query = QueryString.Parse(q < 0 ? "" : target[(q + 1)..]),
+            Body = new MemoryStream(body ?? []),
+            Caller = account,
+            Services = Services,
+        });
     }
 
     public Task<S3Response> Send(string method, string target, string body, Dictionary<string, string>? headers = null, string? account = Account) =>
@@ -84,6 +106,7 @@ internal sealed class HandlerHarness : IDisposable
 
     public void Dispose()
     {
+        Storage.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }

@@ -72,15 +72,6 @@ internal sealed class DispatcherTests
         [S3Operation.PutObjectTagging] = RequestClass.WriteOrList,
         [S3Operation.DeleteObjectTagging] = RequestClass.Other,
         [S3Operation.NotImplemented] = RequestClass.Other,
-        [S3Operation.AdminHealth] = RequestClass.Other,
-        [S3Operation.AdminUsage] = RequestClass.Other,
-        [S3Operation.AdminUploads] = RequestClass.Other,
-        [S3Operation.AdminAbortUploads] = RequestClass.Other,
-        [S3Operation.AdminClock] = RequestClass.Other,
-        [S3Operation.AdminClockAdvance] = RequestClass.Other,
-        [S3Operation.AdminMetrics] = RequestClass.Other,
-        [S3Operation.AdminAccess] = RequestClass.Other,
-        [S3Operation.AdminUnknown] = RequestClass.Other,
     };
 
     [Test]

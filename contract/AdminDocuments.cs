@@ -1,0 +1,186 @@
+using System.Text.Json.Serialization;
+
+namespace Gateway.Contract;
+
+// The documents of the gateway's own endpoints under /_gateway/ (tools/ADMIN-API.md), shared by the gateway that
+// writes them, gatewayctl that reads them and the tests. JSON names are the properties' in camelCase, in
+// declaration order. Every property has a default, so a reader given a document without some field (an older
+// gateway's) reads zero or empty for it instead of failing; the properties are settable because the generated
+// serializer sets every init-only property, to default(T) when the document lacks it. Times are strings: the server's exact text (RFC 3339, milliseconds, Z).
+
+/// <summary>GET /_gateway/health.</summary>
+public sealed class HealthDocument
+{
+    public string Status { get; set; } = "";
+    public string Version { get; set; } = "";
+    public double UptimeSeconds { get; set; }
+}
+
+/// <summary>Every error of the gateway's own endpoints: S3's code for it and a message.</summary>
+public sealed class ErrorBody
+{
+    public string? Error { get; set; }
+    public string? Message { get; set; }
+}
+
+/// <summary>GET /_gateway/usage: the month's usage per bucket, its totals and the prices behind the estimates.</summary>
+public sealed class UsageReport
+{
+    public string Period { get; set; } = "";
+    public string PeriodStart { get; set; } = "";
+    public string PeriodEnd { get; set; } = "";
+    public string AsOf { get; set; } = "";
+    public string Currency { get; set; } = "";
+    public List<BucketUsage> Buckets { get; set; } = [];
+    public UsageFigures Totals { get; set; } = new();
+    public Prices? Prices { get; set; }
+}
+
+/// <summary>One bucket's figures in a usage report.</summary>
+public sealed class BucketUsage
+{
+    public string Bucket { get; set; } = "";
+    public string Account { get; set; } = "";
+    public ObjectUsage Objects { get; set; } = new();
+    public ObjectUsage Noncurrent { get; set; } = new();
+    public long DeleteMarkers { get; set; }
+    public IncompleteUsage Incomplete { get; set; } = new();
+    public TrafficUsage Traffic { get; set; } = new();
+    public double EstimatedCost { get; set; }
+}
+
+/// <summary>A report's totals over its buckets.</summary>
+public sealed class UsageFigures
+{
+    public ObjectUsage Objects { get; set; } = new();
+    public ObjectUsage Noncurrent { get; set; } = new();
+    public long DeleteMarkers { get; set; }
+    public IncompleteUsage Incomplete { get; set; } = new();
+    public TrafficUsage Traffic { get; set; } = new();
+    public double EstimatedCost { get; set; }
+}
+
+/// <summary>Stored objects (current or noncurrent versions): now, and integrated over the period so far.</summary>
+public sealed class ObjectUsage
+{
+    public long Count { get; set; }
+    public long Bytes { get; set; }
+    public long Segments { get; set; }
+    public double ByteHours { get; set; }
+    public double SegmentHours { get; set; }
+}
+
+/// <summary>Incomplete multipart uploads: now, and integrated over the period so far.</summary>
+public sealed class IncompleteUsage
+{
+    public long Uploads { get; set; }
+    public long Parts { get; set; }
+    public long Bytes { get; set; }
+    public long Segments { get; set; }
+    public double ByteHours { get; set; }
+    public double SegmentHours { get; set; }
+}
+
+/// <summary>Requests and bytes over the wire in the period.</summary>
+public sealed class TrafficUsage
+{
+    public long BytesIn { get; set; }
+    public long BytesOut { get; set; }
+    public long WriteRequests { get; set; }
+    public long ReadRequests { get; set; }
+    public long OtherRequests { get; set; }
+}
+
+/// <summary>The price table (Gateway:Billing) the estimates use.</summary>
+public sealed class Prices
+{
+    public double StorageGbMonth { get; set; }
+    public double SegmentMonth { get; set; }
+    public double EgressGb { get; set; }
+    public double WriteRequestsPer1000 { get; set; }
+    public double ReadRequestsPer1000 { get; set; }
+    public double HoursPerMonth { get; set; }
+}
+
+/// <summary>GET /_gateway/uploads: a page of incomplete uploads and the totals over all that match.</summary>
+public sealed class UploadsPage
+{
+    public string AsOf { get; set; } = "";
+    public List<UploadEntry> Uploads { get; set; } = [];
+    public bool IsTruncated { get; set; }
+    public string? NextMarker { get; set; }
+    public UploadTotals Totals { get; set; } = new();
+}
+
+/// <summary>One incomplete upload. Its accrued byte-hours and cost are given where the upload is listed, not where it is aborted.</summary>
+public sealed class UploadEntry
+{
+    public string Bucket { get; set; } = "";
+    public string Account { get; set; } = "";
+    public string Key { get; set; } = "";
+    public string UploadId { get; set; } = "";
+    public string Initiated { get; set; } = "";
+    public double AgeSeconds { get; set; }
+    public long Parts { get; set; }
+    public long Bytes { get; set; }
+    public long Segments { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ByteHours { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? EstimatedCost { get; set; }
+}
+
+/// <summary>The totals of an uploads listing.</summary>
+public sealed class UploadTotals
+{
+    public long Uploads { get; set; }
+    public long Parts { get; set; }
+    public long Bytes { get; set; }
+    public long Segments { get; set; }
+    public double ByteHours { get; set; }
+    public double EstimatedCost { get; set; }
+}
+
+/// <summary>POST /_gateway/uploads/abort: what was (or, in a dry run, would be) aborted.</summary>
+public sealed class AbortResult
+{
+    public bool DryRun { get; set; }
+    public long Count { get; set; }
+    public long FreedBytes { get; set; }
+    public long FreedParts { get; set; }
+    public long FreedSegments { get; set; }
+    public List<UploadEntry> Aborted { get; set; } = [];
+}
+
+/// <summary>GET /_gateway/clock, and POST /_gateway/clock/advance with what the lifecycle sweep did.</summary>
+public sealed class ClockState
+{
+    public string Mode { get; set; } = "";
+    public string Now { get; set; } = "";
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LifecycleRun? Lifecycle { get; set; }
+}
+
+/// <summary>What a lifecycle sweep did.</summary>
+public sealed class LifecycleRun
+{
+    public long AbortedUploads { get; set; }
+    public long ExpiredObjects { get; set; }
+    public long ExpiredVersions { get; set; }
+    public long RemovedDeleteMarkers { get; set; }
+}
+
+/// <summary>GET /_gateway/access: how one request would be decided, and why.</summary>
+public sealed class AccessDecision
+{
+    public string Bucket { get; set; } = "";
+    public string? Key { get; set; }
+    public string Action { get; set; } = "";
+    public string Principal { get; set; } = "";
+    public string Decision { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string? Statement { get; set; }
+}
