@@ -77,12 +77,19 @@ internal static class MultipartHandlers
 
     public static async Task<S3Response> UploadPart(S3Request r)
     {
-        // The upload's encryption decides the part's key, before a byte of the body is read.
-        var sse = SseDocument.FromJson(r.Storage.Multipart.Require(r.Bucket, r.Key, r.UploadId, r.Account).Encryption);
+        // The upload's encryption decides the part's key, before a byte of the body is read; the row read for it is
+        // handed to storage, which then does not read it again before the body.
+        var upload = r.Storage.Multipart.Require(r.Bucket, r.Key, r.UploadId, r.Account);
+        var sse = SseDocument.FromJson(upload.Encryption);
         var key = Sse.ForPart(sse, r.Headers, r.Services.Keys);
         var body = ObjectHandlers.OpenBody(r);
         var uploaded = await r.Storage.Multipart.UploadPartAsync(
-                new UploadPartCommand(r.Bucket, r.Key, r.UploadId, r.PartNumber, r.Account, body.Checks) { DataKey = key, OpaqueETag = sse?.OpaqueETag ?? false },
+                new UploadPartCommand(r.Bucket, r.Key, r.UploadId, r.PartNumber, r.Account, body.Checks)
+                {
+                    DataKey = key,
+                    OpaqueETag = sse?.OpaqueETag ?? false,
+                    Upload = upload,
+                },
                 body.Stream, r.Aborted)
             .ConfigureAwait(false);
         var response = S3Response.Empty().With("ETag", Wire.Quote(uploaded.Part.ETag)).WithEncryption(sse, r.Headers);

@@ -6,7 +6,6 @@ namespace EndToEnd.Tests;
 /// The real AWS CLI (v1, botocore 1.43, flexible checksums on by default) and boto3 against the gateway.
 /// tools/test.sh installs the CLI where it is missing; a missing CLI fails these tests rather than skipping them.
 /// </summary>
-[NonParallelizable]
 public sealed class CliTests
 {
     private static GatewayInstance Gw => SharedGateway.Instance;

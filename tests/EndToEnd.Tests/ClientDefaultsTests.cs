@@ -8,7 +8,6 @@ namespace EndToEnd.Tests;
 /// aws s3 presign and s3cmd signurl, used from plain HTTP clients; SigV2 header signing (s3cmd); signed headers
 /// hoisted into a presigned URL's query; and Gateway:SigV2=false telling the user which setting to change.
 /// </summary>
-[NonParallelizable]
 public sealed class ClientDefaultsTests
 {
     private static GatewayInstance Gw => SharedGateway.Instance;

@@ -9,7 +9,6 @@ namespace EndToEnd.Tests;
 /// without 100 Continue, and a body that stops arriving is answered RequestTimeout. Raw sockets show the bytes; a
 /// boto3 client with one pooled connection shows that real clients get every next request through.
 /// </summary>
-[NonParallelizable]
 public sealed class ConnectionTests
 {
     private static GatewayInstance Gw => SharedGateway.Instance;

@@ -79,7 +79,6 @@ public sealed class InlineObjectTests
     }
 
     [Test]
-    [NonParallelizable]
     public async Task Kill_9_during_concurrent_small_puts_loses_no_acknowledged_object()
     {
         var dir = TempDir.Create("inline-crash");

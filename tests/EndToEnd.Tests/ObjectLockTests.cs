@@ -3,7 +3,6 @@ using System.Net;
 namespace EndToEnd.Tests;
 
 /// <summary>Object lock through AWSSDK.S3 and boto3 defaults, judged by the gateway's clock (virtual here, so a test can pass a date).</summary>
-[NonParallelizable]
 public sealed class ObjectLockTests
 {
     private string _home = null!;

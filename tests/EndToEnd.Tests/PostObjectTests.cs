@@ -4,7 +4,6 @@ namespace EndToEnd.Tests;
 /// Browser form uploads (POST Object) built by boto3's generate_presigned_post with its defaults (SigV2 policy)
 /// and with SigV4, sent by Python requests as a browser would, and S3's answers to every way they can go wrong.
 /// </summary>
-[NonParallelizable]
 public sealed class PostObjectTests
 {
     private string _home = null!;

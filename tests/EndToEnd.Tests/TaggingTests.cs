@@ -3,7 +3,6 @@ using System.Text;
 namespace EndToEnd.Tests;
 
 /// <summary>Object and bucket tagging through AWSSDK.S3 and boto3 with their default settings.</summary>
-[NonParallelizable]
 public sealed class TaggingTests
 {
     private static GatewayInstance Gw => SharedGateway.Instance;

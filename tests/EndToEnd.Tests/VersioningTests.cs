@@ -9,7 +9,6 @@ namespace EndToEnd.Tests;
 /// versioned multipart uploads, copies from old versions, ListObjectVersions paging over thousands of versions, and
 /// kill -9 during version writes.
 /// </summary>
-[NonParallelizable]
 public sealed class VersioningTests
 {
     private static GatewayInstance Gw => SharedGateway.Instance;
@@ -238,7 +237,6 @@ public sealed class VersioningTests
         """, "versioning-ok", Gw, _home, Names.Bucket("verpy"));
 
     [Test]
-    [NonParallelizable]
     public async Task Kill_9_during_version_writes_loses_no_acknowledged_version_and_leaves_no_orphan()
     {
         var dir = TempDir.Create("version-crash");

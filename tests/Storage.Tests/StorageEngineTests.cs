@@ -7,7 +7,7 @@ namespace Storage.Tests;
 
 /// <summary>StorageEngine.Check and CheckFolder: the consistency check finds what is wrong, and only that.</summary>
 [TestFixture]
-internal sealed class StorageEngineTests
+internal sealed partial class StorageEngineTests
 {
     private const string Account = "acct";
     private string _dir = "";

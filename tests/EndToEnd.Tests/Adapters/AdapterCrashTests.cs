@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -12,86 +11,8 @@ namespace EndToEnd.Tests.Adapters;
 /// kill -9 of the gateway process while an adapter is writing a part: nothing half-written is referenced, the meter
 /// equals a recount, and after a restart the session carries on as if the part had never been sent.
 /// </summary>
-[NonParallelizable]
 public sealed class AdapterCrashTests
 {
-    /// <summary>A gateway in its own process (so it can be killed), with its S3 and adapter addresses read from its log.</summary>
-    private sealed class GatewayProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly Dictionary<string, Uri> _addresses = new(StringComparer.OrdinalIgnoreCase);
-        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public GatewayProcess(string dataDir, params string[] args)
-        {
-            var dll = typeof(Gateway.GatewayOptions).Assembly.Location;
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in (string[])[dll, "--urls", "http://127.0.0.1:0", "--Gateway:DataDir=" + dataDir, "--Gateway:SegmentSize=262144", .. args])
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            _process = Process.Start(psi)!;
-            _process.OutputDataReceived += (_, e) => Read(e.Data);
-            _process.ErrorDataReceived += (_, e) => Read(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-        }
-
-        private void Read(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            // Console logging puts the message on the line after its category.
-            var text = line.Trim();
-            foreach (var (marker, name) in new[] { ("S3 gateway listening on ", "S3"), ("Box adapter listening on ", "Box"), ("Veza adapter listening on ", "Veza") })
-            {
-                var at = text.IndexOf(marker, StringComparison.Ordinal);
-                if (at >= 0)
-                {
-                    lock (_addresses)
-                    {
-                        _addresses[name] = new Uri(text[(at + marker.Length)..].Trim().Replace("[::]", "localhost", StringComparison.Ordinal));
-                        if (_addresses.ContainsKey("S3") && _addresses.Count >= 3)
-                        {
-                            _ready.TrySetResult();
-                        }
-                    }
-                }
-            }
-        }
-
-        public async Task<Uri> Address(string name)
-        {
-            await _ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            lock (_addresses)
-            {
-                return _addresses[name];
-            }
-        }
-
-        public void KillHard()
-        {
-            // Process.Kill sends SIGKILL on Linux: no shutdown code runs.
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                KillHard();
-            }
-
-            _process.Dispose();
-            await Task.CompletedTask;
-        }
-    }
-
     private static HttpClient Client(Uri baseAddress, params (string, string)[] headers)
     {
         var http = new HttpClient { BaseAddress = baseAddress };
@@ -121,7 +42,7 @@ public sealed class AdapterCrashTests
         string sessionId;
         long partSize;
         string vezaId;
-        await using (var gw = new GatewayProcess(dir, "--Gateway:Adapters:Box:Url=http://127.0.0.1:0", "--Gateway:Adapters:Veza:Url=http://127.0.0.1:0"))
+        await using (var gw = new GatewayProcess(dir, "--Gateway:SegmentSize=262144", "--Gateway:Adapters:Box:Url=http://127.0.0.1:0", "--Gateway:Adapters:Veza:Url=http://127.0.0.1:0"))
         {
             var box = await gw.Address("Box");
             using var http = Client(box, ("Authorization", "Bearer test"));

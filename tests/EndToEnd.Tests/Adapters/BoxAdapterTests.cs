@@ -7,7 +7,6 @@ namespace EndToEnd.Tests.Adapters;
 /// example, a 25 MB file in parallel out-of-order parts read back over S3, every error, expiry on the virtual
 /// clock, and a restart in the middle of a session.
 /// </summary>
-[NonParallelizable]
 public sealed class BoxAdapterTests
 {
     private string _home = null!;

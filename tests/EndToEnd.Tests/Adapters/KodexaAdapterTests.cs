@@ -6,7 +6,6 @@ namespace EndToEnd.Tests.Adapters;
 /// The Kodexa intake adapter: the seed document's Python client and its curl steps run as written (host and
 /// token replaced), the large-upload switch, the limits and errors, and a restart in the middle of an upload.
 /// </summary>
-[NonParallelizable]
 public sealed class KodexaAdapterTests
 {
     private string _home = null!;

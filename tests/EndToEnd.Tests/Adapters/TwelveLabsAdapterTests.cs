@@ -7,7 +7,6 @@ namespace EndToEnd.Tests.Adapters;
 /// Twelve Labs' SDK wrapper) go: create, chunks PUT in parallel to presigned URLs with more URLs asked for, chunk
 /// reports in batches and any order, status until completed; every error; and a restart in the middle.
 /// </summary>
-[NonParallelizable]
 public sealed class TwelveLabsAdapterTests
 {
     private string _home = null!;

@@ -7,7 +7,6 @@ namespace EndToEnd.Tests.Adapters;
 /// The Veza OAA <c>:parts</c> adapter: the seed document's bash example run as written (host and key replaced),
 /// chunks out of order, in parallel, re-uploaded and with their fields in any order, every error, and a restart.
 /// </summary>
-[NonParallelizable]
 public sealed class VezaAdapterTests
 {
     private string _home = null!;

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
 
 namespace EndToEnd.Tests.Infrastructure;
@@ -18,21 +15,10 @@ internal static class CrashDrill
     /// </summary>
     public static async Task RunAsync(string dir, string[] extraArgs, Func<AmazonS3Client, Task> setup, Func<AmazonS3Client, int, int, Task> write, Func<bool> enough, int writers = 4)
     {
-        var port = FreePort();
-        var dll = typeof(Gateway.GatewayOptions).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[dll, "--urls", $"http://127.0.0.1:{port}", "--Gateway:DataDir=" + dir, "--Logging:LogLevel:Default=Warning", .. extraArgs])
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(psi)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        var endpoint = $"http://127.0.0.1:{port}";
+        await using var process = new GatewayProcess(dir, extraArgs);
+        var endpoint = (await process.Address("S3")).ToString().TrimEnd('/');
         using var s3 = new AmazonS3Client(new BasicAWSCredentials(GatewayInstance.AccessKey, GatewayInstance.SecretKey),
             new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
-        await WaitForHealth(endpoint);
         await setup(s3);
 
         using var stop = new CancellationTokenSource();
@@ -50,44 +36,16 @@ internal static class CrashDrill
                 }
             }
         })).ToArray();
+        // The writers may stop early (a refused write ends a loop): the deadline keeps a stalled drill from hanging the run.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!enough())
         {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the writers did not get enough writes acknowledged within 60 s");
             await Task.Delay(10);
         }
 
-        process.Kill(entireProcessTree: true); // SIGKILL: no shutdown code runs.
-        await process.WaitForExitAsync();
+        process.KillHard();
         await stop.CancelAsync();
-        await Task.WhenAll(loops);
-    }
-
-    private static async Task WaitForHealth(string endpoint)
-    {
-        using var http = new HttpClient();
-        for (var i = 0; i < 200; i++)
-        {
-            try
-            {
-                using var r = await http.GetAsync(new Uri(endpoint + "/_gateway/health"));
-                if (r.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("The gateway did not start.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(30));
     }
 }

@@ -63,7 +63,7 @@ internal sealed class HandlerHarness : IDisposable
 
     public Task<S3Response> Send(string method, string target, byte[]? body = null, Dictionary<string, string>? headers = null, string? account = Account)
     {
-        if (target.StartsWith(Admin.AdminEndpoints.Prefix + "/", StringComparison.Ordinal))
+        if (target.StartsWith(Gateway.Admin.AdminEndpoints.Prefix + "/", StringComparison.Ordinal))
         {
             return SendAdmin(method, target, body, account);
         }
@@ -77,7 +77,7 @@ internal sealed class HandlerHarness : IDisposable
     {
         var q = target.IndexOf('?');
         var path = q < 0 ? target : target[..q];
-        return Admin.AdminEndpoints.Find(method, path).Handler(new Admin.AdminRequest
+        return Gateway.Admin.AdminEndpoints.Find(method, path).Handler(new Gateway.Admin.AdminRequest
         {
             Method = method,
             RawPath = path,

@@ -118,6 +118,64 @@ public sealed class AwsChunkedStreamTests
         }
     }
 
+    /// <summary>
+    /// The asynchronous form reads chunk data straight into the caller's buffer and the framing through a small buffer
+    /// of its own: every read size against every inner delivery size, signed and unsigned, decodes the same bytes and
+    /// keeps the trailer.
+    /// </summary>
+    [TestCase(true, true)]
+    [TestCase(true, false)]
+    [TestCase(false, true)]
+    public async Task AsyncReadsOfEverySizeDecodeTheSameBytes(bool signed, bool trailer)
+    {
+        var context = signed ? Context : null;
+        byte[][] chunks = [Data(8192, 5), Data(70000, 6), Data(8193, 7), Data(1, 8)];
+        var body = Build(chunks, context, trailer, checksumValue: "q1w2e3==");
+        var expected = chunks.SelectMany(c => c).ToArray();
+        foreach (var inner in new[] { 1, 3, 90, 256, 4096, 1 << 20 })
+        {
+            foreach (var read in new[] { 1, 5, 255, 8192, 65536, 300000 })
+            {
+                using var stream = new AwsChunkedStream(new TrickleStream(body, inner), context, trailer && signed, trailer ? [Checksum] : [], expected.Length);
+                var output = new MemoryStream();
+                var buffer = new byte[read];
+                int n;
+                while ((n = await stream.ReadAsync(buffer)) > 0)
+                {
+                    Assert.That(n, Is.LessThanOrEqualTo(read));
+                    output.Write(buffer, 0, n);
+                }
+
+                Assert.That(output.ToArray(), Is.EqualTo(expected), $"inner {inner}, read {read}");
+                Assert.That(stream.Trailers.GetValueOrDefault(Checksum), Is.EqualTo(trailer ? "q1w2e3==" : null), $"inner {inner}, read {read}");
+            }
+        }
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task AnAsyncReadThatEndsABadChunkThrowsBeforeAnyLaterData(int badChunk)
+    {
+        var body = Build(ThreeChunks, Context, trailer: false, badChunk: badChunk);
+        using var stream = new AwsChunkedStream(new MemoryStream(body), Context, false, [], null);
+        var buffer = new byte[4096];
+        var returned = new MemoryStream();
+        var e = Assert.ThrowsAsync<S3Exception>(async () =>
+        {
+            int n;
+            while ((n = await stream.ReadAsync(buffer)) > 0)
+            {
+                returned.Write(buffer, 0, n);
+            }
+        })!;
+        Assert.That(e.Code, Is.EqualTo(S3ErrorCode.SignatureDoesNotMatch));
+        // Chunks are counted from 0 here: the bad one's last byte never comes out, nor anything after it.
+        var good = ThreeChunks.Take(badChunk).SelectMany(c => c).ToArray();
+        Assert.That(returned.Length, Is.GreaterThanOrEqualTo(good.Length).And.LessThan(good.Length + ThreeChunks[badChunk].Length));
+        Assert.That(returned.ToArray(), Is.EqualTo(ThreeChunks.SelectMany(c => c).Take((int)returned.Length).ToArray()));
+        Assert.ThrowsAsync<S3Exception>(async () => _ = await stream.ReadAsync(buffer), "a failed stream stays failed");
+    }
+
     [Test]
     public async Task AsyncReadsDecodeToo()
     {

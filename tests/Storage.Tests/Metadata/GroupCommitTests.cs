@@ -26,6 +26,8 @@ internal sealed class GroupCommitTests
         Directory.Delete(_dir, recursive: true);
     }
 
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
     private List<string> Keys() => _store.Read(db => db.List("SELECT k FROM t ORDER BY k;", r => r.GetString(0)));
 
     [Test]
@@ -37,10 +39,11 @@ internal sealed class GroupCommitTests
         {
             db.Execute("INSERT INTO t(k) VALUES ('first');");
             holding.Set();
-            release.Wait();
+            // Bounded, so a failure below cannot leave this write (and the test run) hanging.
+            release.Wait(Deadline);
             return 1;
         }));
-        holding.Wait();
+        Assert.That(holding.Wait(Deadline), Is.True, "the first write started its transaction");
         var commitsBefore = _store.Commits;
 
         var a = Task.Run(() => _store.Write(db => db.Execute("INSERT INTO t(k) VALUES ('a');")));
@@ -54,8 +57,10 @@ internal sealed class GroupCommitTests
         }));
         var dup = Task.Run(() => _store.Write(db => db.Execute("INSERT INTO t(k) VALUES ('first');")));
         var c = Task.Run(() => _store.Write(db => db.Execute("INSERT INTO t(k) VALUES ('c');")));
+        var deadline = DateTime.UtcNow + Deadline;
         while (_store.Queued < 4)
         {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "four writes queued behind the first");
             await Task.Delay(5);
         }
 
