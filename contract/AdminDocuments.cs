@@ -184,3 +184,122 @@ public sealed class AccessDecision
     public string Reason { get; set; } = "";
     public string? Statement { get; set; }
 }
+
+/// <summary>
+/// A fault rule (POST /_gateway/faults): which requests it matches (omitted fields match everything), when it fires,
+/// and what it does. The gateway fills in <see cref="Id"/>, <see cref="Matched"/> and <see cref="Fired"/>.
+/// </summary>
+public sealed class FaultRuleDocument
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Id { get; set; }
+
+    /// <summary>s3 (the default), box, veza, kodexa or twelvelabs.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? FrontEnd { get; set; }
+
+    /// <summary>The operation's name in its front end: UploadPart, CompleteMultipartUpload, GetObject, ...</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Operation { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Bucket { get; set; }
+
+    /// <summary>A key, or a prefix ending in *.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Key { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? PartNumber { get; set; }
+
+    /// <summary>The access key the request was signed with.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Account { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Method { get; set; }
+
+    /// <summary>Let this many matching requests through first.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? After { get; set; }
+
+    /// <summary>Fire at most this many times (unlimited when omitted).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Times { get; set; }
+
+    /// <summary>The chance (0 to 1) that a matching request past <see cref="After"/> is faulted (1 when omitted).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Probability { get; set; }
+
+    /// <summary>The seed of the rule's own generator, so a run repeats exactly.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Seed { get; set; }
+
+    public FaultDocument Fault { get; set; } = new();
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Matched { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Fired { get; set; }
+}
+
+/// <summary>What a rule does: error, error-after-200, latency, slow-body, reset or timeout, with that type's fields.</summary>
+public sealed class FaultDocument
+{
+    public string Type { get; set; } = "";
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Status { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Code { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Message { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? RetryAfterSeconds { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Ms { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? BytesPerSecond { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? AfterBytes { get; set; }
+}
+
+/// <summary>POST /_gateway/faults (the rules to add) and its answer (the rules with their ids).</summary>
+public sealed class FaultRules
+{
+    public List<FaultRuleDocument> Rules { get; set; } = [];
+}
+
+/// <summary>GET /_gateway/faults: the rules with their counts, and what fired.</summary>
+public sealed class FaultState
+{
+    public List<FaultRuleDocument> Rules { get; set; } = [];
+    public List<FaultEvent> History { get; set; } = [];
+}
+
+/// <summary>One fault that fired.</summary>
+public sealed class FaultEvent
+{
+    public string RuleId { get; set; } = "";
+    public string RequestId { get; set; } = "";
+    public string Time { get; set; } = "";
+    public string FrontEnd { get; set; } = "";
+    public string Operation { get; set; } = "";
+    public string? Bucket { get; set; }
+    public string? Key { get; set; }
+    public int? PartNumber { get; set; }
+    public string Fault { get; set; } = "";
+}
+
+/// <summary>DELETE /_gateway/faults and DELETE /_gateway/faults/{id}: how many rules went.</summary>
+public sealed class FaultsRemoved
+{
+    public int Removed { get; set; }
+}

@@ -15,4 +15,8 @@ namespace Gateway.Contract;
 [JsonSerializable(typeof(AbortResult))]
 [JsonSerializable(typeof(ClockState))]
 [JsonSerializable(typeof(AccessDecision))]
+[JsonSerializable(typeof(FaultRules))]
+[JsonSerializable(typeof(FaultState))]
+[JsonSerializable(typeof(FaultsRemoved))]
+[JsonSerializable(typeof(List<FaultRuleDocument>))]
 public sealed partial class AdminJson : JsonSerializerContext;

@@ -138,6 +138,9 @@ internal sealed class GatewayOptions
     /// <summary>Cross-origin access for browsers (presigned part uploads); see the README.</summary>
     public CorsOptions Cors { get; set; } = new();
 
+    /// <summary>Fault rules that apply from start-up (the same documents as POST /_gateway/faults takes).</summary>
+    public List<Contract.FaultRuleDocument> Faults { get; set; } = [];
+
     public Storage.StorageLimits Limits() => new(MaxPutObjectSize, MinPartSize, MaxPartSize, MaxPartNumber, MaxPartNumber, MaxObjectSize);
 }
 

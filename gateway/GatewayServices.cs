@@ -18,7 +18,20 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
         // Header signatures are checked against real time (clients sign with it); presigned expiry, upload ages,
         // lifecycle and the meter all read the gateway's clock, which may be virtual.
         var verifier = new SignatureVerifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => realClock.UtcNow, () => storage.Clock.UtcNow, options.SigV2);
-        return new GatewayServices(options, storage, verifier);
+        var services = new GatewayServices(options, storage, verifier);
+        try
+        {
+            // Rules from settings apply from the first request (a container started with faults).
+            services.Faults.Add(options.Faults);
+        }
+        catch (Faults.FaultRuleException e)
+        {
+            storage.Dispose();
+            throw new InvalidOperationException("Gateway:Faults holds a rule the gateway cannot use: " + e.Message, e);
+        }
+
+        services.Hooks.Add(services.Faults);
+        return services;
     }
 
     public GatewayOptions Options { get; } = options;
@@ -45,6 +58,11 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
     public DateTimeOffset StartedAtReal { get; } = DateTimeOffset.UtcNow;
 
     public GatewayMetrics Metrics { get; } = new();
+
+    /// <summary>The fault rules and what fired (a hook of <see cref="Hooks"/>).</summary>
+    public Faults.FaultInjector Faults => _faults ??= new Faults.FaultInjector(this);
+
+    private Faults.FaultInjector? _faults;
 
     /// <summary>What every request passes through before its handler and after its answer, in order (request log, faults, ...).</summary>
     public Pipeline.RequestHooks Hooks { get; } = new();

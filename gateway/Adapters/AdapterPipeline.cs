@@ -45,6 +45,7 @@ internal sealed class AdapterPipeline(IAdapter adapter, GatewayServices services
             // Shared plumbing (the body's idle timeout) speaks S3; the client hears its own protocol.
             S3Exception e => adapter.Error(S3ErrorTable.Lookup(e.Code).Status, S3ErrorTable.Lookup(e.Code).Code, e.Message, c),
             HookAnswerException { Answer: HookAnswer.Error injected } => Injected(injected, c),
+            HookAnswerException { Answer: HookAnswer.ErrorAfterSuccess late } => adapter.Error(500, late.Code, late.Message, c),
             BadHttpRequestException e => adapter.Error(400, "bad_request", "The request body could not be read: " + e.Message, c),
             _ => adapter.Error(500, "internal_server_error", "The gateway met an internal error.", c),
         };

@@ -13,6 +13,10 @@ internal enum AdminOperation
     ClockAdvance,
     Metrics,
     Access,
+    AddFaults,
+    ListFaults,
+    ClearFaults,
+    RemoveFault,
 
     /// <summary>Anything else under /_gateway/: 404 once authenticated.</summary>
     Unknown,
@@ -39,14 +43,25 @@ internal static class AdminEndpoints
         new(AdminOperation.ClockAdvance, ["POST"], "/clock/advance", false, r => Task.FromResult(AdminHandlers.Advance(r))),
         new(AdminOperation.Metrics, ["GET"], "/metrics", false, r => Task.FromResult(AdminHandlers.Metrics(r))),
         new(AdminOperation.Access, ["GET"], "/access", false, r => Task.FromResult(AccessExplain.Explain(r))),
+        new(AdminOperation.AddFaults, ["POST"], "/faults", false, FaultHandlers.Add),
+        new(AdminOperation.ListFaults, ["GET"], "/faults", false, r => Task.FromResult(FaultHandlers.List(r))),
+        new(AdminOperation.ClearFaults, ["DELETE"], "/faults", false, r => Task.FromResult(FaultHandlers.Clear(r))),
+        new(AdminOperation.RemoveFault, ["DELETE"], "/faults/{id}", false, r => Task.FromResult(FaultHandlers.Remove(r))),
     ];
 
     /// <summary>What answers a path under /_gateway that no row names, with any method.</summary>
     public static AdminEndpoint Unknown { get; } = new(AdminOperation.Unknown, [], "/{**rest}", false, r => Task.FromResult(AdminHandlers.Unknown(r)));
 
-    /// <summary>The row for a request (path with the /_gateway prefix), as endpoint routing would pick it.</summary>
+    /// <summary>The row for a request (path with the /_gateway prefix), as endpoint routing would pick it ("{name}" takes one segment).</summary>
     public static AdminEndpoint Find(string method, string path) =>
-        All.FirstOrDefault(e => e.Methods.Contains(method) && Prefix + e.Path == path) ?? Unknown;
+        All.FirstOrDefault(e => e.Methods.Contains(method) && Matches(Prefix + e.Path, path)) ?? Unknown;
+
+    private static bool Matches(string template, string path)
+    {
+        var t = template.Split('/');
+        var p = path.Split('/');
+        return t.Length == p.Length && t.Zip(p).All(x => x.First == x.Second || (x.First.StartsWith('{') && x.Second.Length > 0));
+    }
 
     /// <summary>Maps every row, and the catch-all, onto <paramref name="group"/> (the /_gateway route group).</summary>
     public static void Map(IEndpointRouteBuilder group, RequestDelegate pipeline)

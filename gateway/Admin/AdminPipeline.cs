@@ -81,6 +81,11 @@ internal sealed class AdminPipeline(GatewayServices services, ILogger<AdminPipel
             call.ErrorCode = injected.Code;
             response = AdminErrors.Response(injected.Status, injected.Code, injected.Message, head);
         }
+        else if (failure is HookAnswerException { Answer: HookAnswer.ErrorAfterSuccess late })
+        {
+            call.ErrorCode = late.Code;
+            response = AdminErrors.Response(500, late.Code, late.Message, head);
+        }
         else
         {
             var error = failure switch

@@ -126,6 +126,11 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
             call.ErrorCode = injected.Code;
             response = ResponseWriter.InjectedError(injected, call.Route.Resource, call.RequestId, call.HostId, HttpMethods.IsHead(http.Request.Method));
         }
+        else if (failure is HookAnswerException { Answer: HookAnswer.ErrorAfterSuccess late })
+        {
+            call.ErrorCode = late.Code;
+            response = ResponseWriter.ErrorAfterSuccess(late, call.Route.Resource, call.RequestId, call.HostId);
+        }
         else
         {
             var error = failure switch

@@ -102,6 +102,18 @@ internal static class ResponseWriter
         return response;
     }
 
+    /// <summary>
+    /// S3's answer to a CompleteMultipartUpload (or copy) that failed after its 200 was sent: the status is 200, the
+    /// body whitespace (what S3 sends to keep the connection open) and then the error document, which SDKs look for.
+    /// </summary>
+    public static S3Response ErrorAfterSuccess(Pipeline.HookAnswer.ErrorAfterSuccess error, string resource, string requestId, string hostId)
+    {
+        var document = ErrorDocument.Build(error.Code, error.Message, [], resource, requestId, hostId);
+        // The XML declaration comes first in S3's document; the whitespace S3 kept the connection with goes after it.
+        var declaration = document.IndexOf("?>", StringComparison.Ordinal) + 2;
+        return S3Response.Xml(document[..declaration] + "\n\n\n" + document[declaration..]);
+    }
+
     /// <summary>A hook's error (a fault rule's status and code, which need not be in the table), as S3's error XML.</summary>
     public static S3Response InjectedError(Pipeline.HookAnswer.Error error, string resource, string requestId, string hostId, bool head)
     {

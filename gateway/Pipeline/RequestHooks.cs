@@ -25,6 +25,12 @@ internal abstract record HookAnswer
 
     /// <summary>An error with this status and code, in the front end's error document (S3's XML, an adapter's JSON).</summary>
     public sealed record Error(int Status, string Code, string Message, IReadOnlyList<KeyValuePair<string, string>> Headers) : HookAnswer;
+
+    /// <summary>
+    /// S3's "200 OK with an error in its body" (CompleteMultipartUpload, CopyObject, UploadPartCopy): status 200, then
+    /// whitespace and an error document. Only the S3 front end gives this answer; others answer it as an internal error.
+    /// </summary>
+    public sealed record ErrorAfterSuccess(string Code, string Message) : HookAnswer;
 }
 
 /// <summary>The ordered hooks of one gateway (the host owns the list; tests add their own).</summary>

@@ -26,6 +26,19 @@ internal sealed class RequestBodyStream(PipeReader inner, TimeSpan idleTimeout) 
 
     public long Count => Interlocked.Read(ref _count);
 
+    private long _abortAfter = long.MaxValue;
+    private Action? _abort;
+
+    /// <summary>
+    /// Cuts the connection once <paramref name="bytes"/> of the body have been read (a reset fault): the read that
+    /// reaches it returns only what fits, and the next one fails as a connection the client closed.
+    /// </summary>
+    public void AbortAfter(long bytes, Action abort)
+    {
+        _abortAfter = bytes;
+        _abort = abort;
+    }
+
     /// <summary>A read was attempted: for a body with content, Kestrel has then sent 100 Continue if the client asked.</summary>
     public bool ReadAttempted { get; private set; }
 
@@ -56,6 +69,17 @@ internal sealed class RequestBodyStream(PipeReader inner, TimeSpan idleTimeout) 
         }
 
         ReadAttempted = true;
+        if (_abort is not null && Count >= _abortAfter)
+        {
+            _abort();
+            throw new Microsoft.AspNetCore.Connections.ConnectionResetException("A reset fault cut the connection.");
+        }
+
+        if (_abortAfter - Count < buffer.Length)
+        {
+            buffer = buffer[..(int)(_abortAfter - Count)];
+        }
+
         // One timer source per request (per caller token), armed for the length of each read and disarmed after
         // it: no allocation per read, and time the gateway spends between reads never counts as the client idling.
         if (_idle is null || _linkedTo != cancellationToken)

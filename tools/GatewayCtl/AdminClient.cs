@@ -63,8 +63,16 @@ internal sealed class AdminClient(HttpClient http, Connection connection, Func<D
 
         var message = new HttpRequestMessage(request.Method, uri);
         message.Headers.Host = host;
+        var payloadHash = SigV4Signer.EmptySha256;
+        if (request.Body is { } body)
+        {
+            message.Content = new ByteArrayContent(body);
+            message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            payloadHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
+        }
+
         foreach (var (name, value) in SigV4Signer.Sign(request.Method.Method, path, request.Query, host,
-                     SigV4Signer.EmptySha256, clock(), connection.Credentials))
+                     payloadHash, clock(), connection.Credentials))
         {
             message.Headers.TryAddWithoutValidation(name, value);
         }

@@ -98,6 +98,18 @@ internal static class Cli
             case CommandKind.Access:
                 Renderers.Access(Json.Read(body, AdminJson.Default.AccessDecision), stdout);
                 break;
+            case CommandKind.FaultsAdd:
+                Renderers.FaultsAdded(Json.Read(body, AdminJson.Default.FaultRules), stdout);
+                break;
+            case CommandKind.FaultsList:
+                Renderers.Faults(Json.Read(body, AdminJson.Default.FaultState), stdout);
+                break;
+            case CommandKind.FaultsHistory:
+                Renderers.FaultHistory(Json.Read(body, AdminJson.Default.FaultState), stdout);
+                break;
+            case CommandKind.FaultsClear:
+                stdout.WriteLine($"removed {Formats.Plural(Json.Read(body, AdminJson.Default.FaultsRemoved).Removed, "rule")}");
+                break;
             case CommandKind.Uploads:
             case CommandKind.Metrics:
                 break;

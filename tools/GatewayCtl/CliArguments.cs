@@ -9,8 +9,8 @@ internal sealed class UsageException(string message) : Exception(message);
 /// <summary>Where to send requests and how to sign them.</summary>
 internal sealed record Connection(Uri Endpoint, SigV4Credentials Credentials);
 
-/// <summary>One admin API call: the path under the endpoint and the unencoded query parameters.</summary>
-internal sealed record AdminRequest(HttpMethod Method, string Path, IReadOnlyList<KeyValuePair<string, string>> Query);
+/// <summary>One admin API call: the path under the endpoint, the unencoded query parameters and a JSON body, if any.</summary>
+internal sealed record AdminRequest(HttpMethod Method, string Path, IReadOnlyList<KeyValuePair<string, string>> Query, byte[]? Body = null);
 
 internal enum CommandKind
 {
@@ -21,6 +21,10 @@ internal enum CommandKind
     ClockAdvance,
     Metrics,
     Access,
+    FaultsAdd,
+    FaultsList,
+    FaultsClear,
+    FaultsHistory,
 }
 
 /// <summary>The parsed command line: connection settings, output mode and the command with its request.</summary>
@@ -46,6 +50,11 @@ internal static partial class CliArguments
         [CommandKind.ClockAdvance] = ["seconds", "hours", "days"],
         [CommandKind.Metrics] = [],
         [CommandKind.Access] = ["bucket", "action", "key", "principal", "source-ip", "secure"],
+        [CommandKind.FaultsAdd] = ["file", "front-end", "operation", "bucket", "key", "part-number", "account", "method", "after", "times", "probability", "seed",
+            "type", "status", "code", "message", "retry-after", "ms", "bytes-per-second", "after-bytes"],
+        [CommandKind.FaultsList] = [],
+        [CommandKind.FaultsClear] = [],
+        [CommandKind.FaultsHistory] = [],
     };
 
     /// <summary>True when the user asked for help anywhere on the line; help wins over every other check.</summary>
@@ -109,6 +118,10 @@ internal static partial class CliArguments
             ["clock", "advance"] => CommandKind.ClockAdvance,
             ["metrics"] => CommandKind.Metrics,
             ["access"] => CommandKind.Access,
+            ["faults", "add"] => CommandKind.FaultsAdd,
+            ["faults", "list"] or ["faults"] => CommandKind.FaultsList,
+            ["faults", "clear"] => CommandKind.FaultsClear,
+            ["faults", "history"] => CommandKind.FaultsHistory,
             _ => throw new UsageException($"unknown command: {string.Join(' ', words)}"),
         };
 
@@ -155,6 +168,11 @@ internal static partial class CliArguments
             {
                 query.Add(new(name, value));
             }
+        }
+
+        if (kind == CommandKind.FaultsAdd)
+        {
+            return new AdminRequest(HttpMethod.Post, "/_gateway/faults", query, FaultFlags.Body(options));
         }
 
         Add("bucket", options.GetValueOrDefault("bucket"));
@@ -210,6 +228,16 @@ internal static partial class CliArguments
                 Add("sourceIp", options.GetValueOrDefault("source-ip"));
                 Add("secure", options.ContainsKey("secure") ? "true" : null);
                 return new AdminRequest(HttpMethod.Get, "/_gateway/access", query);
+
+            case CommandKind.FaultsList:
+            case CommandKind.FaultsHistory:
+                return new AdminRequest(HttpMethod.Get, "/_gateway/faults", []);
+
+            case CommandKind.FaultsClear:
+                return new AdminRequest(HttpMethod.Delete, "/_gateway/faults", []);
+
+            case CommandKind.FaultsAdd:
+                break;
         }
 
         throw new UsageException($"unknown command {kind}");

@@ -3,7 +3,7 @@ namespace GatewayCtl;
 internal static class HelpText
 {
     public const string Text = """
-        gatewayctl: admin client for the S3 gateway's /_gateway API (usage, incomplete uploads, clock, metrics, access decisions)
+        gatewayctl: admin client for the S3 gateway's /_gateway API (usage, incomplete uploads, clock, metrics, access decisions, faults)
 
         usage: gatewayctl [global options] <command> [command options]
 
@@ -34,6 +34,14 @@ internal static class HelpText
           access --bucket B --action s3:ACTION [--key K] [--principal ACCESSKEY|anonymous] [--source-ip IP] [--secure]
               how the bucket's policy, ACLs and public access block decide that request, and which
               statement or rule did (the bucket's owner or an admin)
+          faults add --type TYPE [match] [firing] [fault fields]   |   faults add --file RULES.json
+              add a fault rule (admin credentials only). match: --front-end s3|box|veza|kodexa|twelvelabs
+              --operation NAME --bucket B --key K|PREFIX* --part-number N --account KEY --method M;
+              firing: --after N --times N --probability P --seed N; TYPE and its fields: error (--status
+              --code [--message] [--retry-after S]), error-after-200 ([--code] [--message]), latency (--ms),
+              slow-body (--bytes-per-second), reset (--after-bytes), timeout
+          faults [list] | faults history | faults clear
+              the rules with how often each matched and fired, the faults that fired, or remove them all
 
         DURATION is 90s, 15m, 36h, 7d, 2w or a plain number of seconds.
         Requests are signed with AWS Signature Version 4 (service s3), like any S3 client.

@@ -104,4 +104,48 @@ internal static class Renderers
             output.WriteLine($"lifecycle: aborted {Formats.Plural(l.AbortedUploads, "upload")}, expired {Formats.Plural(l.ExpiredObjects, "object")}");
         }
     }
+
+    public static void FaultsAdded(FaultRules added, TextWriter output)
+    {
+        foreach (var r in added.Rules)
+        {
+            output.WriteLine($"added {r.Id}: {FaultFlags.Match(r)} -> {FaultFlags.Describe(r.Fault)}");
+        }
+    }
+
+    public static void Faults(FaultState state, TextWriter output)
+    {
+        if (state.Rules.Count == 0)
+        {
+            output.WriteLine("no fault rules");
+            return;
+        }
+
+        var table = new TextTable(("ID", false), ("MATCHES", false), ("FAULT", false), ("MATCHED", true), ("FIRED", true));
+        foreach (var r in state.Rules)
+        {
+            table.AddRow(r.Id ?? "", FaultFlags.Match(r), FaultFlags.Describe(r.Fault), Formats.Count(r.Matched ?? 0), Formats.Count(r.Fired ?? 0));
+        }
+
+        table.Write(output);
+    }
+
+    public static void FaultHistory(FaultState state, TextWriter output)
+    {
+        if (state.History.Count == 0)
+        {
+            output.WriteLine("no fault has fired");
+            return;
+        }
+
+        var table = new TextTable(("TIME", false), ("RULE", false), ("REQUEST", false), ("FRONT END", false), ("OPERATION", false), ("BUCKET", false),
+            ("KEY", false), ("PART", true), ("FAULT", false));
+        foreach (var e in state.History)
+        {
+            table.AddRow(e.Time, e.RuleId, e.RequestId, e.FrontEnd, e.Operation, e.Bucket ?? "", e.Key ?? "",
+                e.PartNumber?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", e.Fault);
+        }
+
+        table.Write(output);
+    }
 }

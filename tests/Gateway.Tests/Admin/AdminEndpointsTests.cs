@@ -12,7 +12,7 @@ internal sealed class AdminEndpointsTests
         var named = AdminEndpoints.All.Select(e => e.Operation).ToList();
         Assert.That(named, Is.Unique);
         Assert.That(named.Append(AdminOperation.Unknown), Is.EquivalentTo(Enum.GetValues<AdminOperation>()));
-        Assert.That(AdminEndpoints.All.Select(e => e.Path), Is.Unique);
+        Assert.That(AdminEndpoints.All.Select(e => string.Join(",", e.Methods) + " " + e.Path), Is.Unique);
         Assert.That(AdminEndpoints.All.Where(e => e.Anonymous).Select(e => e.Operation), Is.EqualTo(new[] { AdminOperation.Health }), "only health answers unsigned callers");
     }
 
@@ -25,6 +25,11 @@ internal sealed class AdminEndpointsTests
     [TestCase("POST", "/_gateway/clock/advance", AdminOperation.ClockAdvance)]
     [TestCase("GET", "/_gateway/metrics", AdminOperation.Metrics)]
     [TestCase("GET", "/_gateway/access", AdminOperation.Access)]
+    [TestCase("POST", "/_gateway/faults", AdminOperation.AddFaults)]
+    [TestCase("GET", "/_gateway/faults", AdminOperation.ListFaults)]
+    [TestCase("DELETE", "/_gateway/faults", AdminOperation.ClearFaults)]
+    [TestCase("DELETE", "/_gateway/faults/f12", AdminOperation.RemoveFault)]
+    [TestCase("GET", "/_gateway/faults/f12", AdminOperation.Unknown)]
     [TestCase("POST", "/_gateway/usage", AdminOperation.Unknown)]
     [TestCase("GET", "/_gateway/uploads/abort", AdminOperation.Unknown)]
     [TestCase("GET", "/_gateway/nothing", AdminOperation.Unknown)]
