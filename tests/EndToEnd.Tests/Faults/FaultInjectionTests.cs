@@ -299,6 +299,42 @@ public sealed class FaultInjectionTests
     }
 
     [Test]
+    public async Task Latency_a_slow_body_and_a_timeout_act_on_the_transport_only()
+    {
+        await using var gw = await GatewayInstance.StartAsync();
+        using var s3 = gw.Client();
+        await s3.PutBucketAsync("slow-bucket");
+        var data = ObjectTests.RandomBytes(96 * 1024, 6);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "slow-bucket", Key = "k", InputStream = new MemoryStream(data) });
+        await AddRules(gw, """
+            {"rules":[
+              {"operation":"HeadObject","times":1,"fault":{"type":"latency","ms":400}},
+              {"operation":"GetObject","key":"k","times":1,"fault":{"type":"slow-body","bytesPerSecond":65536}},
+              {"operation":"ListObjectsV2","times":1,"fault":{"type":"timeout"}}]}
+            """);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await s3.GetObjectMetadataAsync("slow-bucket", "k");
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(400)), "latency before the handler");
+
+        clock.Restart();
+        using (var get = await s3.GetObjectAsync("slow-bucket", "k"))
+        {
+            Assert.That(await ObjectTests.ReadAll(get), Is.EqualTo(data), "a slow body is still the whole body");
+        }
+
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1.3)), "96 KiB at 64 KiB/s takes about 1.5 s");
+
+        // No answer at all: the client gives up on its own timeout; the gateway then lets the request go.
+        using var impatient = gw.Client(configure: c => c.Timeout = TimeSpan.FromSeconds(1));
+        clock.Restart();
+        Assert.That(async () => await impatient.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "slow-bucket" }), Throws.Exception);
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)).And.LessThan(TimeSpan.FromSeconds(30)));
+        Assert.That((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "slow-bucket" })).S3Objects.Select(o => o.Key), Is.EqualTo(new[] { "k" }));
+        var state = await State(gw);
+        Assert.That(state.History.Select(e => e.Fault), Is.EqualTo(new[] { "latency", "slow-body", "timeout" }));
+    }
+
+    [Test]
     public async Task Rules_in_settings_apply_from_the_first_request()
     {
         await using var gw = await GatewayInstance.StartAsync(args:
