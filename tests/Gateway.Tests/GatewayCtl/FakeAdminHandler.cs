@@ -11,6 +11,9 @@ internal sealed class FakeAdminHandler : HttpMessageHandler
 
     public List<HttpRequestMessage> Requests { get; } = [];
 
+    /// <summary>Each request's body as sent (the client disposes the content once it has its answer).</summary>
+    public List<byte[]> Bodies { get; } = [];
+
     public FakeAdminHandler Respond(string body, HttpStatusCode status = HttpStatusCode.OK, string mediaType = "application/json")
     {
         _responses.Enqueue(() => new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) });
@@ -26,6 +29,7 @@ internal sealed class FakeAdminHandler : HttpMessageHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Requests.Add(request);
+        Bodies.Add(request.Content?.ReadAsByteArrayAsync(cancellationToken).GetAwaiter().GetResult() ?? []);
         return Task.FromResult(_responses.Count > 0 ? _responses.Dequeue()() : throw new InvalidOperationException("no canned response left"));
     }
 }
