@@ -19,6 +19,18 @@ internal static class FaultMap
         return e.LastModified is { } t ? error.WithHeader("Last-Modified", Wire.HttpDate(t)) : error;
     }
 
+    /// <summary>
+    /// Any failure a request meets, as the S3 error it is answered with: S3's own, a storage fault, a body the
+    /// server could not read (IncompleteBody); anything else is an internal error.
+    /// </summary>
+    public static S3Exception ToS3(Exception failure) => failure switch
+    {
+        S3Exception s3 => s3,
+        StorageException storage => ToS3(storage),
+        BadHttpRequestException => new S3Exception(S3ErrorCode.IncompleteBody),
+        _ => new S3Exception(S3ErrorCode.InternalError),
+    };
+
     public static S3Exception ToS3(StorageException e) => e.Fault switch
     {
         StorageFault.BucketNotFound => new S3Exception(S3ErrorCode.NoSuchBucket).With("BucketName", e.Bucket),

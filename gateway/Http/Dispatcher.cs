@@ -133,13 +133,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         }
         else
         {
-            var error = failure switch
-            {
-                S3Exception s3 => s3,
-                StorageException storage => FaultMap.ToS3(storage),
-                BadHttpRequestException => new S3Exception(S3ErrorCode.IncompleteBody),
-                _ => new S3Exception(S3ErrorCode.InternalError),
-            };
+            var error = FaultMap.ToS3(failure);
             call.ErrorCode = S3ErrorTable.Lookup(error.Code).Code;
             response = ResponseWriter.Error(error, call.Route.Resource, call.RequestId, call.HostId, HttpMethods.IsHead(http.Request.Method));
         }

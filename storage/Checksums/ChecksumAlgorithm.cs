@@ -78,10 +78,12 @@ public static class ChecksumAlgorithms
     /// <summary>The one switch over the algorithms: adding a member without its row fails the build (CS8509).</summary>
     private static ChecksumDescriptor Describe(ChecksumAlgorithm a) => a switch
     {
-        ChecksumAlgorithm.Crc32 => new(a, "CRC32", 4, Composite: true, (x, y, n) => Crc32.Combine((uint)x, (uint)y, n), () => new CrcChecksum32(a, Crc32.Append)),
-        ChecksumAlgorithm.Crc32C => new(a, "CRC32C", 4, Composite: true, (x, y, n) => Crc32C.Combine((uint)x, (uint)y, n), () => new CrcChecksum32(a, Crc32C.Append)),
+        ChecksumAlgorithm.Crc32 => new(a, "CRC32", 4, Composite: true, (x, y, n) => Crc32.Combine((uint)x, (uint)y, n),
+            () => new CrcChecksum(a, (crc, data) => Crc32.Append((uint)crc, data))),
+        ChecksumAlgorithm.Crc32C => new(a, "CRC32C", 4, Composite: true, (x, y, n) => Crc32C.Combine((uint)x, (uint)y, n),
+            () => new CrcChecksum(a, (crc, data) => Crc32C.Append((uint)crc, data))),
         // S3 gives CRC64NVME the full-object type only.
-        ChecksumAlgorithm.Crc64Nvme => new(a, "CRC64NVME", 8, Composite: false, Crc64Nvme.Combine, () => new CrcChecksum64(a, Crc64Nvme.Append)),
+        ChecksumAlgorithm.Crc64Nvme => new(a, "CRC64NVME", 8, Composite: false, Crc64Nvme.Combine, () => new CrcChecksum(a, Crc64Nvme.Append)),
         ChecksumAlgorithm.Sha1 => new(a, "SHA1", 20, Composite: true, null, () => new HashChecksum(a, HashAlgorithmName.SHA1)),
         ChecksumAlgorithm.Sha256 => new(a, "SHA256", 32, Composite: true, null, () => new HashChecksum(a, HashAlgorithmName.SHA256)),
     };

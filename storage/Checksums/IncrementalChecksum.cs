@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 
 namespace Storage.Checksums;
@@ -50,32 +49,11 @@ public abstract class IncrementalChecksum : IDisposable
     }
 }
 
-/// <summary>A 32-bit CRC: <paramref name="append"/> continues a finished CRC over more bytes.</summary>
-internal sealed class CrcChecksum32(ChecksumAlgorithm algorithm, CrcChecksum32.AppendFn append) : IncrementalChecksum
-{
-    public delegate uint AppendFn(uint crc, ReadOnlySpan<byte> data);
-
-    private uint _crc;
-
-    public override ChecksumAlgorithm Algorithm => algorithm;
-
-    public override void Append(ReadOnlySpan<byte> data)
-    {
-        EnsureOpen();
-        _crc = append(_crc, data);
-    }
-
-    public override byte[] Finish()
-    {
-        MarkFinished();
-        var digest = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(digest, _crc);
-        return digest;
-    }
-}
-
-/// <summary>A 64-bit CRC.</summary>
-internal sealed class CrcChecksum64(ChecksumAlgorithm algorithm, CrcChecksum64.AppendFn append) : IncrementalChecksum
+/// <summary>
+/// A CRC of up to 64 bits: <paramref name="append"/> continues a finished CRC over more bytes; the digest is the CRC
+/// big-endian in the algorithm's digest size.
+/// </summary>
+internal sealed class CrcChecksum(ChecksumAlgorithm algorithm, CrcChecksum.AppendFn append) : IncrementalChecksum
 {
     public delegate ulong AppendFn(ulong crc, ReadOnlySpan<byte> data);
 
@@ -92,9 +70,7 @@ internal sealed class CrcChecksum64(ChecksumAlgorithm algorithm, CrcChecksum64.A
     public override byte[] Finish()
     {
         MarkFinished();
-        var digest = new byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(digest, _crc);
-        return digest;
+        return ChecksumAlgorithms.Of(algorithm).FromInteger(_crc);
     }
 }
 
