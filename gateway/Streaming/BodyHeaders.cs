@@ -118,9 +118,27 @@ internal static class BodyHeaders
         return bytes;
     }
 
-    /// <summary>The one x-amz-checksum-* header of the request, validated; (null, null) when there is none.</summary>
+    /// <summary>The x-amz-checksum-* headers that are not checksums: they say how to treat one.</summary>
+    private static readonly HashSet<string> ChecksumSettings = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "x-amz-checksum-algorithm", "x-amz-checksum-type", "x-amz-checksum-mode",
+    };
+
+    /// <summary>
+    /// The one x-amz-checksum-* header of the request, validated; (null, null) when there is none. A checksum header of
+    /// an algorithm the gateway does not know is refused rather than ignored: a client that sent one expects it checked.
+    /// </summary>
     public static (ChecksumAlgorithm? Algorithm, string? Value) ChecksumHeader(RequestHeaders headers)
     {
+        foreach (var name in headers.NamesStartingWith("x-amz-checksum-"))
+        {
+            if (!ChecksumSettings.Contains(name) && !ChecksumNames.TryParseHeaderName(name, out _))
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest,
+                    $"The {name} header names no checksum algorithm S3 knows; the valid ones are {string.Join(", ", ChecksumNames.HeaderNames)}.");
+            }
+        }
+
         ChecksumAlgorithm? found = null;
         string? value = null;
         foreach (var alg in ChecksumAlgorithms.All)

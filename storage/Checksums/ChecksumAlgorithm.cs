@@ -11,6 +11,11 @@ public enum ChecksumAlgorithm
     Crc64Nvme,
     Sha1,
     Sha256,
+    Md5,
+    Sha512,
+    XxHash64,
+    XxHash3,
+    XxHash128,
 }
 
 /// <summary>
@@ -86,6 +91,12 @@ public static class ChecksumAlgorithms
         ChecksumAlgorithm.Crc64Nvme => new(a, "CRC64NVME", 8, Composite: false, Crc64Nvme.Combine, () => new CrcChecksum(a, Crc64Nvme.Append)),
         ChecksumAlgorithm.Sha1 => new(a, "SHA1", 20, Composite: true, null, () => new HashChecksum(a, HashAlgorithmName.SHA1)),
         ChecksumAlgorithm.Sha256 => new(a, "SHA256", 32, Composite: true, null, () => new HashChecksum(a, HashAlgorithmName.SHA256)),
+        // The algorithms S3 added on 2026-04-22: composite only (none of them combines by length).
+        ChecksumAlgorithm.Md5 => new(a, "MD5", 16, Composite: true, null, () => new HashChecksum(a, HashAlgorithmName.MD5)),
+        ChecksumAlgorithm.Sha512 => new(a, "SHA512", 64, Composite: true, null, () => new HashChecksum(a, HashAlgorithmName.SHA512)),
+        ChecksumAlgorithm.XxHash64 => new(a, "XXHASH64", 8, Composite: true, null, () => new NonCryptographicChecksum(a, new System.IO.Hashing.XxHash64())),
+        ChecksumAlgorithm.XxHash3 => new(a, "XXHASH3", 8, Composite: true, null, () => new NonCryptographicChecksum(a, new System.IO.Hashing.XxHash3())),
+        ChecksumAlgorithm.XxHash128 => new(a, "XXHASH128", 16, Composite: true, null, () => new NonCryptographicChecksum(a, new System.IO.Hashing.XxHash128())),
     };
 
     private static readonly ChecksumDescriptor[] Table = Enum.GetValues<ChecksumAlgorithm>().Select(Describe).ToArray();

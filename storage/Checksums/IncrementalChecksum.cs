@@ -95,3 +95,24 @@ internal sealed class HashChecksum(ChecksumAlgorithm algorithm, HashAlgorithmNam
 
     public override void Dispose() => _hash.Dispose();
 }
+
+/// <summary>
+/// A hash from System.IO.Hashing (the xxHash family): its digest is the hash in big-endian byte order, which is the
+/// order that library writes it in and S3's base64 values are of.
+/// </summary>
+internal sealed class NonCryptographicChecksum(ChecksumAlgorithm algorithm, System.IO.Hashing.NonCryptographicHashAlgorithm hash) : IncrementalChecksum
+{
+    public override ChecksumAlgorithm Algorithm => algorithm;
+
+    public override void Append(ReadOnlySpan<byte> data)
+    {
+        EnsureOpen();
+        hash.Append(data);
+    }
+
+    public override byte[] Finish()
+    {
+        MarkFinished();
+        return hash.GetHashAndReset();
+    }
+}

@@ -61,6 +61,7 @@ internal sealed class StagingRun : IDisposable
     /// <summary>The plaintext stays in the read buffer for the MD5 (which may still be running on another core); the ciphertext is written from a buffer of its own.</summary>
     private readonly byte[]? _sealed;
 
+    private readonly bool _md5Checksum;
     private Task _md5Pending = Task.CompletedTask;
     private FileStream? _file;
     private string? _tempPath;
@@ -76,7 +77,9 @@ internal sealed class StagingRun : IDisposable
         _key = key;
         _ct = ct;
         _staged = new StagedBody(store);
-        _digests = checksums.Distinct().Select(IncrementalChecksum.Create).ToList();
+        // An MD5 checksum is the MD5 the ETag is made of anyway: it is taken from there, not computed twice.
+        _md5Checksum = checksums.Contains(ChecksumAlgorithm.Md5);
+        _digests = checksums.Distinct().Where(a => a != ChecksumAlgorithm.Md5).Select(IncrementalChecksum.Create).ToList();
         _sealed = key is null ? null : ArrayPool<byte>.Shared.Rent(BufferSize);
         store.BeginStaging();
     }
@@ -276,6 +279,11 @@ internal sealed class StagingRun : IDisposable
         foreach (var d in _digests)
         {
             _staged.Checksums[d.Algorithm] = d.FinishBase64();
+        }
+
+        if (_md5Checksum)
+        {
+            _staged.Checksums[ChecksumAlgorithm.Md5] = Convert.ToBase64String(_staged.Md5);
         }
 
         return _staged;

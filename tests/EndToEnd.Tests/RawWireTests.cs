@@ -144,6 +144,11 @@ public sealed class RawWireTests
     [TestCase("CRC64NVME")]
     [TestCase("SHA1")]
     [TestCase("SHA256")]
+    [TestCase("MD5")]
+    [TestCase("SHA512")]
+    [TestCase("XXHASH64")]
+    [TestCase("XXHASH3")]
+    [TestCase("XXHASH128")]
     public async Task Checksum_headers_of_every_algorithm_are_verified_and_returned(string wireName)
     {
         Assert.That(ChecksumNames.TryParse(wireName, out var algorithm), Is.True);
@@ -167,6 +172,32 @@ public sealed class RawWireTests
         Assert.That(head.Headers.GetValues("x-amz-checksum-type").Single(), Is.EqualTo("FULL_OBJECT"));
         using var plainHead = await raw.SendAsync(HttpMethod.Head, $"/{bucket}/c");
         Assert.That(plainHead.Headers.Contains(header), Is.False, "checksums are returned only with x-amz-checksum-mode: ENABLED");
+    }
+
+    [TestCase("MD5")]
+    [TestCase("SHA512")]
+    [TestCase("XXHASH64")]
+    [TestCase("XXHASH3")]
+    [TestCase("XXHASH128")]
+    public async Task Signed_aws_chunked_trailers_of_the_new_algorithms_are_verified(string wireName)
+    {
+        Assert.That(ChecksumNames.TryParse(wireName, out var algorithm), Is.True);
+        var (raw, http, bucket) = await Setup();
+        using var _ = http;
+        var data = ObjectTests.RandomBytes(150_000, 17);
+        var value = Convert.ToBase64String(IncrementalChecksum.Compute(algorithm, data));
+        var header = ChecksumNames.HeaderName(algorithm);
+
+        using var bad = await raw.SendAsync(HttpMethod.Put, $"/{bucket}/t", data, style: PayloadStyle.StreamingSignedTrailer,
+            tamper: t => (t.TrailerName, t.TrailerChecksumOverride) = (header, Corrupt(value)));
+        Assert.That((await S3Error.ReadAsync(bad)).Code, Is.EqualTo("BadDigest"));
+        await AssertNotStored(raw, bucket, "t");
+
+        using var put = await raw.SendAsync(HttpMethod.Put, $"/{bucket}/t", data, style: PayloadStyle.StreamingSignedTrailer,
+            tamper: t => (t.TrailerName, t.TrailerChecksumOverride) = (header, value));
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        using var head = await raw.SendAsync(HttpMethod.Head, $"/{bucket}/t", headers: new Dictionary<string, string> { ["x-amz-checksum-mode"] = "ENABLED" });
+        Assert.That(head.Headers.GetValues(header).Single(), Is.EqualTo(value));
     }
 
     private static string Corrupt(string base64)

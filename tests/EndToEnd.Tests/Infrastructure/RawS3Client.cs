@@ -35,6 +35,9 @@ public sealed class ChunkTamper
     /// <summary>Send this value for the x-amz-checksum-crc32 trailer instead of the real CRC32 (the trailer signature covers it).</summary>
     public string? TrailerChecksumOverride { get; set; }
 
+    /// <summary>Announce and send this checksum trailer instead of x-amz-checksum-crc32 (its value is <see cref="TrailerChecksumOverride"/>).</summary>
+    public string? TrailerName { get; set; }
+
     /// <summary>Replace the x-amz-trailer-signature by zeros.</summary>
     public bool BadTrailerSignature { get; set; }
 
@@ -101,7 +104,7 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
             signedHeaders["x-amz-decoded-content-length"] = body.Length.ToString(CultureInfo.InvariantCulture);
             if (trailer)
             {
-                signedHeaders["x-amz-trailer"] = "x-amz-checksum-crc32";
+                signedHeaders["x-amz-trailer"] = t.TrailerName ?? "x-amz-checksum-crc32";
             }
         }
 
@@ -213,8 +216,9 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
         if (trailer)
         {
             var crc = tamper?.TrailerChecksumOverride ?? Convert.ToBase64String(Crc32BigEndian(data));
-            var trailers = new[] { new KeyValuePair<string, string>("x-amz-checksum-crc32", crc) };
-            Write($"x-amz-checksum-crc32:{crc}\r\n");
+            var name = tamper?.TrailerName ?? "x-amz-checksum-crc32";
+            var trailers = new[] { new KeyValuePair<string, string>(name, crc) };
+            Write($"{name}:{crc}\r\n");
             if (context != null)
             {
                 var sig = WireSigner.TrailerSignature(context.Key, context.AmzDate, context.Scope, previous!, trailers);

@@ -41,7 +41,7 @@ internal sealed class MultipartHandlersTests
 
     [TestCase("SHA256", "FULL_OBJECT", "The FULL_OBJECT checksum type cannot be used with the sha256 checksum algorithm.")]
     [TestCase("CRC64NVME", "COMPOSITE", "The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.")]
-    [TestCase("MD5", null, "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")]
+    [TestCase("MD4", null, "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256, MD5, SHA512, XXHASH64, XXHASH3, XXHASH128]")]
     [TestCase(null, "COMPOSITE", "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")]
     public void CreateRefusesBadChecksumDeclarations(string? algorithm, string? type, string message)
     {

@@ -51,7 +51,7 @@ internal sealed class ChecksumNamesTests
     [TestCase("")]
     [TestCase("CRC")]
     [TestCase("CRC64")]
-    [TestCase("MD5")]
+    [TestCase("MD4")]
     [TestCase("SHA-256")]
     [TestCase(" CRC32")]
     public void TryParseRejectsUnknownWireNames(string? wire)

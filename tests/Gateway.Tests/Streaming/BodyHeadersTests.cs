@@ -89,7 +89,7 @@ internal sealed class BodyHeadersTests
             Is.EqualTo("x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found."));
         Assert.That(Fails(PayloadMode.Unsigned, ("Content-Length", "0"), ("x-amz-checksum-crc32", Crc32OfNothing), ("x-amz-sdk-checksum-algorithm", "SHA1")).Message,
             Is.EqualTo("Value for x-amz-sdk-checksum-algorithm header is invalid."));
-        Assert.That(Fails(PayloadMode.Unsigned, ("Content-Length", "0"), ("x-amz-sdk-checksum-algorithm", "MD5")).Message,
+        Assert.That(Fails(PayloadMode.Unsigned, ("Content-Length", "0"), ("x-amz-sdk-checksum-algorithm", "MD4")).Message,
             Is.EqualTo("Value for x-amz-sdk-checksum-algorithm header is invalid."));
     }
 

@@ -114,6 +114,11 @@ internal sealed class MultipartRulesTests
         ChecksumAlgorithm.Crc64Nvme => Bytes(Crc64Nvme.Compute(data)),
         ChecksumAlgorithm.Sha1 => SHA1.HashData(data),
         ChecksumAlgorithm.Sha256 => SHA256.HashData(data),
+        ChecksumAlgorithm.Md5 => MD5.HashData(data),
+        ChecksumAlgorithm.Sha512 => SHA512.HashData(data),
+        ChecksumAlgorithm.XxHash64 => System.IO.Hashing.XxHash64.Hash(data),
+        ChecksumAlgorithm.XxHash3 => System.IO.Hashing.XxHash3.Hash(data),
+        ChecksumAlgorithm.XxHash128 => System.IO.Hashing.XxHash128.Hash(data),
     };
 
     private static byte[] Bytes(uint v)
