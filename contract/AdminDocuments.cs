@@ -303,3 +303,16 @@ public sealed class FaultsRemoved
 {
     public int Removed { get; set; }
 }
+
+/// <summary>POST /_gateway/checksum?algorithm=NAME: the checksum of the request body.</summary>
+public sealed class ChecksumResult
+{
+    public string Algorithm { get; set; } = "";
+
+    /// <summary>Base64 of the big-endian digest: the value an x-amz-checksum-* header or trailer carries.</summary>
+    public string Value { get; set; } = "";
+
+    public string Header { get; set; } = "";
+
+    public long Bytes { get; set; }
+}

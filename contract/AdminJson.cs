@@ -18,5 +18,6 @@ namespace Gateway.Contract;
 [JsonSerializable(typeof(FaultRules))]
 [JsonSerializable(typeof(FaultState))]
 [JsonSerializable(typeof(FaultsRemoved))]
+[JsonSerializable(typeof(ChecksumResult))]
 [JsonSerializable(typeof(List<FaultRuleDocument>))]
 public sealed partial class AdminJson : JsonSerializerContext;

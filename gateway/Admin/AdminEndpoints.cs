@@ -17,6 +17,7 @@ internal enum AdminOperation
     ListFaults,
     ClearFaults,
     RemoveFault,
+    Checksum,
 
     /// <summary>Anything else under /_gateway/: 404 once authenticated.</summary>
     Unknown,
@@ -47,6 +48,7 @@ internal static class AdminEndpoints
         new(AdminOperation.ListFaults, ["GET"], "/faults", false, r => Task.FromResult(FaultHandlers.List(r))),
         new(AdminOperation.ClearFaults, ["DELETE"], "/faults", false, r => Task.FromResult(FaultHandlers.Clear(r))),
         new(AdminOperation.RemoveFault, ["DELETE"], "/faults/{id}", false, r => Task.FromResult(FaultHandlers.Remove(r))),
+        new(AdminOperation.Checksum, ["POST"], "/checksum", false, ChecksumHandlers.Compute),
     ];
 
     /// <summary>What answers a path under /_gateway that no row names, with any method.</summary>

@@ -96,5 +96,44 @@ public sealed class ChecksumAlgorithmTests
         Assert.That((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? [], Is.Empty);
     }
 
+    [TestCase("XXHASH3")]
+    [TestCase("XXHASH128")]
+    [TestCase("SHA512")]
+    [TestCase("CRC64NVME")]
+    public async Task The_checksum_calculator_gives_the_value_a_header_must_carry(string name)
+    {
+        Assert.That(Gateway.Protocol.ChecksumNames.TryParse(name, out var algorithm), Is.True);
+        var data = ObjectTests.RandomBytes(1_000_003, 8);
+        var file = Path.Combine(_home, "f.bin");
+        await File.WriteAllBytesAsync(file, data);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await GatewayCtl.Cli.RunAsync(["--endpoint", Gw.Endpoint, "checksum", file, "--algorithm", name.ToLowerInvariant()], stdout, stderr);
+        Assert.That(code, Is.EqualTo(0), stderr.ToString());
+        var expected = Convert.ToBase64String(IncrementalChecksum.Compute(algorithm, data));
+        Assert.That(stdout.ToString(), Is.EqualTo($"{Gateway.Protocol.ChecksumNames.HeaderName(algorithm)}: {expected}\n"));
+
+        // The value it gave is the one a PUT must carry.
+        using var s3 = Gw.Client();
+        var bucket = Names.Bucket("calc");
+        await s3.PutBucketAsync(bucket);
+        using var http = Gw.Http();
+        var raw = new RawS3Client(http, GatewayInstance.AccessKey, GatewayInstance.SecretKey);
+        using var put = await raw.SendAsync(HttpMethod.Put, $"/{bucket}/k", data, new Dictionary<string, string> { [Gateway.Protocol.ChecksumNames.HeaderName(algorithm)] = expected });
+        Assert.That((int)put.StatusCode, Is.EqualTo(200));
+    }
+
+    [Test]
+    public async Task The_checksum_calculator_refuses_unknown_algorithms_and_unsigned_callers()
+    {
+        using var http = Gw.Http();
+        var raw = new RawS3Client(http, GatewayInstance.AccessKey, GatewayInstance.SecretKey);
+        using var unknown = await raw.SendAsync(HttpMethod.Post, "/_gateway/checksum?algorithm=MD4", Encoding.ASCII.GetBytes("x"));
+        Assert.That((int)unknown.StatusCode, Is.EqualTo(400));
+        Assert.That(await unknown.Content.ReadAsStringAsync(), Does.Contain("InvalidArgument").And.Contain("XXHASH128"));
+        using var anonymous = await http.PostAsync(new Uri("/_gateway/checksum?algorithm=CRC32", UriKind.Relative), new ByteArrayContent([1]));
+        Assert.That((int)anonymous.StatusCode, Is.EqualTo(403));
+    }
+
     private static GatewayInstance Gw => SharedGateway.Instance;
 }

@@ -64,7 +64,12 @@ internal sealed class AdminClient(HttpClient http, Connection connection, Func<D
         var message = new HttpRequestMessage(request.Method, uri);
         message.Headers.Host = host;
         var payloadHash = SigV4Signer.EmptySha256;
-        if (request.Body is { } body)
+        if (request.BodyFile is { } file)
+        {
+            message.Content = new StreamContent(File.OpenRead(file));
+            payloadHash = "UNSIGNED-PAYLOAD";
+        }
+        else if (request.Body is { } body)
         {
             message.Content = new ByteArrayContent(body);
             message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");

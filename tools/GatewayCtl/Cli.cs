@@ -107,6 +107,10 @@ internal static class Cli
             case CommandKind.FaultsHistory:
                 Renderers.FaultHistory(Json.Read(body, AdminJson.Default.FaultState), stdout);
                 break;
+            case CommandKind.Checksum:
+                var sum = Json.Read(body, AdminJson.Default.ChecksumResult);
+                stdout.WriteLine($"{sum.Header}: {sum.Value}");
+                break;
             case CommandKind.FaultsClear:
                 stdout.WriteLine($"removed {Formats.Plural(Json.Read(body, AdminJson.Default.FaultsRemoved).Removed, "rule")}");
                 break;

@@ -10,7 +10,11 @@ internal sealed class UsageException(string message) : Exception(message);
 internal sealed record Connection(Uri Endpoint, SigV4Credentials Credentials);
 
 /// <summary>One admin API call: the path under the endpoint, the unencoded query parameters and a JSON body, if any.</summary>
-internal sealed record AdminRequest(HttpMethod Method, string Path, IReadOnlyList<KeyValuePair<string, string>> Query, byte[]? Body = null);
+internal sealed record AdminRequest(HttpMethod Method, string Path, IReadOnlyList<KeyValuePair<string, string>> Query, byte[]? Body = null)
+{
+    /// <summary>A file sent as the body, streamed (its payload unsigned: the tool does not read it twice).</summary>
+    public string? BodyFile { get; init; }
+}
 
 internal enum CommandKind
 {
@@ -25,6 +29,7 @@ internal enum CommandKind
     FaultsList,
     FaultsClear,
     FaultsHistory,
+    Checksum,
 }
 
 /// <summary>The parsed command line: connection settings, output mode and the command with its request.</summary>
@@ -55,6 +60,7 @@ internal static partial class CliArguments
         [CommandKind.FaultsList] = [],
         [CommandKind.FaultsClear] = [],
         [CommandKind.FaultsHistory] = [],
+        [CommandKind.Checksum] = ["algorithm"],
     };
 
     /// <summary>True when the user asked for help anywhere on the line; help wins over every other check.</summary>
@@ -122,6 +128,7 @@ internal static partial class CliArguments
             ["faults", "list"] or ["faults"] => CommandKind.FaultsList,
             ["faults", "clear"] => CommandKind.FaultsClear,
             ["faults", "history"] => CommandKind.FaultsHistory,
+            ["checksum", _] => CommandKind.Checksum,
             _ => throw new UsageException($"unknown command: {string.Join(' ', words)}"),
         };
 
@@ -133,8 +140,14 @@ internal static partial class CliArguments
             }
         }
 
-        return new ParsedCommand(kind, ParseConnection(options, environment), options.ContainsKey("json"),
-            options.ContainsKey("all"), BuildRequest(kind, options));
+        var request = kind == CommandKind.Checksum
+            ? new AdminRequest(HttpMethod.Post, "/_gateway/checksum",
+                [new("algorithm", options.GetValueOrDefault("algorithm") ?? throw new UsageException("checksum needs --algorithm (CRC32, SHA512, XXHASH3, ...)"))])
+            {
+                BodyFile = File.Exists(words[1]) ? words[1] : throw new UsageException($"no such file: {words[1]}"),
+            }
+            : BuildRequest(kind, options);
+        return new ParsedCommand(kind, ParseConnection(options, environment), options.ContainsKey("json"), options.ContainsKey("all"), request);
     }
 
     private static Connection ParseConnection(Dictionary<string, string> options, Func<string, string?> environment)
@@ -237,6 +250,7 @@ internal static partial class CliArguments
                 return new AdminRequest(HttpMethod.Delete, "/_gateway/faults", []);
 
             case CommandKind.FaultsAdd:
+            case CommandKind.Checksum:
                 break;
         }
 

@@ -40,6 +40,9 @@ internal static class HelpText
               firing: --after N --times N --probability P --seed N; TYPE and its fields: error (--status
               --code [--message] [--retry-after S]), error-after-200 ([--code] [--message]), latency (--ms),
               slow-body (--bytes-per-second), reset (--after-bytes), timeout
+          checksum FILE --algorithm NAME
+              the file's checksum as the gateway computes it (CRC32, CRC32C, CRC64NVME, SHA1, SHA256, MD5, SHA512,
+              XXHASH64, XXHASH3, XXHASH128), printed as the header that carries it
           faults [list] | faults history | faults clear
               the rules with how often each matched and fired, the faults that fired, or remove them all
 
