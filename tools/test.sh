@@ -33,6 +33,16 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt_install chromium
 fi
 
+# The JavaScript SDK tests (tests/js) run the npm packages its lock file pins.
+if ! command -v node >/dev/null 2>&1; then
+  echo "tools/test.sh: installing Node.js (Debian packages nodejs and npm)"
+  apt_install nodejs npm
+fi
+if [ ! -d tests/js/node_modules/@aws-sdk/client-s3 ]; then
+  echo "tools/test.sh: installing the JavaScript SDK (npm ci in tests/js)"
+  (cd tests/js && npm ci --no-audit --no-fund)
+fi
+
 # The boto3 test runs the first python that can import boto3.
 if [ -z "${BOTO3_PYTHON:-}" ]; then
   for py in python3 /usr/bin/python3; do

@@ -32,7 +32,10 @@ internal sealed class RequestHeaders(IReadOnlyList<KeyValuePair<string, string>>
     /// <summary>
     /// The headers of a presigned request with the x-amz-* (and, for SigV2, Content-Type / Content-MD5) parameters
     /// of its query added as headers: signers move signed headers into the query, and S3 honours them there
-    /// (metadata, checksums, ACLs...). A header sent as a header wins; the authentication parameters stay in the query.
+    /// (metadata, ACLs...). A header sent as a header wins; the authentication parameters stay in the query. Checksum
+    /// parameters are not taken: S3 does not check or store a checksum given in a presigned URL's query (its
+    /// presigned-URL guide; the JS SDK v3's getSignedUrl puts the CRC32 of an empty body there, and S3 stores the
+    /// object with its default checksum), while a checksum sent as a real header is checked as any header is.
     /// </summary>
     public RequestHeaders WithQueryHeaders(Routing.QueryString query, bool includeContentHeaders)
     {
@@ -40,7 +43,8 @@ internal sealed class RequestHeaders(IReadOnlyList<KeyValuePair<string, string>>
         foreach (var (name, value) in query.Pairs)
         {
             var lower = name.ToLowerInvariant();
-            var hoisted = (lower.StartsWith("x-amz-", StringComparison.Ordinal) && !AuthParameters.Contains(lower))
+            var hoisted = (lower.StartsWith("x-amz-", StringComparison.Ordinal) && !AuthParameters.Contains(lower)
+                    && !lower.StartsWith("x-amz-checksum-", StringComparison.Ordinal) && lower != "x-amz-sdk-checksum-algorithm")
                 || (includeContentHeaders && lower is "content-type" or "content-md5");
             if (hoisted && !Has(lower))
             {
