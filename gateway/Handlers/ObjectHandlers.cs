@@ -202,7 +202,10 @@ internal static class ObjectHandlers
 
     public static S3Response Delete(S3Request r)
     {
-        var result = r.Storage.Objects.Delete(r.Bucket, r.Key, r.Account, VersioningHandlers.Requested(r), ObjectLockHandlers.Bypass(r));
+        // A conditional delete (S3's If-Match on DeleteObject): judged against the key's current object.
+        var ifMatch = r.Header("If-Match");
+        var result = r.Storage.Objects.Delete(r.Bucket, r.Key, r.Account, VersioningHandlers.Requested(r), ObjectLockHandlers.Bypass(r),
+            ifMatch is null ? null : new WriteConditions(false, ifMatch));
         return S3Response.Empty(204).WithDeleteResult(result);
     }
 
@@ -229,6 +232,8 @@ internal static class ObjectHandlers
         {
             var key = o.Child("Key")?.Value ?? throw new S3Exception(S3ErrorCode.MalformedXML);
             var version = o.Child("VersionId")?.Value;
+            // The ETag element makes that key's delete conditional, as If-Match does for DeleteObject.
+            var etag = o.Child("ETag")?.Value;
             try
             {
                 if (version is "")
@@ -242,7 +247,8 @@ internal static class ObjectHandlers
                     throw denied;
                 }
 
-                var result = r.Storage.Objects.Delete(r.Bucket, key, r.Account, version, ObjectLockHandlers.Bypass(r));
+                var result = r.Storage.Objects.Delete(r.Bucket, key, r.Account, version, ObjectLockHandlers.Bypass(r),
+                    etag is null ? null : new WriteConditions(false, etag));
                 if (!quiet)
                 {
                     // A marker created (no version asked for) or removed (its id asked for) is reported with its id.

@@ -237,13 +237,17 @@ public sealed partial class ObjectService
 
     /// <summary>
     /// Deletes (bucket, key) as the bucket's versioning says (see <see cref="ObjectWrites.DeleteCurrent"/>), or, with
-    /// <paramref name="versionId"/>, that one version for good. Deleting what does not exist succeeds.
+    /// <paramref name="versionId"/>, that one version for good. Deleting what does not exist succeeds, unless
+    /// <paramref name="conditions"/> (a conditional delete's If-Match) ask for an object: they are judged against the
+    /// key's current object in the delete's own transaction (ConditionFailed when it differs, ObjectNotFound when there
+    /// is none), so nothing written since can be deleted by mistake.
     /// </summary>
-    public DeleteResult Delete(string bucket, string key, string account, string? versionId = null, bool bypassGovernance = false)
+    public DeleteResult Delete(string bucket, string key, string account, string? versionId = null, bool bypassGovernance = false, WriteConditions? conditions = null)
     {
         var (result, orphans) = _db.Write(db =>
         {
             BucketService.Require(db, bucket, account);
+            conditions?.Check(ObjectRows.Find(db, bucket, key), bucket, key);
             return versionId is null
                 ? ObjectWrites.DeleteCurrent(db, bucket, key, account, _clock.UtcNow)
                 : ObjectWrites.DeleteVersion(db, bucket, key, versionId, _clock.UtcNow, bypassGovernance);
