@@ -79,6 +79,12 @@ internal sealed class GatewayOptions
     /// <summary>Further credential pairs; each access key is one account that owns its own buckets.</summary>
     public List<CredentialOptions> Credentials { get; set; } = [];
 
+    /// <summary>The default account's display name (default: its access key).</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>The default account's email, which grants by email resolve to (as a Credentials entry's Email does).</summary>
+    public string? Email { get; set; }
+
     /// <summary>Whether Signature Version 2 is accepted (SDK defaults still presign with it); false refuses it with a message naming the client setting.</summary>
     public bool SigV2 { get; set; } = true;
 

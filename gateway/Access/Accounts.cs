@@ -18,7 +18,7 @@ internal sealed class Accounts
 
     public Accounts(GatewayOptions options)
     {
-        Add(options.AccessKey, null, null);
+        Add(options.AccessKey, options.DisplayName, options.Email);
         foreach (var c in options.Credentials)
         {
             Add(c.AccessKey, c.DisplayName, c.Email);
