@@ -119,6 +119,12 @@ internal static class LifecycleHandlers
             {
                 if (child.Name.LocalName is not ("ID" or "Filter" or "Prefix" or "Status" or "Expiration" or "AbortIncompleteMultipartUpload" or "NoncurrentVersionExpiration"))
                 {
+                    if (child.Name.LocalName == "Transition")
+                    {
+                        // A malformed transition is the client's error before it is a missing feature, as S3 judges it.
+                        _ = child.Child("Date") is { } date ? Midnight(date.Value) : (DateTimeOffset?)null;
+                    }
+
                     throw new S3Exception(S3ErrorCode.NotImplemented,
                         $"The lifecycle element {child.Name.LocalName} is not implemented; the gateway enforces Expiration, NoncurrentVersionExpiration and AbortIncompleteMultipartUpload.");
                 }
@@ -311,6 +317,19 @@ internal static class LifecycleHandlers
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days > 0
             ? days
             : throw new S3Exception(S3ErrorCode.InvalidArgument, message);
+
+    /// <summary>
+    /// x-amz-expiration on PutObject, GetObject and HeadObject of a current version a lifecycle Expiration rule will
+    /// expire: <c>expiry-date="Fri, 23 Dec 2012 00:00:00 GMT", rule-id="ID"</c> (S3's form, which SDKs return as is).
+    /// </summary>
+    public static void ExpirationHeader(S3Response response, S3Request r, Storage.Objects.ObjectInfo info)
+    {
+        if (info.IsLatest && !info.IsDeleteMarker && LifecycleService.ExpirationRule(r.Storage.Lifecycle.RulesOf(r.Bucket), info) is { } due
+            && due.ExpiryDate != DateTimeOffset.MaxValue)
+        {
+            response.With("x-amz-expiration", $"expiry-date=\"{Wire.HttpDate(due.ExpiryDate)}\", rule-id=\"{due.Rule.Id}\"");
+        }
+    }
 
     /// <summary>x-amz-abort-date and x-amz-abort-rule-id for an upload a lifecycle rule will abort.</summary>
     public static void AbortHeaders(S3Response response, S3Request r, string key, DateTimeOffset initiated)

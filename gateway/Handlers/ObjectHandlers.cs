@@ -48,6 +48,7 @@ internal static class ObjectHandlers
             response.With(ChecksumNames.HeaderName(c.Algorithm), c.Value).With("x-amz-checksum-type", ChecksumNames.TypeName(c.Type));
         }
 
+        LifecycleHandlers.ExpirationHeader(response, r, info);
         return response;
     }
 
@@ -95,6 +96,7 @@ internal static class ObjectHandlers
             var response = S3Response.Object(reader, start, length, sendBody: !headOnly, status: range is null ? 200 : 206);
             ObjectHeadersOut(response, r, info, wholeObject: start == 0 && length == info.Size, part);
             response.WithEncryption(sse, r.Headers);
+            LifecycleHandlers.ExpirationHeader(response, r, info);
             if (range is { } b)
             {
                 response.With("Content-Range", $"bytes {b.Start}-{b.End}/{info.Size}");

@@ -122,6 +122,17 @@ public sealed class LifecycleService
             .Select(x => ((LifecycleRule, DateTimeOffset)?)x)
             .FirstOrDefault();
 
+    /// <summary>
+    /// The enabled rule that expires <paramref name="o"/> (a current version: its filter selects it and it has an
+    /// Expiration by days or date) and when, the earliest if several do; null when none will.
+    /// </summary>
+    public static (LifecycleRule Rule, DateTimeOffset ExpiryDate)? ExpirationRule(IReadOnlyList<LifecycleRule>? rules, ObjectInfo o) =>
+        rules?.Where(r => r.Enabled && (r.ExpirationDays is not null || r.ExpirationDate is not null) && r.Matches(o))
+            .Select(r => (r, r.ExpirationDate ?? Due(o.LastModified, r.ExpirationDays!.Value)))
+            .OrderBy(x => x.Item2)
+            .Select(x => ((LifecycleRule, DateTimeOffset)?)x)
+            .FirstOrDefault();
+
     /// <summary>The rules of a bucket without an ownership check (for the sweep and response headers).</summary>
     public IReadOnlyList<LifecycleRule>? RulesOf(string bucket) => _db.Read(db => Parse(LifecycleRows.Get(db, bucket)));
 

@@ -9,6 +9,7 @@ return command switch
     "put" => await PutBenchmark.RunAsync(options),
     "multipart" => await MultipartBenchmark.RunAsync(options),
     "listing" => await ListingBenchmark.RunAsync(options),
+    "hashes" => HashBenchmark.Run(options),
     "all" => await RunAll(),
     "compare" => await Bench.Compare.CompareCommand.RunAsync(options),
     "null-server" => await Bench.Compare.NullServer.RunAsync(options),
@@ -26,6 +27,8 @@ static int Usage()
                Multipart upload with N parts in flight, read back and verified; MB/s and peak RSS.
           listing [--count 10000]
                ListParts over N parts and ListMultipartUploads over N uploads: ms per 1000-entry page.
+          hashes [--size 1GiB] [--rounds 3]
+               Every checksum algorithm's throughput on one core (the segmenter's hashers and read size).
           all  Everything above at the sizes the README reports.
           compare [--endpoints gateway,ceiling,name=URL[@pid]] [--rounds 3] [--workloads mp64x4,get,mp8x1,put4k,small]
                   [--gateway-args "--Gateway:X=Y ..."] [--access-key K --secret-key S] [--client dotnet|boto3 [--python P]] [--pretouch 12GiB]

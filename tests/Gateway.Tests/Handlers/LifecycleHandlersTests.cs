@@ -198,4 +198,15 @@ internal sealed class LifecycleHandlersTests
         Assert.That(Error(Doc("<Rule><ID>d</ID><Status>Enabled</Status><Expiration><Days>1</Days><Date>2027-01-01T00:00:00Z</Date></Expiration></Rule>")).Code,
             Is.EqualTo(S3ErrorCode.MalformedXML));
     }
+
+    [Test]
+    public void ATransitionsMalformedDateIsTheClientsErrorBeforeTheMissingFeature()
+    {
+        var bad = Error(Doc("<Rule><ID>t</ID><Filter/><Status>Enabled</Status><Transition><Date>20220927</Date><StorageClass>GLACIER</StorageClass></Transition></Rule>"));
+        Assert.That(bad.Code, Is.EqualTo(S3ErrorCode.InvalidArgument));
+        var notMidnight = Error(Doc("<Rule><ID>t</ID><Filter/><Status>Enabled</Status><Transition><Date>2030-01-01T10:00:00Z</Date><StorageClass>GLACIER</StorageClass></Transition></Rule>"));
+        Assert.That(notMidnight.Code, Is.EqualTo(S3ErrorCode.InvalidArgument));
+        var wellFormed = Error(Doc("<Rule><ID>t</ID><Filter/><Status>Enabled</Status><Transition><Date>2030-01-01T00:00:00Z</Date><StorageClass>GLACIER</StorageClass></Transition></Rule>"));
+        Assert.That(wellFormed.Code, Is.EqualTo(S3ErrorCode.NotImplemented));
+    }
 }
