@@ -9,9 +9,11 @@ WORKDIR /src
 # Restore first, from the project files alone, so the layer is reused while only sources change.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
 COPY storage/Storage.csproj storage/
+COPY contract/Contract.csproj contract/
 COPY gateway/Gateway.csproj gateway/
 RUN dotnet restore gateway/Gateway.csproj
 COPY storage/ storage/
+COPY contract/ contract/
 COPY gateway/ gateway/
 RUN dotnet publish gateway/Gateway.csproj -c Release -o /app --no-restore
 
