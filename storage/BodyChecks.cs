@@ -9,7 +9,14 @@ namespace Storage;
 /// </summary>
 /// <param name="Algorithm">The algorithm; storage stores a checksum of it.</param>
 /// <param name="Value">The base64 value sent ahead of the body; null when it comes behind it.</param>
-public sealed record ExpectedChecksum(ChecksumAlgorithm Algorithm, string? Value = null);
+public sealed record ExpectedChecksum(ChecksumAlgorithm Algorithm, string? Value = null)
+{
+    /// <summary>True when the writer names the algorithm only and sends no value at all (CopyObject's x-amz-checksum-algorithm): computed and stored, nothing to check.</summary>
+    public bool ComputeOnly { get; private init; }
+
+    /// <summary>A checksum of <paramref name="algorithm"/> to compute and store, with no value to check it against.</summary>
+    public static ExpectedChecksum Compute(ChecksumAlgorithm algorithm) => new(algorithm) { ComputeOnly = true };
+}
 
 /// <summary>
 /// A body stream that carries a checksum behind its data (an aws-chunked trailer): what it carried is its result,

@@ -52,8 +52,11 @@ internal static class CopyHandlers
         var sourceSse = SseDocument.FromJson(source.Encryption);
         var sourceKey = Sse.Open(sourceSse, r.Headers, r.Services.Keys, Sse.CopySource);
         var (key, sse) = SameKey(sourceSse, sourceKey, destSse) ?? Sse.SealOptional(destSse, r.Services.Keys);
+        // x-amz-checksum-algorithm asks for a checksum the source may not have: then the bytes are read and hashed anew.
+        var wanted = r.Header("x-amz-checksum-algorithm") is { } algorithmHeader ? MultipartHandlers.AlgorithmHeader(algorithmHeader) : (ChecksumAlgorithm?)null;
+        var keepsChecksum = wanted is null || source.Checksum is { Type: ChecksumType.FullObject } kept && kept.Algorithm == wanted;
         ObjectInfo info;
-        if ((key is null && sourceKey is null) || sourceKey?.SameAs(key) == true)
+        if (keepsChecksum && ((key is null && sourceKey is null) || sourceKey?.SameAs(key) == true))
         {
             info = r.Storage.Objects.Copy(new CopyObjectCommand(srcBucket, srcKey, r.Bucket, r.Key, r.Account, attributes, HttpConditions.CopySource(r.Headers), conditions)
             {
@@ -79,8 +82,18 @@ internal static class CopyHandlers
                 throw new StorageException(StorageFault.CopySourceTooLarge) { Bucket = src.Bucket, Key = src.Key, Size = src.Size, Limit = r.Options.MaxPutObjectSize };
             }
 
-            // A full-object checksum goes with the bytes and is verified on the way; a composite one describes parts the copy does not have.
-            var checks = new BodyChecks(src.Size, null, src.Checksum is { Type: ChecksumType.FullObject } whole ? new ExpectedChecksum(whole.Algorithm, whole.Value) : null);
+            // A full-object checksum goes with the bytes and is verified on the way; a composite one describes parts the
+            // copy does not have, so the copy gets a whole-object checksum of the same algorithm (S3: "the checksum
+            // algorithm will be copied from the source object"), or of the one the request names.
+            var expected = (wanted, src.Checksum) switch
+            {
+                (null, { Type: ChecksumType.FullObject } whole) => new ExpectedChecksum(whole.Algorithm, whole.Value),
+                (null, { } composite) => ExpectedChecksum.Compute(composite.Algorithm),
+                ({ } named, { Type: ChecksumType.FullObject } whole) when whole.Algorithm == named => new ExpectedChecksum(named, whole.Value),
+                ({ } named, _) => ExpectedChecksum.Compute(named),
+                (null, null) => null,
+            };
+            var checks = new BodyChecks(src.Size, null, expected);
             await using var body = reader.OpenRange(0, src.Size);
             info = await r.Storage.Objects.PutAsync(new PutObjectCommand(r.Bucket, r.Key, r.Account, attributes ?? src.Attributes, conditions, checks)
             {

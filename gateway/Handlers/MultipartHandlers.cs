@@ -49,18 +49,20 @@ internal static class MultipartHandlers
                 : throw new S3Exception(S3ErrorCode.InvalidRequest, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.");
         }
 
-        if (algorithmHeader.Contains(',', StringComparison.Ordinal))
+        return (AlgorithmHeader(algorithmHeader), type);
+    }
+
+    /// <summary>An x-amz-checksum-algorithm value (CreateMultipartUpload, CopyObject), with S3's messages.</summary>
+    internal static ChecksumAlgorithm AlgorithmHeader(string value)
+    {
+        if (value.Contains(',', StringComparison.Ordinal))
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "Invalid types are specified in x-amz-checksum-algorithm header.");
         }
 
-        if (!ChecksumNames.TryParse(algorithmHeader.Trim(), out var algorithm))
-        {
-            throw new S3Exception(S3ErrorCode.InvalidRequest,
+        return ChecksumNames.TryParse(value.Trim(), out var algorithm) ? algorithm
+            : throw new S3Exception(S3ErrorCode.InvalidRequest,
                 $"Checksum algorithm provided is unsupported. Please try again with any of the valid types: [{ChecksumNames.ValidList}]");
-        }
-
-        return (algorithm, type);
     }
 
     /// <summary>x-amz-checksum-type, when sent: COMPOSITE or FULL_OBJECT.</summary>

@@ -377,7 +377,7 @@ internal sealed class StagedBody(SegmentStore store) : IDisposable
     /// </summary>
     public void Verify(BodyChecks checks, Stream body)
     {
-        if (checks.Checksum is { } expected)
+        if (checks.Checksum is { ComputeOnly: false } expected)
         {
             var value = expected.Value ?? (body as ITrailingChecksum)?.TrailingChecksum
                 ?? throw new StorageException(StorageFault.ChecksumNotReceived) { Algorithm = expected.Algorithm };

@@ -121,6 +121,15 @@ public sealed class PostObjectTests
             assert r.status_code == 400 and code(r) == "BadDigest" and missing("sum"), r.text
             r = post_with("sum", fields={"x-amz-checksum-sha256": sha})
             assert r.status_code == 204, r.text
+            # The 2026 algorithms as form fields: checked, stored and returned (botocore names them ChecksumMD5, ChecksumSHA512).
+            for name, h in (("md5", hashlib.md5), ("sha512", hashlib.sha512)):
+                good, bad = (base64.b64encode(h(d).digest()).decode() for d in (b"data", b"other"))
+                r = post_with("sum-" + name, fields={"x-amz-checksum-" + name: bad})
+                assert r.status_code == 400 and code(r) == "BadDigest" and missing("sum-" + name), r.text
+                r = post_with("sum-" + name, fields={"x-amz-checksum-" + name: good})
+                assert r.status_code == 204, r.text
+                h = s3.head_object(Bucket=b, Key="sum-" + name, ChecksumMode="ENABLED")
+                assert h["Checksum" + name.upper()] == good and h["ChecksumType"] == "FULL_OBJECT", h
             r = post_with("md5", fields={"Content-MD5": base64.b64encode(hashlib.md5(b"other").digest()).decode()},
                 conditions=[{"Content-MD5": base64.b64encode(hashlib.md5(b"other").digest()).decode()}])
             assert r.status_code == 400 and code(r) == "BadDigest" and missing("md5"), r.text
