@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Storage.Checksums;
-using ChecksumType = Amazon.S3.ChecksumType;
 using Algorithm = Storage.Checksums.ChecksumAlgorithm;
+using ChecksumType = Amazon.S3.ChecksumType;
 using SdkAlgorithm = Amazon.S3.ChecksumAlgorithm;
 
 namespace EndToEnd.Tests;
@@ -84,20 +84,34 @@ public sealed class ChecksumAlgorithmSdkTests
         var upload = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = "mp", ChecksumAlgorithm = SdkAlgorithm.MD5 });
         var first = await s3.CopyPartAsync(new CopyPartRequest
         {
-            SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "mp", UploadId = upload.UploadId, PartNumber = 1,
-            FirstByte = 0, LastByte = data.Length - 1,
+            SourceBucket = bucket,
+            SourceKey = "src",
+            DestinationBucket = bucket,
+            DestinationKey = "mp",
+            UploadId = upload.UploadId,
+            PartNumber = 1,
+            FirstByte = 0,
+            LastByte = data.Length - 1,
         });
         Assert.That(first.ChecksumMD5, Is.EqualTo(Convert.ToBase64String(MD5.HashData(data))));
         var tail = data.AsSpan(100_000).ToArray();
         var second = await s3.CopyPartAsync(new CopyPartRequest
         {
-            SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "mp", UploadId = upload.UploadId, PartNumber = 2,
-            FirstByte = 100_000, LastByte = data.Length - 1,
+            SourceBucket = bucket,
+            SourceKey = "src",
+            DestinationBucket = bucket,
+            DestinationKey = "mp",
+            UploadId = upload.UploadId,
+            PartNumber = 2,
+            FirstByte = 100_000,
+            LastByte = data.Length - 1,
         });
         Assert.That(second.ChecksumMD5, Is.EqualTo(Convert.ToBase64String(MD5.HashData(tail))));
         var done = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "mp", UploadId = upload.UploadId,
+            BucketName = bucket,
+            Key = "mp",
+            UploadId = upload.UploadId,
             PartETags = [new PartETag { PartNumber = 1, ETag = first.ETag, ChecksumMD5 = first.ChecksumMD5 }, new PartETag { PartNumber = 2, ETag = second.ETag, ChecksumMD5 = second.ChecksumMD5 }],
         });
         var composite = Convert.ToBase64String(MD5.HashData([.. MD5.HashData(data), .. MD5.HashData(tail)])) + "-2";
