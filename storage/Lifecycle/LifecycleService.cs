@@ -170,7 +170,7 @@ public sealed class LifecycleService
             // Uploads a front end gave an expiry time (a protocol's session lifetime), whatever the bucket's rules.
             foreach (var upload in _db.Read(db => UploadRows.Expired(db, Codes.Ms(now), ExpiredPerSweep)))
             {
-                if (TryAbort(upload.Bucket, upload.Key, upload.UploadId, upload.Owner))
+                if (TryAbort(upload.Bucket, upload.Key, upload.UploadId, upload.Owner, upload.ExpiresAt))
                 {
                     aborted++;
                 }
@@ -180,7 +180,7 @@ public sealed class LifecycleService
             {
                 foreach (var upload in _db.Read(db => UploadRows.InBucket(db, bucket)))
                 {
-                    if (AbortRule(rules, upload.Key, upload.Initiated) is { } due && due.AbortDate <= now && TryAbort(bucket, upload.Key, upload.UploadId, owner))
+                    if (AbortRule(rules, upload.Key, upload.Initiated) is { } due && due.AbortDate <= now && TryAbort(bucket, upload.Key, upload.UploadId, owner, due.AbortDate))
                     {
                         aborted++;
                     }
@@ -188,10 +188,10 @@ public sealed class LifecycleService
 
                 foreach (var rule in rules.Where(r => r.Enabled))
                 {
-                    foreach (var (key, id) in rule.ExpirationDays is null && rule.ExpirationDate is null ? [] : DueObjects(bucket, rule, now))
+                    foreach (var (key, id, at) in rule.ExpirationDays is null && rule.ExpirationDate is null ? [] : DueObjects(bucket, rule, now))
                     {
                         // Only the object the listing saw: a client may have written a new one under the key since.
-                        if (_objects.DeleteIfUnchanged(bucket, key, id))
+                        if (_objects.DeleteIfUnchanged(bucket, key, id, at))
                         {
                             expired++;
                         }
@@ -199,7 +199,7 @@ public sealed class LifecycleService
 
                     foreach (var v in rule.NoncurrentDays is null ? [] : DueNoncurrent(bucket, rule, now))
                     {
-                        if (_objects.DeleteVersionIfUnchanged(bucket, v.Key, v.VersionId, v.Id, latest: false))
+                        if (_objects.DeleteVersionIfUnchanged(bucket, v.Key, v.VersionId, v.Id, latest: false, Due(v.NoncurrentSince ?? v.LastModified, rule.NoncurrentDays!.Value)))
                         {
                             versions++;
                         }
@@ -219,11 +219,11 @@ public sealed class LifecycleService
         }
     }
 
-    private bool TryAbort(string bucket, string key, string uploadId, string owner)
+    private bool TryAbort(string bucket, string key, string uploadId, string owner, DateTimeOffset? due)
     {
         try
         {
-            _multipart.Abort(bucket, key, uploadId, owner);
+            _multipart.Abort(bucket, key, uploadId, owner, due);
             return true;
         }
         catch (StorageException e) when (e.Fault is StorageFault.UploadNotFound or StorageFault.BucketNotFound or StorageFault.NotOwner)
@@ -233,7 +233,8 @@ public sealed class LifecycleService
         }
     }
 
-    private List<(string Key, long Id)> DueObjects(string bucket, LifecycleRule rule, DateTimeOffset now)
+    /// <summary>The current objects <paramref name="rule"/> has made due by <paramref name="now"/>, each with the instant it came due.</summary>
+    private List<(string Key, long Id, DateTimeOffset Due)> DueObjects(string bucket, LifecycleRule rule, DateTimeOffset now)
     {
         // Objects last modified before the latest instant whose due date has passed; refined per object below.
         // In milliseconds: now minus a huge number of days is before year 1, which DateTimeOffset cannot hold.
@@ -241,13 +242,14 @@ public sealed class LifecycleService
         {
             // From the date on, every current object the filter selects is due.
             return date > now ? [] : _db.Read(db => ObjectRows.ModifiedBefore(db, bucket, rule.Prefix, long.MaxValue))
-                .Where(rule.Matches).Select(o => (o.Key, o.Id)).ToList();
+                .Where(rule.Matches).Select(o => (o.Key, o.Id, date)).ToList();
         }
 
         var cutoff = now.ToUnixTimeMilliseconds() - rule.ExpirationDays!.Value * 86_400_000L;
         return _db.Read(db => ObjectRows.ModifiedBefore(db, bucket, rule.Prefix, cutoff))
-            .Where(o => rule.Matches(o) && Due(o.LastModified, rule.ExpirationDays.Value) <= now)
-            .Select(o => (o.Key, o.Id))
+            .Select(o => (o.Key, o.Id, Due: Due(o.LastModified, rule.ExpirationDays.Value), Object: o))
+            .Where(x => rule.Matches(x.Object) && x.Due <= now)
+            .Select(x => (x.Key, x.Id, x.Due))
             .ToList();
     }
 

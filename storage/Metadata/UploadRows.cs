@@ -120,6 +120,10 @@ internal static class UploadRows
             "accrued_to = MAX(accrued_to, $t), bytes = bytes + $db, segments = segments + $ds WHERE upload_id = $u;",
             ("$t", nowMs), ("$db", bytes), ("$ds", segments), ("$u", uploadId));
 
+    /// <summary>When the upload's bytes last changed (its last part), null for an unknown upload.</summary>
+    public static DateTimeOffset? LastChange(Db db, string uploadId) =>
+        db.Scalar<long?>("SELECT accrued_to FROM uploads WHERE upload_id = $u;", ("$u", uploadId)) is { } ms ? Codes.Time(ms) : null;
+
     // ---- completed uploads ----
 
     public static void RecordCompleted(Db db, string uploadId, string bucket, string key, string etag, DateTimeOffset completed) =>

@@ -425,27 +425,37 @@ public sealed partial class MultipartService
         return new PartListing(upload, truncated ? parts[..maxParts] : parts, truncated);
     });
 
-    public void Abort(string bucket, string key, string uploadId, string account)
+    public void Abort(string bucket, string key, string uploadId, string account) => Abort(bucket, key, uploadId, account, null);
+
+    /// <summary>An abort; with <paramref name="due"/>, one a lifecycle rule (or the upload's own expiry) called for then, metered from then.</summary>
+    internal void Abort(string bucket, string key, string uploadId, string account, DateTimeOffset? due)
     {
         var orphans = _db.Write(db =>
         {
             Require(db, bucket, key, uploadId, account);
-            return DeleteUpload(db, uploadId, _clock.UtcNow);
+            return DeleteUpload(db, uploadId, _clock.UtcNow, due);
         });
         _segments.DeleteUnreferenced(orphans);
     }
 
-    /// <summary>Deletes the upload with its parts and takes them off the meter; returns the segments nothing references any more.</summary>
-    internal static List<string> DeleteUpload(Db db, string uploadId, DateTimeOffset now)
+    /// <summary>
+    /// Deletes the upload with its parts and takes them off the meter; returns the segments nothing references any
+    /// more. With <paramref name="due"/> the meter stops counting the upload then, or at its last part if one came
+    /// later (a part is never un-billed for time before it existed).
+    /// </summary>
+    internal static List<string> DeleteUpload(Db db, string uploadId, DateTimeOffset now, DateTimeOffset? due = null)
     {
         if (UploadRows.Find(db, uploadId) is { } upload)
         {
             var (parts, bytes, segments) = UploadRows.Totals(db, uploadId);
-            UsageMeter.Apply(db, upload.Bucket, now, UsageDelta.Upload(-1) + new UsageDelta(0, 0, 0, 0, -parts, -bytes, -segments));
+            var since = due is { } d ? Max(d, UploadRows.LastChange(db, uploadId) ?? upload.Initiated) : (DateTimeOffset?)null;
+            UsageMeter.Apply(db, upload.Bucket, now, UsageDelta.Upload(-1) + new UsageDelta(0, 0, 0, 0, -parts, -bytes, -segments), since);
         }
 
         var ids = UploadRows.SegmentIds(db, uploadId);
         UploadRows.Delete(db, uploadId);
         return SegmentRows.Unreferenced(db, ids);
     }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

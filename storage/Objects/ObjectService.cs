@@ -260,11 +260,11 @@ public sealed partial class ObjectService
     /// Deletes (bucket, key) only if it is still the object with row id <paramref name="expectedId"/>: the lifecycle
     /// sweep decides from a listing, and a client may have written a new object under the key since.
     /// </summary>
-    internal bool DeleteIfUnchanged(string bucket, string key, long expectedId)
+    internal bool DeleteIfUnchanged(string bucket, string key, long expectedId, DateTimeOffset due)
     {
         var (deleted, orphans) = _db.Write(db =>
             ObjectRows.Find(db, bucket, key) is { } current && current.Id == expectedId
-                ? (true, ObjectWrites.Expire(db, current, _clock.UtcNow))
+                ? (true, ObjectWrites.Expire(db, current, _clock.UtcNow, due))
                 : (false, new List<string>()));
         _segments.DeleteUnreferenced(orphans);
         return deleted;
@@ -274,11 +274,11 @@ public sealed partial class ObjectService
     /// Deletes version <paramref name="versionId"/> of (bucket, key) for good, only if it is still the row
     /// <paramref name="expectedId"/> and still not the latest: the lifecycle sweep decides from a listing.
     /// </summary>
-    internal bool DeleteVersionIfUnchanged(string bucket, string key, string versionId, long expectedId, bool latest)
+    internal bool DeleteVersionIfUnchanged(string bucket, string key, string versionId, long expectedId, bool latest, DateTimeOffset? due = null)
     {
         var (deleted, orphans) = _db.Write(db =>
             ObjectRows.FindVersion(db, bucket, key, versionId) is { } v && v.Id == expectedId && v.IsLatest == latest && !ObjectWrites.IsLocked(v, _clock.UtcNow)
-                ? (true, ObjectWrites.DeleteVersion(db, bucket, key, versionId, _clock.UtcNow).Orphans)
+                ? (true, ObjectWrites.DeleteVersion(db, bucket, key, versionId, _clock.UtcNow, since: due is { } d && d > (v.NoncurrentSince ?? v.LastModified) ? d : v.NoncurrentSince ?? v.LastModified).Orphans)
                 : (false, new List<string>()));
         _segments.DeleteUnreferenced(orphans);
         return deleted;

@@ -63,7 +63,8 @@ internal static class ObjectWrites
     /// marker becomes the latest version and nothing is removed. Suspended: the null version goes and a null delete
     /// marker becomes the latest.
     /// </summary>
-    public static (DeleteResult Result, List<string> Orphans) DeleteCurrent(Db db, string bucket, string key, string account, DateTimeOffset now)
+    /// <param name="since">For a lifecycle expiration carried out late: when it was due, from which the meter counts the change.</param>
+    public static (DeleteResult Result, List<string> Orphans) DeleteCurrent(Db db, string bucket, string key, string account, DateTimeOffset now, DateTimeOffset? since = null)
     {
         var state = BucketRows.VersioningOf(db, bucket);
         var freed = new List<SegmentRef>();
@@ -74,7 +75,7 @@ internal static class ObjectWrites
                 return (new DeleteResult(null, false), []);
             }
 
-            UsageMeter.Apply(db, bucket, now, Remove(db, current, freed));
+            UsageMeter.Apply(db, bucket, now, Remove(db, current, freed), since);
             return (new DeleteResult(null, false), SegmentRows.Unreferenced(db, freed.Select(s => s.SegmentId)));
         }
 
@@ -86,7 +87,7 @@ internal static class ObjectWrites
             Versioned = true,
         };
         ObjectRows.Insert(db, marker, [], null, null);
-        UsageMeter.Apply(db, bucket, now, delta + UsageDelta.Marker(1));
+        UsageMeter.Apply(db, bucket, now, delta + UsageDelta.Marker(1), since);
         return (new DeleteResult(marker.VersionId, true), SegmentRows.Unreferenced(db, freed.Select(s => s.SegmentId)));
     }
 
@@ -94,7 +95,7 @@ internal static class ObjectWrites
     /// Deletes one version for good (no marker). When it was the latest, the newest remaining version becomes the
     /// latest: the key reads as that version again (or as deleted, if it is a marker). No such version: nothing.
     /// </summary>
-    public static (DeleteResult Result, List<string> Orphans) DeleteVersion(Db db, string bucket, string key, string versionId, DateTimeOffset now, bool bypassGovernance = false)
+    public static (DeleteResult Result, List<string> Orphans) DeleteVersion(Db db, string bucket, string key, string versionId, DateTimeOffset now, bool bypassGovernance = false, DateTimeOffset? since = null)
     {
         if (ObjectRows.FindVersion(db, bucket, key, versionId) is not { } v)
         {
@@ -110,7 +111,7 @@ internal static class ObjectWrites
             delta += SetLatest(db, next, true, now);
         }
 
-        UsageMeter.Apply(db, bucket, now, delta);
+        UsageMeter.Apply(db, bucket, now, delta, since);
         return (new DeleteResult(versionId, v.IsDeleteMarker), SegmentRows.Unreferenced(db, freed.Select(s => s.SegmentId)));
     }
 
@@ -122,7 +123,9 @@ internal static class ObjectWrites
     public static bool IsLocked(ObjectInfo v, DateTimeOffset now) => v.LegalHold || v.Retention is { } r && r.InEffect(now);
 
     /// <summary>Lifecycle expiration of the current version <paramref name="current"/>: a delete without a version id, as S3's rule does it.</summary>
-    public static List<string> Expire(Db db, ObjectInfo current, DateTimeOffset now) => DeleteCurrent(db, current.Bucket, current.Key, current.Owner, now).Orphans;
+    /// <summary>A lifecycle expiration of the current version, metered from <paramref name="due"/> (never before the version was written).</summary>
+    public static List<string> Expire(Db db, ObjectInfo current, DateTimeOffset now, DateTimeOffset due) =>
+        DeleteCurrent(db, current.Bucket, current.Key, current.Owner, now, due > current.LastModified ? due : current.LastModified).Orphans;
 
     /// <summary>
     /// Before a new latest version is written: outside an enabled bucket the null version is removed (it is being

@@ -34,8 +34,12 @@ internal static class UsageMeter
         }
     }
 
-    /// <summary>Integrates the bucket up to <paramref name="now"/>, then applies <paramref name="delta"/> to its totals.</summary>
-    public static void Apply(Db db, string bucket, DateTimeOffset now, UsageDelta delta)
+    /// <summary>
+    /// Integrates the bucket up to <paramref name="now"/>, then applies <paramref name="delta"/> to its totals. With
+    /// <paramref name="since"/> (a lifecycle action carried out after its due instant), the change counts from then:
+    /// the integrals are corrected by the change x (now - since), month by month, as if it had been made on time.
+    /// </summary>
+    public static void Apply(Db db, string bucket, DateTimeOffset now, UsageDelta delta, DateTimeOffset? since = null)
     {
         var g = UsageRows.Gauges(db, bucket) ?? throw new InvalidOperationException($"Bucket {bucket} is not metered.");
         g = Accrue(db, g, now);
@@ -46,6 +50,30 @@ internal static class UsageMeter
 
         UsageRows.AddToGauges(db, bucket, delta);
         UsageRows.Snapshot(db, UsageRows.Gauges(db, bucket)!, Period(g.AccruedTo));
+        if (since is { } from && from < g.AccruedTo)
+        {
+            Backdate(db, g, delta, from, g.AccruedTo);
+        }
+    }
+
+    /// <summary>Adds <paramref name="delta"/> x the time from <paramref name="from"/> to <paramref name="to"/> to each month's integrals (negative for a removal).</summary>
+    private static void Backdate(Db db, UsageGauges g, UsageDelta delta, DateTimeOffset from, DateTimeOffset to)
+    {
+        var change = new UsageGauges(g.Bucket, g.Account, delta.Objects, delta.ObjectBytes, delta.ObjectSegments, delta.Uploads, delta.Parts, delta.PartBytes, delta.PartSegments, to)
+        {
+            NoncurrentObjects = delta.NoncurrentObjects,
+            NoncurrentBytes = delta.NoncurrentBytes,
+            NoncurrentSegments = delta.NoncurrentSegments,
+            DeleteMarkers = delta.DeleteMarkers,
+        };
+        for (var cursor = from; cursor < to;)
+        {
+            var period = Period(cursor);
+            var end = PeriodStart(period).AddMonths(1);
+            var until = end < to ? end : to;
+            UsageRows.AddIntegrals(db, period, change, Codes.Ms(until) - Codes.Ms(cursor));
+            cursor = until;
+        }
     }
 
     /// <summary>Integrates every bucket up to now (before a report, so each month's row is complete).</summary>

@@ -558,10 +558,10 @@ internal sealed class ObjectServiceTests
     {
         var first = await Put("k", Body(40, 1));
         var second = await Put("k", Body(20, 2));
-        Assert.That(_engine.Objects.DeleteIfUnchanged(Bucket, "k", first.Id), Is.False, "a newer object under the key is left alone");
+        Assert.That(_engine.Objects.DeleteIfUnchanged(Bucket, "k", first.Id, DateTimeOffset.UtcNow), Is.False, "a newer object under the key is left alone");
         Assert.That(Read("k"), Is.EqualTo(Body(20, 2)));
-        Assert.That(_engine.Objects.DeleteIfUnchanged(Bucket, "k", second.Id), Is.True);
+        Assert.That(_engine.Objects.DeleteIfUnchanged(Bucket, "k", second.Id, DateTimeOffset.UtcNow), Is.True);
         Assert.Throws<StorageException>(() => _engine.Objects.Head(Bucket, "k", Account));
-        Assert.That(_engine.Objects.DeleteIfUnchanged(Bucket, "k", second.Id), Is.False, "already gone");
+        Assert.That(_engine.Objects.DeleteIfUnchanged(Bucket, "k", second.Id, DateTimeOffset.UtcNow), Is.False, "already gone");
     }
 }
