@@ -55,7 +55,9 @@ internal sealed class BucketPolicy
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+            // Duplicate keys are refused: with the last one winning, {"Effect":"Deny","Effect":"Allow"} would read as a
+            // Deny to a reviewer and act as an Allow.
+            doc = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false });
         }
         catch (JsonException)
         {

@@ -151,9 +151,16 @@ internal sealed class AdapterContext(FrontEnd frontEnd, HttpContext http, Gatewa
             return null;
         }
 
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw bad("The request body is not valid JSON: it is not UTF-8.");
+        }
+
         try
         {
-            return JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
+            // Duplicate names are refused, not resolved (System.Text.Json's default throws on first access, a 500).
+            return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

@@ -23,7 +23,8 @@ internal static class AccessHandlers
     /// <summary>The policy is validated whole before it is stored; a public one is refused under BlockPublicPolicy.</summary>
     public static async Task<S3Response> PutPolicy(S3Request r)
     {
-        var text = await RequestXml.ReadTextAsync(r, MaxPolicyBytes, BucketPolicy.Malformed("Policies cannot exceed 20 KB in size")).ConfigureAwait(false);
+        var text = await RequestXml.ReadTextAsync(r, MaxPolicyBytes, BucketPolicy.Malformed("Policies cannot exceed 20 KB in size"),
+            BucketPolicy.Malformed("Policies must be valid JSON and the first byte must be '{'")).ConfigureAwait(false);
         var policy = BucketPolicy.Parse(text, r.Bucket);
         if (policy.IsPublic && r.Gate!.Block.BlockPublicPolicy)
         {

@@ -119,6 +119,12 @@ internal sealed class RequestBodyStream(PipeReader inner, TimeSpan idleTimeout) 
         {
             throw new S3Exception(S3ErrorCode.RequestTimeout);
         }
+        catch (IOException e) when (e is not Microsoft.AspNetCore.Connections.ConnectionResetException && e.InnerException is OverflowException or FormatException)
+        {
+            // Kestrel's chunked decoder reports a chunk size that overflows (10000000000000005) as a plain IOException
+            // around an OverflowException, not as the BadHttpRequestException of every other bad framing: the same 400.
+            throw new BadHttpRequestException(e.Message, StatusCodes.Status400BadRequest, e);
+        }
         finally
         {
             _idle?.CancelAfter(Timeout.InfiniteTimeSpan);

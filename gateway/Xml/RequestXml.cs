@@ -47,11 +47,16 @@ internal static class RequestXml
     /// The whole body of a small non-XML request document (a bucket policy) as UTF-8 text, through the same decoding
     /// and digest checks; <paramref name="tooLarge"/> when it is over <paramref name="cap"/> bytes.
     /// </summary>
-    public static async Task<string> ReadTextAsync(S3Request r, int cap, S3Exception tooLarge)
+    /// <summary>
+    /// A small text body (a bucket policy), read whole up to <paramref name="cap"/> bytes. Bytes that are not UTF-8
+    /// are <paramref name="notUtf8"/>, never replaced by U+FFFD: a replaced byte would silently change what the text says.
+    /// </summary>
+    public static async Task<string> ReadTextAsync(S3Request r, int cap, S3Exception tooLarge, S3Exception notUtf8)
     {
         var declaration = BodyHeaders.Parse(r.Headers, r.Auth!.Payload, checksumHeadersDescribeBody: true);
         var buffer = await ReadCappedAsync(BodyStreams.Open(r.Body, r.Auth, declaration), cap, tooLarge, r.Aborted).ConfigureAwait(false);
-        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        return System.Text.Unicode.Utf8.IsValid(bytes) ? System.Text.Encoding.UTF8.GetString(bytes) : throw notUtf8;
     }
 
     private static async Task<MemoryStream> ReadCappedAsync(DecodedBody body, int cap, S3Exception tooLarge, CancellationToken ct)

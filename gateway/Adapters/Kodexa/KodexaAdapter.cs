@@ -340,7 +340,8 @@ internal sealed class KodexaUploads(AdapterContext c, KodexaOptions settings, In
     {
         try
         {
-            return JsonNode.Parse(text) as JsonObject;
+            // Strict, as every JSON body: a duplicate name would otherwise throw on first access, after the file is stored.
+            return JsonNode.Parse(text, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
         }
         catch (System.Text.Json.JsonException)
         {
