@@ -22,7 +22,7 @@ internal abstract class FrontEndPipeline<TContext>(GatewayServices services, ILo
     {
         var requestId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
         var body = new RequestBodyStream(http.Request.BodyReader, services.Options.RequestBodyIdleTimeout);
-        http.Response.RegisterForDispose(body); // Its idle timer is linked to the request's token.
+        http.Response.RegisterForDispose(body); // Its idle timer.
         http.Request.Body = body;
         var context = Begin(http, requestId, body, new BytesSent());
         try
@@ -51,6 +51,13 @@ internal abstract class FrontEndPipeline<TContext>(GatewayServices services, ILo
         catch (BadHttpRequestException e)
         {
             log.LogInformation("Bad request body for {Target}: {Message} ({FrontEnd})", LogRedaction.Target(context.RawTarget), e.Message, FrontEnds.Name(context.FrontEnd));
+            await FailAsync(context, e).ConfigureAwait(false);
+        }
+        catch (Errors.S3Exception e) when (e.Code == Errors.S3ErrorCode.RequestTimeout)
+        {
+            // A client that stopped sending mid-body: expected traffic, one line, no stack trace.
+            log.LogInformation("Request {RequestId} ({FrontEnd} {Method} {Target}) dropped: its body sent nothing for {Timeout} s after {BytesIn} bytes; nothing was stored",
+                requestId, FrontEnds.Name(context.FrontEnd), http.Request.Method, LogRedaction.Target(context.RawTarget), services.Options.RequestBodyIdleTimeout.TotalSeconds, context.BytesIn);
             await FailAsync(context, e).ConfigureAwait(false);
         }
         catch (Exception e)

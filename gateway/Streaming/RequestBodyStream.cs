@@ -82,10 +82,14 @@ internal sealed class RequestBodyStream(PipeReader inner, TimeSpan idleTimeout) 
 
         // One timer source per request (per caller token), armed for the length of each read and disarmed after
         // it: no allocation per read, and time the gateway spends between reads never counts as the client idling.
+        // The timer ends a read with CancelPendingRead, not by cancelling the read's token: a read cancelled by its
+        // token leaves Kestrel's body reader marked as reading, and Kestrel then logs an error with a stack trace
+        // for every timed-out upload when it tries to drain the rest of the body.
         if (_idle is null || _linkedTo != cancellationToken)
         {
             _idle?.Dispose();
-            _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _idle = new CancellationTokenSource();
+            _idle.Token.Register(static reader => ((PipeReader)reader!).CancelPendingRead(), inner);
             _linkedTo = cancellationToken;
         }
 
@@ -95,7 +99,15 @@ internal sealed class RequestBodyStream(PipeReader inner, TimeSpan idleTimeout) 
             var want = Math.Min(buffer.Length, Gather);
             while (true)
             {
-                var result = await inner.ReadAsync(_idle.Token).ConfigureAwait(false);
+                var result = await inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (result.IsCanceled && _idle.IsCancellationRequested)
+                {
+                    // What arrived and waited to be gathered is received too (and dropped with the request).
+                    Interlocked.Add(ref _count, result.Buffer.Length);
+                    inner.AdvanceTo(result.Buffer.End);
+                    throw new S3Exception(S3ErrorCode.RequestTimeout);
+                }
+
                 var available = result.Buffer;
                 if (available.Length >= want || result.IsCompleted || result.IsCanceled)
                 {
@@ -114,10 +126,6 @@ internal sealed class RequestBodyStream(PipeReader inner, TimeSpan idleTimeout) 
                 // Not enough yet: consume nothing, but mark all of it examined so the next read waits for more.
                 inner.AdvanceTo(available.Start, available.End);
             }
-        }
-        catch (OperationCanceledException) when (_idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new S3Exception(S3ErrorCode.RequestTimeout);
         }
         catch (IOException e) when (e is not Microsoft.AspNetCore.Connections.ConnectionResetException && e.InnerException is OverflowException or FormatException)
         {

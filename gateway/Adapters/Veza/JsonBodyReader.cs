@@ -17,6 +17,9 @@ internal sealed class JsonBodyReader(Stream body, CancellationToken ct)
     private int _len;
     private bool _eof;
 
+    /// <summary>The object's member names so far: a name that comes twice is refused, never resolved.</summary>
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+
     /// <summary>A malformed body: the message says where.</summary>
     public sealed class FormatError(string message) : Exception(message);
 
@@ -97,6 +100,11 @@ internal sealed class JsonBodyReader(Stream body, CancellationToken ct)
         }
 
         var name = await ReadStringRestAsync().ConfigureAwait(false);
+        if (!_names.Add(name))
+        {
+            throw new FormatError($"The member \"{name}\" appears twice.");
+        }
+
         await ExpectAsync(':').ConfigureAwait(false);
         return name;
     }
@@ -187,7 +195,8 @@ internal sealed class JsonBodyReader(Stream body, CancellationToken ct)
                 case -1:
                     throw new FormatError("The body ends inside a string.");
                 case '"':
-                    return Encoding.UTF8.GetString(bytes.ToArray());
+                    var text = bytes.ToArray();
+                    return System.Text.Unicode.Utf8.IsValid(text) ? Encoding.UTF8.GetString(text) : throw new FormatError("A string is not UTF-8.");
                 case '\\':
                     var e = await NextAsync().ConfigureAwait(false);
                     var decoded = e switch

@@ -121,6 +121,11 @@ public sealed class BoxAdapterTests
             error(requests.post(BOX + "/files/upload_sessions", headers=H, json={"file_size": 20000000, "file_name": "x"}), 400, "missing_destination")
             error(requests.post(BOX + "/files/upload_sessions", headers=H, json={"folder_id": "0", "file_size": 20000000}), 400, "missing_file_name")
             error(requests.post(BOX + "/files/upload_sessions", headers=H, json={"folder_id": "0", "file_size": -1, "file_name": "x"}), 400, "invalid_file_size")
+            # JSON read strictly: a name given twice and bytes that are not UTF-8 are refused, not resolved or replaced.
+            jh = {**H, "Content-Type": "application/json"}
+            twice = b'{"folder_id": "0", "file_size": 20000000, "file_name": "a.bin", "file_name": "b.bin"}'
+            assert "Duplicate property 'file_name'" in error(requests.post(BOX + "/files/upload_sessions", headers=jh, data=twice), 400, "bad_request")["message"]
+            error(requests.post(BOX + "/files/upload_sessions", headers=jh, data=b'{"folder_id": "0", "file_size": 20000000, "file_name": "\xc3\x28"}'), 400, "bad_request")
             error(requests.get(BOX + "/files/upload_sessions/NOT-HEX", headers=H), 400, "invalid_upload_session_id")
             error(requests.get(BOX + "/files/upload_sessions/ABCDEF", headers=H), 404, "not_found")
 

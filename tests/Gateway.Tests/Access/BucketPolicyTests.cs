@@ -31,6 +31,8 @@ internal sealed class BucketPolicyTests
     [TestCase("{\"Statement\":[{\"Effect\":\"Allow\",\"NotPrincipal\":{\"AWS\":\"bob\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bkt/*\"}]}", "Invalid policy: NotPrincipal with Allow is not supported")]
     [TestCase("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bkt/*\",\"Condition\":{\"StringSortOf\":{\"aws:Referer\":\"x\"}}}]}", "Invalid Condition type : StringSortOf")]
     [TestCase("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"someone\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bkt/*\"}]}", "Invalid principal in policy")]
+    [TestCase("{\"Statement\":[{\"Effect\":\"Deny\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bkt/*\"}]}", "Policies must be valid JSON and the first byte must be '{'")]
+    [TestCase("{\"Statement\":[],\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::bkt/*\"}]}", "Policies must be valid JSON and the first byte must be '{'")]
     public void BadPoliciesAreMalformedPolicyWithS3sMessage(string text, string message)
     {
         var e = Assert.Throws<S3Exception>(() => BucketPolicy.Parse(text, "bkt"))!;

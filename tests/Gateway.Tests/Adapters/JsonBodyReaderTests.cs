@@ -78,9 +78,27 @@ internal sealed class JsonBodyReaderTests
     [TestCase("{\"a\": \"x\\q\"}")]
     [TestCase("[1]")]
     [TestCase("{\"a\": 1} trailing")]
+    [TestCase("{\"a\": 1, \"a\": 2}")]
+    [TestCase("{\"operation\": \"upload\", \"data\": \"QQ==\", \"operation\": \"complete\"}")]
     [TestCase("{\"a\": \"unterminated}")]
     public void MalformedBodiesAreFormatErrors(string json) =>
         Assert.ThrowsAsync<JsonBodyReader.FormatError>(() => ReadAll(json));
+
+    [Test]
+    public void AStringThatIsNotUtf8IsAFormatError()
+    {
+        var body = "{\"operation\": \"xy\"}"u8.ToArray();
+        body[15] = 0xC3;
+        body[16] = 0x28;
+        var reader = new JsonBodyReader(new MemoryStream(body), CancellationToken.None);
+        var e = Assert.ThrowsAsync<JsonBodyReader.FormatError>(async () =>
+        {
+            await reader.BeginObjectAsync();
+            await reader.NextNameAsync(true);
+            await reader.ReadValueAsync();
+        })!;
+        Assert.That(e.Message, Does.Contain("not UTF-8"));
+    }
 
     [Test]
     public void AChunkOverItsLimitIsRefused()

@@ -1,3 +1,4 @@
+using System.Text;
 using Gateway.Access;
 using Gateway.Errors;
 
@@ -200,6 +201,14 @@ internal sealed class AccessHandlersTests
         Assert.That(await Code("GET", "/bkt?policy", Other), Is.EqualTo(S3ErrorCode.AccessDenied));
         Assert.That(await Code("PUT", "/bkt?policy", Owner, "{\"Statement\":[]}"), Is.EqualTo(S3ErrorCode.MalformedPolicy));
         Assert.That((await _h.Send("GET", "/bkt?policy")).BodyText, Is.EqualTo(PublicGet), "a refused policy changes nothing");
+
+        // Bytes that are not UTF-8 are refused, not read as U+FFFD (which would change the Resource pattern).
+        var notUtf8 = Encoding.UTF8.GetBytes(PublicGet.Replace("bkt/*", "bkt/\u00e9*", StringComparison.Ordinal));
+        var at = Array.IndexOf(notUtf8, (byte)0xC3);
+        notUtf8[at + 1] = 0x28;
+        var refused = Assert.ThrowsAsync<S3Exception>(() => _h.Send("PUT", "/bkt?policy", notUtf8))!;
+        Assert.That(refused.Code, Is.EqualTo(S3ErrorCode.MalformedPolicy));
+        Assert.That((await _h.Send("GET", "/bkt?policy")).BodyText, Is.EqualTo(PublicGet));
         Assert.That((await _h.Send("DELETE", "/bkt?policy")).Status, Is.EqualTo(204));
         Assert.That(await Code("GET", "/bkt/k", null), Is.EqualTo(S3ErrorCode.AccessDenied));
     }
