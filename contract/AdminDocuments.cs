@@ -316,3 +316,65 @@ public sealed class ChecksumResult
 
     public long Bytes { get; set; }
 }
+
+/// <summary>
+/// GET /_gateway/check (admins), and <c>gatewayctl check --data-dir DIR</c> on a stopped gateway's folder: the
+/// database's own integrity check, the meter against a recount of the rows, and the segments against the files.
+/// </summary>
+public sealed class IntegrityDocument
+{
+    public bool Consistent { get; set; }
+
+    /// <summary>SQLite's integrity_check: one "ok" when the database file is sound.</summary>
+    public List<string> Database { get; set; } = [];
+
+    public List<BucketCheck> Buckets { get; set; } = [];
+
+    public long ReferencedSegments { get; set; }
+
+    public long SegmentFiles { get; set; }
+
+    public long InlineSegments { get; set; }
+
+    /// <summary>Referenced by a row, stored nowhere: data lost.</summary>
+    public List<string> MissingSegments { get; set; } = [];
+
+    /// <summary>Files no row references: space lost (what --repair and the start-up sweep remove).</summary>
+    public List<string> OrphanSegments { get; set; } = [];
+
+    public List<string> DoubleStoredSegments { get; set; } = [];
+
+    /// <summary>Left by interrupted writes; removed at start-up, not an inconsistency.</summary>
+    public List<string> TempFiles { get; set; } = [];
+}
+
+/// <summary>One bucket's meter beside a recount of its rows.</summary>
+public sealed class BucketCheck
+{
+    public string Bucket { get; set; } = "";
+    public bool Matches { get; set; }
+    public MeterFigures? Meter { get; set; }
+    public MeterFigures? Recount { get; set; }
+}
+
+/// <summary>A bucket's totals as the meter keeps them (or as a recount finds them).</summary>
+public sealed class MeterFigures
+{
+    public long Objects { get; set; }
+    public long ObjectBytes { get; set; }
+    public long ObjectSegments { get; set; }
+    public long NoncurrentObjects { get; set; }
+    public long NoncurrentBytes { get; set; }
+    public long DeleteMarkers { get; set; }
+    public long Uploads { get; set; }
+    public long Parts { get; set; }
+    public long PartBytes { get; set; }
+}
+
+/// <summary><c>gatewayctl check --data-dir DIR --repair</c>: what was removed.</summary>
+public sealed class RepairDocument
+{
+    public List<string> OrphanSegments { get; set; } = [];
+    public List<string> TempFiles { get; set; } = [];
+    public int InlineRows { get; set; }
+}

@@ -19,5 +19,7 @@ namespace Gateway.Contract;
 [JsonSerializable(typeof(FaultState))]
 [JsonSerializable(typeof(FaultsRemoved))]
 [JsonSerializable(typeof(ChecksumResult))]
+[JsonSerializable(typeof(IntegrityDocument))]
+[JsonSerializable(typeof(RepairDocument))]
 [JsonSerializable(typeof(List<FaultRuleDocument>))]
 public sealed partial class AdminJson : JsonSerializerContext;

@@ -12,18 +12,48 @@ namespace Storage;
 /// <param name="Recount">The same totals counted from the rows; equal to <paramref name="Gauges"/> but for the accrual times.</param>
 /// <param name="ReferencedSegments">Segment ids some row references.</param>
 /// <param name="SegmentFiles">Segment ids that have a file on disk.</param>
+/// <param name="InlineSegments">Segment ids stored as inline rows.</param>
 public sealed record IntegrityReport(IReadOnlyList<UsageGauges> Gauges, IReadOnlyList<UsageGauges> Recount, IReadOnlySet<string> ReferencedSegments,
     IReadOnlySet<string> SegmentFiles, IReadOnlySet<string> InlineSegments)
 {
+    /// <summary>What SQLite's integrity_check answered: one "ok" line when the database file is sound.</summary>
+    public IReadOnlyList<string> Database { get; init; } = ["ok"];
+
+    /// <summary>Files left in the temp folder by interrupted writes (garbage the start-up sweep removes, not an inconsistency).</summary>
+    public IReadOnlyList<string> TempFiles { get; init; } = [];
+
+    /// <summary>Segments some row references that are stored nowhere: data lost.</summary>
+    public IReadOnlyList<string> MissingSegments => ReferencedSegments.Except(SegmentFiles).Except(InlineSegments).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Segment files no row references: space lost, no data.</summary>
+    public IReadOnlyList<string> OrphanSegments => SegmentFiles.Except(ReferencedSegments).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Segments stored both as a file and as an inline row.</summary>
+    public IReadOnlyList<string> DoubleStoredSegments => SegmentFiles.Intersect(InlineSegments).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Buckets whose meter differs from a recount of their rows (or that only one of the two has).</summary>
+    public IReadOnlyList<string> MeterMismatches =>
+        Gauges.Select(g => g.Bucket).Union(Recount.Select(g => g.Bucket))
+            .Where(b => Gauges.FirstOrDefault(g => g.Bucket == b) is not { } meter || Recount.FirstOrDefault(g => g.Bucket == b) is not { } count
+                || meter with { AccruedTo = default } != count with { AccruedTo = default })
+            .Order(StringComparer.Ordinal).ToList();
+
     /// <summary>
-    /// True when the meter equals the recount and every referenced segment, and no other, is stored: as a file,
-    /// or as an inline row (and never as both).
+    /// True when the database is sound, the meter equals the recount and every referenced segment, and no other, is
+    /// stored: as a file, or as an inline row (and never as both).
     /// </summary>
     public bool IsConsistent =>
-        Gauges.Select(g => g with { AccruedTo = default }).SequenceEqual(Recount.Select(g => g with { AccruedTo = default }))
+        Database is ["ok"]
+        && Gauges.Select(g => g with { AccruedTo = default }).SequenceEqual(Recount.Select(g => g with { AccruedTo = default }))
         && !SegmentFiles.Overlaps(InlineSegments)
         && ReferencedSegments.SetEquals(SegmentFiles.Concat(InlineSegments));
 }
+
+/// <summary>What a repair of a stopped gateway's data folder removed: what the start-up sweep removes.</summary>
+/// <param name="OrphanSegments">Segment files no row referenced.</param>
+/// <param name="TempFiles">Temp files of interrupted writes.</param>
+/// <param name="InlineRows">Inline segment rows no object or part referenced.</param>
+public sealed record RepairResult(IReadOnlyList<string> OrphanSegments, IReadOnlyList<string> TempFiles, int InlineRows);
 
 /// <summary>What <see cref="StorageEngine.Empty"/> removed.</summary>
 /// <param name="Buckets">The buckets, by name.</param>
@@ -130,8 +160,25 @@ public sealed class StorageEngine : IDisposable
     }
 
     /// <summary>Removes temp files and unreferenced segments. Run when no request is in flight (start-up).</summary>
-    public int Sweep() =>
-        Metadata.Write(InlineRows.DeleteUnreferenced) + Metadata.Read(db => Segments.Sweep(id => SegmentRows.IsReferenced(db, id)));
+    public int Sweep() => Sweep(Metadata, Segments) is var r ? r.InlineRows + r.OrphanSegments.Count + r.TempFiles.Count : 0;
+
+    private static RepairResult Sweep(MetadataStore metadata, SegmentStore segments)
+    {
+        var inline = metadata.Write(InlineRows.DeleteUnreferenced);
+        var (orphans, temps) = metadata.Read(db => segments.Sweep(id => SegmentRows.IsReferenced(db, id)));
+        return new RepairResult(orphans, temps, inline);
+    }
+
+    /// <summary>
+    /// Repairs a data folder no gateway has open: removes what the start-up sweep removes (orphan segment files,
+    /// temp files, unreferenced inline rows) and says what. Never run it beside a gateway using the folder: a write
+    /// in flight has segment files its row does not reference yet.
+    /// </summary>
+    public static RepairResult RepairFolder(string dataDir)
+    {
+        using var metadata = new MetadataStore(Path.Combine(dataDir, "metadata.db"));
+        return Sweep(metadata, new SegmentStore(dataDir, DefaultSegmentSizeForReading));
+    }
 
     /// <summary>Checks the meter against the rows and the segment files against the references (run while idle for exact figures).</summary>
     public IntegrityReport Check() => Check(Metadata, Segments);
@@ -140,15 +187,28 @@ public sealed class StorageEngine : IDisposable
     /// Checks a data folder no engine has open (a stopped gateway's), without the start-up sweep, so leftover
     /// files show as they are.
     /// </summary>
-    public static IntegrityReport CheckFolder(string dataDir) =>
-        Check(new MetadataStore(Path.Combine(dataDir, "metadata.db")), new SegmentStore(dataDir, DefaultSegmentSizeForReading));
+    public static IntegrityReport CheckFolder(string dataDir)
+    {
+        if (!File.Exists(Path.Combine(dataDir, "metadata.db")))
+        {
+            throw new DirectoryNotFoundException($"{dataDir} holds no gateway data (no metadata.db).");
+        }
+
+        using var metadata = new MetadataStore(Path.Combine(dataDir, "metadata.db"));
+        return Check(metadata, new SegmentStore(dataDir, DefaultSegmentSizeForReading));
+    }
 
     // Reading and listing segment files does not depend on the size new segments are cut at.
     private const long DefaultSegmentSizeForReading = StorageOptions.DefaultSegmentSize;
 
     private static IntegrityReport Check(MetadataStore metadata, SegmentStore segments)
     {
-        var (gauges, recount, referenced, inline) = metadata.Read(db => (UsageRows.AllGauges(db), UsageRows.Recount(db), SegmentRows.AllReferenced(db), InlineRows.All(db)));
-        return new IntegrityReport(gauges, recount, referenced, segments.EnumerateSegmentIds().ToHashSet(StringComparer.Ordinal), inline);
+        var (gauges, recount, referenced, inline, database) = metadata.Read(db =>
+            (UsageRows.AllGauges(db), UsageRows.Recount(db), SegmentRows.AllReferenced(db), InlineRows.All(db), db.List("PRAGMA integrity_check;", r => r.GetString(0))));
+        return new IntegrityReport(gauges, recount, referenced, segments.EnumerateSegmentIds().ToHashSet(StringComparer.Ordinal), inline)
+        {
+            Database = database,
+            TempFiles = segments.EnumerateTempFiles().ToList(),
+        };
     }
 }

@@ -18,6 +18,7 @@ internal enum AdminOperation
     ClearFaults,
     RemoveFault,
     Checksum,
+    Check,
 
     /// <summary>Anything else under /_gateway/: 404 once authenticated.</summary>
     Unknown,
@@ -49,6 +50,7 @@ internal static class AdminEndpoints
         new(AdminOperation.ClearFaults, ["DELETE"], "/faults", false, r => Task.FromResult(FaultHandlers.Clear(r))),
         new(AdminOperation.RemoveFault, ["DELETE"], "/faults/{id}", false, r => Task.FromResult(FaultHandlers.Remove(r))),
         new(AdminOperation.Checksum, ["POST"], "/checksum", false, ChecksumHandlers.Compute),
+        new(AdminOperation.Check, ["GET"], "/check", false, r => Task.FromResult(AdminHandlers.Check(r))),
     ];
 
     /// <summary>What answers a path under /_gateway that no row names, with any method.</summary>

@@ -233,6 +233,21 @@ internal static class AdminHandlers
         return S3Response.Text(r.Services.Metrics.Render(r.Storage.Usage.Gauges()), "text/plain; version=0.0.4");
     }
 
+    /// <summary>
+    /// GET /_gateway/check: the integrity check of the running gateway's folder (admins: it covers every account).
+    /// Exact when the gateway is idle; a write in flight can show as an orphan segment for a moment. Repair is offline
+    /// only (<c>gatewayctl check --data-dir DIR --repair</c> on a stopped gateway): the start-up sweep does it.
+    /// </summary>
+    public static S3Response Check(AdminRequest r)
+    {
+        if (!IsAdmin(r))
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Only an admin may check the data folder: it covers every account.");
+        }
+
+        return Json(IntegrityDocuments.From(r.Storage.Check()), AdminJson.Default.IntegrityDocument);
+    }
+
     /// <summary>A number of seconds from 0 to 315576000000 (ten thousand years, beyond any age here).</summary>
     private static TimeSpan? Seconds(AdminRequest r, string name, bool required)
     {

@@ -128,29 +128,33 @@ internal sealed class SegmentStore
 
     /// <summary>
     /// Start-up sweep: removes every temp file (an interrupted write) and every segment file that no row
-    /// references. Returns how many files were removed.
+    /// references. Returns the segment ids and temp file names removed.
     /// </summary>
-    public int Sweep(Func<string, bool> isReferenced)
+    public (List<string> Segments, List<string> TempFiles) Sweep(Func<string, bool> isReferenced)
     {
-        var removed = 0;
+        var temps = new List<string>();
         foreach (var tmp in Directory.EnumerateFiles(_tempRoot))
         {
             File.Delete(tmp);
-            removed++;
+            temps.Add(Path.GetFileName(tmp));
         }
 
+        var segments = new List<string>();
         foreach (var file in Directory.EnumerateFiles(_segmentsRoot, "*", SearchOption.AllDirectories))
         {
             var id = Path.GetFileName(file);
             if (!isReferenced(id))
             {
                 File.Delete(file);
-                removed++;
+                segments.Add(id);
             }
         }
 
-        return removed;
+        return (segments, temps);
     }
+
+    /// <summary>The names of the files in the temp folder.</summary>
+    public IEnumerable<string> EnumerateTempFiles() => Directory.EnumerateFiles(_tempRoot).Select(Path.GetFileName)!;
 
     public IEnumerable<string> EnumerateSegmentIds() =>
         Directory.EnumerateFiles(_segmentsRoot, "*", SearchOption.AllDirectories).Select(Path.GetFileName)!;

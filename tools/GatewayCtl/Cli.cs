@@ -9,6 +9,7 @@ internal static class Cli
     public const int Ok = 0;
     public const int ServerError = 1;
     public const int Unreachable = 2;
+    public const int Inconsistent = 3;
     public const int BadUsage = 64;
 
     /// <summary>Admin calls such as a bulk abort can take a while on a large gateway.</summary>
@@ -40,6 +41,11 @@ internal static class Cli
             return BadUsage;
         }
 
+        if (command is { Kind: CommandKind.Check, DataDir: { } dataDir })
+        {
+            return CheckFolder(dataDir, command, stdout, stderr);
+        }
+
         using var http = handler is null
             ? new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) })
             : new HttpClient(handler, disposeHandler: false);
@@ -47,8 +53,7 @@ internal static class Cli
         var client = new AdminClient(http, command.Connection, clock);
         try
         {
-            await ExecuteAsync(command, client, stdout);
-            return Ok;
+            return await ExecuteAsync(command, client, stdout);
         }
         catch (AdminApiException e)
         {
@@ -62,25 +67,63 @@ internal static class Cli
         }
     }
 
-    private static async Task ExecuteAsync(ParsedCommand command, AdminClient client, TextWriter stdout)
+    /// <summary>The offline check (and repair) of a stopped gateway's data folder: storage's own check, no request.</summary>
+    private static int CheckFolder(string dataDir, ParsedCommand command, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            if (command.Repair)
+            {
+                var repaired = Gateway.Admin.IntegrityDocuments.From(Storage.StorageEngine.RepairFolder(dataDir));
+                if (command.Json)
+                {
+                    stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(repaired, AdminJson.Default.RepairDocument));
+                }
+                else
+                {
+                    Renderers.Repair(repaired, stdout);
+                }
+            }
+
+            var report = Gateway.Admin.IntegrityDocuments.From(Storage.StorageEngine.CheckFolder(dataDir));
+            if (command.Json)
+            {
+                stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(report, AdminJson.Default.IntegrityDocument));
+            }
+            else
+            {
+                Renderers.Integrity(report, stdout);
+            }
+
+            return report.Consistent ? Ok : Inconsistent;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            stderr.WriteLine($"gatewayctl: cannot check {dataDir}: {e.Message}");
+            return ServerError;
+        }
+    }
+
+    private static async Task<int> ExecuteAsync(ParsedCommand command, AdminClient client, TextWriter stdout)
     {
         if (command.Kind == CommandKind.Uploads)
         {
             await UploadsAsync(command, client, stdout);
-            return;
+            return Ok;
         }
 
         var body = await client.SendAsync(command.Request);
         if (command.Kind == CommandKind.Metrics)
         {
             stdout.Write(body.EndsWith('\n') ? body : body + "\n");
-            return;
+            return Ok;
         }
 
+        var consistent = command.Kind != CommandKind.Check || Json.Read(body, AdminJson.Default.IntegrityDocument).Consistent;
         if (command.Json)
         {
             stdout.WriteLine(Json.PrettyPrint(body));
-            return;
+            return consistent ? Ok : Inconsistent;
         }
 
         switch (command.Kind)
@@ -114,10 +157,15 @@ internal static class Cli
             case CommandKind.FaultsClear:
                 stdout.WriteLine($"removed {Formats.Plural(Json.Read(body, AdminJson.Default.FaultsRemoved).Removed, "rule")}");
                 break;
+            case CommandKind.Check:
+                Renderers.Integrity(Json.Read(body, AdminJson.Default.IntegrityDocument), stdout);
+                break;
             case CommandKind.Uploads:
             case CommandKind.Metrics:
                 break;
         }
+
+        return consistent ? Ok : Inconsistent;
     }
 
     /// <summary>

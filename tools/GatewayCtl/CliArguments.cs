@@ -30,16 +30,24 @@ internal enum CommandKind
     FaultsClear,
     FaultsHistory,
     Checksum,
+    Check,
 }
 
 /// <summary>The parsed command line: connection settings, output mode and the command with its request.</summary>
-internal sealed record ParsedCommand(CommandKind Kind, Connection Connection, bool Json, bool All, AdminRequest Request);
+internal sealed record ParsedCommand(CommandKind Kind, Connection Connection, bool Json, bool All, AdminRequest Request)
+{
+    /// <summary>check --data-dir: a stopped gateway's folder, checked here without any request.</summary>
+    public string? DataDir { get; init; }
+
+    /// <summary>check --repair (with --data-dir): remove what the start-up sweep removes, then check again.</summary>
+    public bool Repair { get; init; }
+}
 
 internal static partial class CliArguments
 {
     public const string DefaultEndpoint = "http://localhost:9000";
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "all", "dry-run", "secure" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "all", "dry-run", "secure", "repair" };
 
     private static readonly HashSet<string> GlobalOptions = new(StringComparer.Ordinal)
     {
@@ -61,6 +69,7 @@ internal static partial class CliArguments
         [CommandKind.FaultsClear] = [],
         [CommandKind.FaultsHistory] = [],
         [CommandKind.Checksum] = ["algorithm"],
+        [CommandKind.Check] = ["data-dir", "repair"],
     };
 
     /// <summary>True when the user asked for help anywhere on the line; help wins over every other check.</summary>
@@ -129,6 +138,7 @@ internal static partial class CliArguments
             ["faults", "clear"] => CommandKind.FaultsClear,
             ["faults", "history"] => CommandKind.FaultsHistory,
             ["checksum", _] => CommandKind.Checksum,
+            ["check"] => CommandKind.Check,
             _ => throw new UsageException($"unknown command: {string.Join(' ', words)}"),
         };
 
@@ -147,7 +157,16 @@ internal static partial class CliArguments
                 BodyFile = File.Exists(words[1]) ? words[1] : throw new UsageException($"no such file: {words[1]}"),
             }
             : BuildRequest(kind, options);
-        return new ParsedCommand(kind, ParseConnection(options, environment), options.ContainsKey("json"), options.ContainsKey("all"), request);
+        if (options.ContainsKey("repair") && !options.ContainsKey("data-dir"))
+        {
+            throw new UsageException("--repair needs --data-dir: only a stopped gateway's folder is repaired (a running one sweeps at start-up)");
+        }
+
+        return new ParsedCommand(kind, ParseConnection(options, environment), options.ContainsKey("json"), options.ContainsKey("all"), request)
+        {
+            DataDir = options.GetValueOrDefault("data-dir"),
+            Repair = options.ContainsKey("repair"),
+        };
     }
 
     private static Connection ParseConnection(Dictionary<string, string> options, Func<string, string?> environment)
@@ -248,6 +267,9 @@ internal static partial class CliArguments
 
             case CommandKind.FaultsClear:
                 return new AdminRequest(HttpMethod.Delete, "/_gateway/faults", []);
+
+            case CommandKind.Check:
+                return new AdminRequest(HttpMethod.Get, "/_gateway/check", []);
 
             case CommandKind.FaultsAdd:
             case CommandKind.Checksum:

@@ -43,6 +43,11 @@ internal static class HelpText
           checksum FILE --algorithm NAME
               the file's checksum as the gateway computes it (CRC32, CRC32C, CRC64NVME, SHA1, SHA256, MD5, SHA512,
               XXHASH64, XXHASH3, XXHASH128), printed as the header that carries it
+          check [--data-dir DIR [--repair]]
+              the integrity check: SQLite's integrity_check, the meter against a recount of the rows, segment
+              files against the rows (missing, orphan). Without --data-dir, of the running gateway (admin
+              credentials); with it, of a stopped gateway's folder, read here; --repair then removes what the
+              start-up sweep removes (orphan segments, temp files) and says what
           faults [list] | faults history | faults clear
               the rules with how often each matched and fired, the faults that fired, or remove them all
 
@@ -50,6 +55,6 @@ internal static class HelpText
         Requests are signed with AWS Signature Version 4 (service s3), like any S3 client.
 
         exit status: 0 success, 1 the server refused (its error code and message go to stderr),
-                     2 the gateway could not be reached, 64 bad arguments
+                     2 the gateway could not be reached, 3 check found an inconsistency, 64 bad arguments
         """;
 }

@@ -95,6 +95,50 @@ internal static class Renderers
         output.WriteLine($"because {d.Reason}" + (d.Statement is null ? "" : $" (statement {d.Statement})"));
     }
 
+    public static void Integrity(IntegrityDocument d, TextWriter output)
+    {
+        output.WriteLine($"database:   {string.Join("; ", d.Database)}");
+        var differ = d.Buckets.Where(b => !b.Matches).ToList();
+        output.WriteLine($"meter:      {Formats.Plural(d.Buckets.Count, "bucket")}, " + (differ.Count == 0 ? "every one equal to a recount of its rows" : $"{differ.Count} differing from a recount"));
+        foreach (var b in differ)
+        {
+            output.WriteLine($"  {b.Bucket}: meter {Figures(b.Meter)}");
+            output.WriteLine($"  {new string(' ', b.Bucket.Length)}  rows  {Figures(b.Recount)}");
+        }
+
+        output.WriteLine($"segments:   {d.ReferencedSegments} referenced, {d.SegmentFiles} files, {d.InlineSegments} inline; " +
+            $"{d.MissingSegments.Count} missing, {d.OrphanSegments.Count} orphan, {d.DoubleStoredSegments.Count} stored twice");
+        foreach (var (label, ids) in new[] { ("missing", d.MissingSegments), ("orphan", d.OrphanSegments), ("stored twice", d.DoubleStoredSegments) })
+        {
+            foreach (var id in ids)
+            {
+                output.WriteLine($"  {label}: {id}");
+            }
+        }
+
+        output.WriteLine($"temp files: {d.TempFiles.Count} (left by interrupted writes; removed at start-up)");
+        output.WriteLine(d.Consistent ? "consistent" : "INCONSISTENT");
+    }
+
+    private static string Figures(MeterFigures? f) => f is null
+        ? "(none)"
+        : $"objects {f.Objects} ({f.ObjectBytes} B), noncurrent {f.NoncurrentObjects} ({f.NoncurrentBytes} B), markers {f.DeleteMarkers}, uploads {f.Uploads}, parts {f.Parts} ({f.PartBytes} B)";
+
+    public static void Repair(RepairDocument r, TextWriter output)
+    {
+        output.WriteLine($"repair: removed {Formats.Plural(r.OrphanSegments.Count, "orphan segment")}, {Formats.Plural(r.TempFiles.Count, "temp file")}, " +
+            $"{Formats.Plural(r.InlineRows, "unreferenced inline row")}");
+        foreach (var id in r.OrphanSegments)
+        {
+            output.WriteLine($"  removed segment {id}");
+        }
+
+        foreach (var name in r.TempFiles)
+        {
+            output.WriteLine($"  removed temp file {name}");
+        }
+    }
+
     public static void Clock(ClockState clock, TextWriter output)
     {
         output.WriteLine($"mode: {clock.Mode}");
