@@ -120,6 +120,11 @@ internal static class GatewayHost
             throw new InvalidOperationException("Gateway:MinFreeSpace must be a number of bytes, 0 or more.");
         }
 
+        if (o.SpareSpace < 0)
+        {
+            throw new InvalidOperationException("Gateway:SpareSpace must be a number of bytes, 0 or more.");
+        }
+
         if (string.IsNullOrEmpty(o.AccessKey) || string.IsNullOrEmpty(o.SecretKey))
         {
             throw new InvalidOperationException("Gateway:AccessKey and Gateway:SecretKey must be set.");

@@ -112,6 +112,12 @@ internal sealed class GatewayOptions
     /// <summary>Free space object data may not eat into, so deletes and aborts can still commit on a full disk (0: none).</summary>
     public long MinFreeSpace { get; set; } = Storage.StorageOptions.DefaultMinFreeSpace;
 
+    /// <summary>
+    /// Bytes held in the data folder's <c>spare</c> file and given back when a delete or abort meets a disk that
+    /// something else filled to the last byte (0: none). 4 MiB is room for the WAL pages of many commits.
+    /// </summary>
+    public long SpareSpace { get; set; } = 4L * 1024 * 1024;
+
     /// <summary>"system" (real time) or "virtual" (moves only through POST /_gateway/clock/advance).</summary>
     public string Clock { get; set; } = "system";
 

@@ -14,7 +14,7 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
     {
         GatewayHost.Validate(options);
         var realClock = clock ?? SystemClock.Instance;
-        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits(), options.Clock == "virtual", options.MinFreeSpace, options.InlineThreshold), realClock);
+        var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits(), options.Clock == "virtual", options.MinFreeSpace, options.InlineThreshold) { SpareSpace = options.SpareSpace }, realClock);
         // Header signatures are checked against real time (clients sign with it); presigned expiry, upload ages,
         // lifecycle and the meter all read the gateway's clock, which may be virtual.
         var verifier = new SignatureVerifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => realClock.UtcNow, () => storage.Clock.UtcNow, options.SigV2);

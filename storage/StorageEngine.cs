@@ -75,8 +75,9 @@ public sealed class StorageEngine : IDisposable
     {
         Options = options;
         Directory.CreateDirectory(options.DataDir);
-        Metadata = new MetadataStore(Path.Combine(options.DataDir, "metadata.db"), options.MinFreeSpace);
-        Segments = new SegmentStore(options.DataDir, options.SegmentSize, new DiskSpace(options.DataDir, options.MinFreeSpace, options.FreeSpace), options.InlineThreshold);
+        var spare = new SpareSpace(Path.Combine(options.DataDir, "spare"), options.SpareSpace);
+        Metadata = new MetadataStore(Path.Combine(options.DataDir, "metadata.db"), options.MinFreeSpace) { Spare = spare };
+        Segments = new SegmentStore(options.DataDir, options.SegmentSize, new DiskSpace(options.DataDir, options.MinFreeSpace, options.FreeSpace), options.InlineThreshold) { Spare = spare };
         // The virtual clock is stored in the metadata database, so it can only be made once that is open.
         VirtualClock = options.VirtualClock ? new VirtualClock(Metadata, clock.UtcNow) : null;
         Clock = VirtualClock ?? clock;
@@ -88,6 +89,7 @@ public sealed class StorageEngine : IDisposable
         Usage = new UsageService(Metadata, Traffic, Multipart, Clock);
         Lifecycle = new LifecycleService(Metadata, Objects, Multipart, Clock);
         SweptAtStart = Sweep();
+        spare.TryHold();
     }
 
     public StorageOptions Options { get; }

@@ -17,6 +17,13 @@ public sealed record StorageOptions(string DataDir, long SegmentSize, StorageLim
 
     public const long DefaultMinFreeSpace = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes held in a file in the data folder (<c>spare</c>) and given back when a delete or an abort meets a disk
+    /// something else filled to the last byte, so space can always be freed (0, the default here: none; the gateway
+    /// sets 4 MiB).
+    /// </summary>
+    public long SpareSpace { get; init; }
+
     /// <summary>Where free space is read from (tests give a fake; null: the data folder's file system).</summary>
     internal Func<long>? FreeSpace { get; init; }
 }

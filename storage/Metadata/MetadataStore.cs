@@ -267,6 +267,27 @@ internal sealed class MetadataStore : IDisposable
         write(db);
         return 0;
     });
+
+    /// <summary>
+    /// The spare space a write that frees space may use (<see cref="WriteFreeing{T}"/>); none by default.
+    /// </summary>
+    public Segments.SpareSpace? Spare { get; init; }
+
+    /// <summary>
+    /// A write that frees space (a delete, an abort): when it meets a full disk, the spare space is given back and the
+    /// write tried once more, so space can always be freed through the API, however full something else made the disk.
+    /// </summary>
+    public T WriteFreeing<T>(Func<Db, T> write)
+    {
+        try
+        {
+            return Write(write);
+        }
+        catch (Exception e) when (Segments.SpareSpace.IsFull(e) && Spare?.Release() == true)
+        {
+            return Write(write);
+        }
+    }
 }
 
 /// <summary>

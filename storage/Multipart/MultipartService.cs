@@ -430,7 +430,7 @@ public sealed partial class MultipartService
     /// <summary>An abort; with <paramref name="due"/>, one a lifecycle rule (or the upload's own expiry) called for then, metered from then.</summary>
     internal void Abort(string bucket, string key, string uploadId, string account, DateTimeOffset? due)
     {
-        var orphans = _db.Write(db =>
+        var orphans = _db.WriteFreeing(db =>
         {
             Require(db, bucket, key, uploadId, account);
             return DeleteUpload(db, uploadId, _clock.UtcNow, due);

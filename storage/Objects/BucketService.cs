@@ -143,7 +143,7 @@ public sealed class BucketService
     /// </summary>
     public void Delete(string name, string account)
     {
-        var orphans = Change(name, db =>
+        var orphans = Change(name, freeing: true, db =>
         {
             Require(db, name, account);
             if (BucketRows.HasObjects(db, name))
@@ -170,11 +170,14 @@ public sealed class BucketService
     internal void Forget(string name) => _cache.Changed(name);
 
     /// <summary>A write to the bucket row of <paramref name="name"/>: the cached row goes with it, whether it commits or not.</summary>
-    private T Change<T>(string name, Func<Metadata.Db, T> write)
+    private T Change<T>(string name, Func<Metadata.Db, T> write) => Change(name, freeing: false, write);
+
+    /// <summary>As above; a <paramref name="freeing"/> write (a bucket delete that aborts uploads) may use the spare space.</summary>
+    private T Change<T>(string name, bool freeing, Func<Metadata.Db, T> write)
     {
         try
         {
-            return _db.Write(write);
+            return freeing ? _db.WriteFreeing(write) : _db.Write(write);
         }
         finally
         {

@@ -244,7 +244,7 @@ public sealed partial class ObjectService
     /// </summary>
     public DeleteResult Delete(string bucket, string key, string account, string? versionId = null, bool bypassGovernance = false, WriteConditions? conditions = null)
     {
-        var (result, orphans) = _db.Write(db =>
+        var (result, orphans) = _db.WriteFreeing(db =>
         {
             BucketService.Require(db, bucket, account);
             conditions?.Check(ObjectRows.Find(db, bucket, key), bucket, key);
@@ -262,7 +262,7 @@ public sealed partial class ObjectService
     /// </summary>
     internal bool DeleteIfUnchanged(string bucket, string key, long expectedId, DateTimeOffset due)
     {
-        var (deleted, orphans) = _db.Write(db =>
+        var (deleted, orphans) = _db.WriteFreeing(db =>
             ObjectRows.Find(db, bucket, key) is { } current && current.Id == expectedId
                 ? (true, ObjectWrites.Expire(db, current, _clock.UtcNow, due))
                 : (false, new List<string>()));
@@ -276,7 +276,7 @@ public sealed partial class ObjectService
     /// </summary>
     internal bool DeleteVersionIfUnchanged(string bucket, string key, string versionId, long expectedId, bool latest, DateTimeOffset? due = null)
     {
-        var (deleted, orphans) = _db.Write(db =>
+        var (deleted, orphans) = _db.WriteFreeing(db =>
             ObjectRows.FindVersion(db, bucket, key, versionId) is { } v && v.Id == expectedId && v.IsLatest == latest && !ObjectWrites.IsLocked(v, _clock.UtcNow)
                 ? (true, ObjectWrites.DeleteVersion(db, bucket, key, versionId, _clock.UtcNow, since: due is { } d && d > (v.NoncurrentSince ?? v.LastModified) ? d : v.NoncurrentSince ?? v.LastModified).Orphans)
                 : (false, new List<string>()));

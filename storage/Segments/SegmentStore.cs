@@ -102,8 +102,10 @@ internal sealed class SegmentStore
     /// </summary>
     public void DeleteUnreferenced(IEnumerable<string> segmentIds)
     {
+        var deleted = false;
         foreach (var id in segmentIds)
         {
+            deleted = true;
             if (_leases.DeferIfLeased(id, DeleteFile))
             {
                 continue;
@@ -111,7 +113,16 @@ internal sealed class SegmentStore
 
             DeleteFile(id);
         }
+
+        if (deleted)
+        {
+            // Space was freed: if a full disk made the spare space go, take it back now that there is room.
+            Spare?.Replenish();
+        }
     }
+
+    /// <summary>The spare space given back when a delete meets a full disk (held again here once space is freed).</summary>
+    public SpareSpace? Spare { get; init; }
 
     private void DeleteFile(string id)
     {

@@ -289,4 +289,107 @@ public sealed class S3BehaviourTests
             """);
         Assert.That(Directory.GetFiles(Path.Combine(dir, "segments"), "*", SearchOption.AllDirectories), Is.Empty, "the deletes freed the space");
     }
+
+    /// <summary>Mounts a tmpfs of <paramref name="size"/>; null (with why) where this machine cannot (not root, no mount).</summary>
+    private static async Task<string?> MountTmpfs(string at, string size)
+    {
+        try
+        {
+            var mount = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mount", ["-t", "tmpfs", "-o", "size=" + size, "tmpfs", at])
+            {
+                RedirectStandardError = true,
+            })!;
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await mount.WaitForExitAsync(deadline.Token);
+            return mount.ExitCode == 0 ? null : "mount -t tmpfs failed: " + (await mount.StandardError.ReadToEndAsync()).Trim();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return "no mount command: " + e.Message;
+        }
+    }
+
+    private static async Task Unmount(string at)
+    {
+        using var umount = System.Diagnostics.Process.Start("umount", [at]);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await umount.WaitForExitAsync(deadline.Token);
+    }
+
+    [Test]
+    public async Task On_a_real_tmpfs_another_process_filled_to_the_last_byte_deletes_and_aborts_still_free_space()
+    {
+        var mountPoint = TempDir.Create("tmpfs");
+        if (await MountTmpfs(mountPoint, "64m") is { } why)
+        {
+            TempDir.TryDelete(mountPoint);
+            Assert.Ignore("Skipped: a 64 MB tmpfs cannot be mounted on this machine (" + why + ").");
+        }
+
+        GatewayInstance? gw = null;
+        try
+        {
+            gw = await GatewayInstance.StartAsync(o => o.MinFreeSpace = 8L << 20, dataDir: Path.Combine(mountPoint, "data"));
+            Assert.That(new FileInfo(Path.Combine(gw.DataDir, "spare")).Length, Is.EqualTo(4L << 20), "the spare space is held from the start");
+            using var s3 = gw.Client();
+            var bucket = Names.Bucket("tmpfs");
+            await s3.PutBucketAsync(bucket);
+            var body = ObjectTests.RandomBytes(3_000_000, 5);
+            foreach (var key in new[] { "a", "b", "c", "d" })
+            {
+                await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(body) });
+            }
+
+            var upload = await s3.InitiateMultipartUploadAsync(bucket, "mp");
+            await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = "mp", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(body) });
+
+            // Something else fills the file system to its last byte (unbuffered writes, smaller and smaller).
+            using (var filler = File.OpenHandle(Path.Combine(mountPoint, "filler"), FileMode.Create, FileAccess.Write))
+            {
+                long offset = 0;
+                foreach (var size in new[] { 1 << 20, 64 << 10, 4 << 10, 512, 1 })
+                {
+                    var block = new byte[size];
+                    try
+                    {
+                        while (true)
+                        {
+                            RandomAccess.Write(filler, block, offset);
+                            offset += size;
+                        }
+                    }
+                    catch (IOException)
+                    {
+                        // ENOSPC at this size: go on with a smaller one.
+                    }
+                }
+            }
+
+            Assert.That(new DriveInfo(mountPoint).AvailableFreeSpace, Is.Zero, "the disk is full");
+            var put = Assert.ThrowsAsync<AmazonS3Exception>(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "new", ContentBody = "x" }))!;
+            Assert.That(((int)put.StatusCode, put.ErrorCode), Is.EqualTo((507, "InsufficientStorage")));
+            Assert.That(put.Message, Does.Contain("DeleteObject, DeleteObjects and AbortMultipartUpload still work"));
+
+            // What the 507 promises.
+            await s3.DeleteObjectAsync(bucket, "a");
+            await s3.AbortMultipartUploadAsync(bucket, "mp", upload.UploadId);
+            var batch = await s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = bucket, Objects = [new KeyVersion { Key = "b" }, new KeyVersion { Key = "c" }] });
+            Assert.That(batch.DeletedObjects.Select(d => d.Key), Is.EquivalentTo(new[] { "b", "c" }));
+            Assert.That(batch.DeleteErrors ?? [], Is.Empty);
+            var left = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
+            Assert.That(left.S3Objects.Select(o => o.Key), Is.EqualTo(new[] { "d" }));
+            Assert.That(gw.Services.Storage.Check().IsConsistent, Is.True);
+            Assert.That(new FileInfo(Path.Combine(gw.DataDir, "spare")).Length, Is.EqualTo(4L << 20), "held again once space was freed");
+        }
+        finally
+        {
+            if (gw is not null)
+            {
+                await gw.DisposeAsync();
+            }
+
+            await Unmount(mountPoint);
+            TempDir.TryDelete(mountPoint);
+        }
+    }
 }
