@@ -35,7 +35,10 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<GatewayProcess> StartAsync(long segmentSize, params string[] extraArgs)
+    public static Task<GatewayProcess> StartAsync(long segmentSize, params string[] extraArgs) => StartAsync(segmentSize, new Dictionary<string, string>(), extraArgs);
+
+    /// <summary>As above, with environment variables for the gateway process (the runtime's DOTNET_* GC settings).</summary>
+    public static async Task<GatewayProcess> StartAsync(long segmentSize, IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
         var root = RepoRoot();
         Run("dotnet", $"build -c Release -v q --nologo \"{Path.Combine(root, "gateway", "Gateway.csproj")}\"");
@@ -52,6 +55,11 @@ internal sealed class GatewayProcess : IAsyncDisposable
         foreach (var a in extraArgs)
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
         }
 
         return await LaunchAsync(psi, port, dataDir);
@@ -103,8 +111,17 @@ internal sealed class GatewayProcess : IAsyncDisposable
         throw new InvalidOperationException("The gateway did not become healthy.");
     }
 
-    /// <summary>Peak resident set of the gateway process: the kernel's high-water mark (VmHWM).</summary>
-    public long PeakRssBytes => Math.Max(ReadStatus(_process.Id, "VmHWM:"), _peakSampled);
+    /// <summary>Peak resident set of the gateway process: the kernel's high-water mark (VmHWM), or since <see cref="ResetPeak"/> the highest sample.</summary>
+    public long PeakRssBytes => _peakReset ? _peakSampled : Math.Max(ReadStatus(_process.Id, "VmHWM:"), _peakSampled);
+
+    private volatile bool _peakReset;
+
+    /// <summary>Forgets the peak so far (start-up): from here the peak is the highest 50 ms sample.</summary>
+    public void ResetPeak()
+    {
+        _peakReset = true;
+        _peakSampled = RssBytes;
+    }
 
     public long RssBytes => ReadStatus(_process.Id, "VmRSS:");
 

@@ -10,6 +10,7 @@ return command switch
     "multipart" => await MultipartBenchmark.RunAsync(options),
     "listing" => await ListingBenchmark.RunAsync(options),
     "hashes" => HashBenchmark.Run(options),
+    "load" => await LoadBenchmark.RunAsync(options),
     "all" => await RunAll(),
     "compare" => await Bench.Compare.CompareCommand.RunAsync(options),
     "null-server" => await Bench.Compare.NullServer.RunAsync(options),
@@ -29,6 +30,10 @@ static int Usage()
                ListParts over N parts and ListMultipartUploads over N uploads: ms per 1000-entry page.
           hashes [--size 1GiB] [--rounds 3]
                Every checksum algorithm's throughput on one core (the segmenter's hashers and read size).
+          load [--modes shipped,workstation,server,server-datas,workstation-conserve,heap-limit-96m,...] [--seconds 60]
+               [--settle 60] [--clients 64] [--uploads 4] [--upload-size 50MiB]
+               Memory under load per GC configuration: 4 KiB PUT+GET from many clients with parallel multipart
+               uploads, then idle; the gateway's RSS at idle, its peak, at the end and 10/30/60 s after.
           all  Everything above at the sizes the README reports.
           compare [--endpoints gateway,ceiling,name=URL[@pid]] [--rounds 3] [--workloads mp64x4,get,mp8x1,put4k,small]
                   [--gateway-args "--Gateway:X=Y ..."] [--access-key K --secret-key S] [--client dotnet|boto3 [--python P]] [--pretouch 12GiB]

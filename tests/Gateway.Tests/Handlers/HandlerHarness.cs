@@ -27,6 +27,7 @@ internal sealed class HandlerHarness : IDisposable
             AccessKey = Account,
             SecretKey = "s",
             MinPartSize = 5,
+            SpareSpace = 0, // No 4 MiB file per harness: the spare space is tested end to end on a real tmpfs.
             Credentials = [new CredentialOptions { AccessKey = Other, SecretKey = "o", Email = "other@example.com" }],
         };
         configure?.Invoke(Options);
