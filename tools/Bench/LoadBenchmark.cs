@@ -89,8 +89,12 @@ internal static class LoadBenchmark
                     var length = Math.Min(PartSize, uploadSize - offset);
                     var r = await s3.UploadPartAsync(new UploadPartRequest
                     {
-                        BucketName = "load", Key = key, UploadId = create.UploadId, PartNumber = (int)n,
-                        InputStream = new GeneratedStream(length, (byte)u, offset), PartSize = length,
+                        BucketName = "load",
+                        Key = key,
+                        UploadId = create.UploadId,
+                        PartNumber = (int)n,
+                        InputStream = new GeneratedStream(length, (byte)u, offset),
+                        PartSize = length,
                     });
                     etags.Add(new PartETag((int)n, r.ETag));
                     Interlocked.Add(ref uploadedBytes, length);
