@@ -17,7 +17,18 @@ internal sealed class GatewayMetrics
         _requests.AddOrUpdate((operation, status), 1, (_, n) => n + 1);
         Interlocked.Add(ref _bytesIn, bytesIn);
         Interlocked.Add(ref _bytesOut, bytesOut);
+        Interlocked.Increment(ref _count);
+        Volatile.Write(ref _lastRequestTicks, Environment.TickCount64);
     }
+
+    private long _count;
+    private long _lastRequestTicks;
+
+    /// <summary>Requests handled so far (the idle trim runs once per quiet spell, not again until more came).</summary>
+    public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>When the last request ended, in <see cref="Environment.TickCount64"/> milliseconds.</summary>
+    public long LastRequestTicks => Volatile.Read(ref _lastRequestTicks);
 
     /// <summary>Prometheus text exposition format, version 0.0.4.</summary>
     public string Render(IReadOnlyList<UsageGauges> gauges)
@@ -38,6 +49,13 @@ internal sealed class GatewayMetrics
         Gauge(sb, "s3gw_open_uploads", "Incomplete multipart uploads.", gauges.Sum(g => g.Uploads));
         Gauge(sb, "s3gw_segments", "Segments referenced by objects and parts.", gauges.Sum(g => g.ObjectSegments + g.PartSegments));
         Gauge(sb, "s3gw_buckets", "Buckets.", gauges.Count);
+
+        // Where the process's memory is: the managed heap against the resident set (the rest is native: SQLite's
+        // page caches, socket and pool buffers), so a memory figure can be traced to its owner.
+        var gc = GC.GetGCMemoryInfo();
+        Gauge(sb, "s3gw_gc_heap_bytes", "Managed heap size after the last garbage collection.", gc.HeapSizeBytes);
+        Gauge(sb, "s3gw_gc_committed_bytes", "Memory the garbage collector has committed.", gc.TotalCommittedBytes);
+        Gauge(sb, "s3gw_process_resident_bytes", "The process's resident set.", Environment.WorkingSet);
         return sb.ToString();
     }
 

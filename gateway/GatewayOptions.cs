@@ -136,6 +136,12 @@ internal sealed class GatewayOptions
     /// <summary>How often request traffic gathered in memory is written to the meter.</summary>
     public TimeSpan TrafficFlushInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// After this long without a request (following some), memory held for the load is given back once: a full,
+    /// compacting collection that returns free heap to the system, and SQLite's caches shrunk (0: never).
+    /// </summary>
+    public TimeSpan IdleTrimAfter { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool IsAdmin(string accessKey) => Admins.Count == 0 ? accessKey == AccessKey : Admins.Contains(accessKey);
 
     /// <summary>The other upload protocols served on their own listeners (Box, Veza, Kodexa, Twelve Labs); all off by default.</summary>

@@ -154,6 +154,9 @@ public sealed class StorageEngine : IDisposable
         return result;
     }
 
+    /// <summary>After a burst of load: SQLite's idle connections give back their page caches (the busy ones keep theirs).</summary>
+    public void TrimMemory() => Metadata.ShrinkIdle();
+
     /// <summary>Writes the traffic still counted in memory and closes the metadata database's connections.</summary>
     public void Dispose()
     {

@@ -50,6 +50,22 @@ internal sealed class MetadataStore : IDisposable
 
     private volatile bool _disposed;
 
+    /// <summary>Shrinks the page cache of each idle connection (PRAGMA shrink_memory); one in use keeps its cache.</summary>
+    public void ShrinkIdle()
+    {
+        var idle = new List<Session>();
+        while (_sessions.TryTake(out var s))
+        {
+            idle.Add(s);
+        }
+
+        foreach (var s in idle)
+        {
+            new Db(s.Connection, null).Execute("PRAGMA shrink_memory;");
+            Return(s, healthy: true);
+        }
+    }
+
     /// <summary>Closes the idle connections; one still in use is closed when it comes back.</summary>
     public void Dispose()
     {

@@ -36,8 +36,6 @@ internal sealed class Segmenter(SegmentStore store)
 /// </summary>
 internal sealed class StagingRun : IDisposable
 {
-    private const int BufferSize = 1024 * 1024;
-
     /// <summary>
     /// The most one read takes (the inline phase aside): each read is hashed and written while it is still in the
     /// CPU's cache, so it is kept well under L2's size even when much more is waiting on the socket.
@@ -55,8 +53,15 @@ internal sealed class StagingRun : IDisposable
     private readonly StagedBody _staged;
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     private readonly List<IncrementalChecksum> _digests;
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-    private byte[] _spare = ArrayPool<byte>.Shared.Rent(BufferSize);
+    /// <summary>
+    /// The read buffer: one read (<see cref="ReadSize"/>) or the inline phase's body plus a byte, whichever is
+    /// larger; 256 KiB by default. (It was 1 MiB, with a second one rented up front: 64 small PUTs in flight then
+    /// held 128 MiB of pooled arrays, most of them dropped by the pool into the large object heap.)
+    /// </summary>
+    private byte[] _buffer;
+
+    /// <summary>The second buffer, for the read received while MD5 runs over the first on another core; rented only then.</summary>
+    private byte[]? _spare;
 
     /// <summary>The plaintext stays in the read buffer for the MD5 (which may still be running on another core); the ciphertext is written from a buffer of its own.</summary>
     private readonly byte[]? _sealed;
@@ -80,7 +85,8 @@ internal sealed class StagingRun : IDisposable
         // An MD5 checksum is the MD5 the ETag is made of anyway: it is taken from there, not computed twice.
         _md5Checksum = checksums.Contains(ChecksumAlgorithm.Md5);
         _digests = checksums.Distinct().Where(a => a != ChecksumAlgorithm.Md5).Select(IncrementalChecksum.Create).ToList();
-        _sealed = key is null ? null : ArrayPool<byte>.Shared.Rent(BufferSize);
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(ReadSize, store.InlineLimit + 1));
+        _sealed = key is null ? null : ArrayPool<byte>.Shared.Rent(_buffer.Length);
         store.BeginStaging();
     }
 
@@ -142,7 +148,8 @@ internal sealed class StagingRun : IDisposable
         var limit = _store.InlineLimit;
         while (limit > 0 && held <= limit)
         {
-            var n = await _body.ReadAsync(_buffer.AsMemory(held, BufferSize - held), _ct).ConfigureAwait(false);
+            // Never more than the limit and a byte: that byte says the body goes on, and the rest streams in reads.
+            var n = await _body.ReadAsync(_buffer.AsMemory(held, limit + 1 - held), _ct).ConfigureAwait(false);
             if (n == 0)
             {
                 _ended = true;
@@ -198,7 +205,7 @@ internal sealed class StagingRun : IDisposable
 
         var (chunk, length) = (_buffer, n);
         _md5Pending = Task.Run(() => _md5.AppendData(chunk, 0, length), CancellationToken.None);
-        (_buffer, _spare) = (_spare, _buffer);
+        (_buffer, _spare) = (_spare ?? ArrayPool<byte>.Shared.Rent(_buffer.Length), _buffer);
     }
 
     private void CheckLength(long length)
@@ -305,7 +312,11 @@ internal sealed class StagingRun : IDisposable
     {
         _store.EndStaging();
         ArrayPool<byte>.Shared.Return(_buffer);
-        ArrayPool<byte>.Shared.Return(_spare);
+        if (_spare is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_spare);
+        }
+
         if (_sealed is not null)
         {
             ArrayPool<byte>.Shared.Return(_sealed);

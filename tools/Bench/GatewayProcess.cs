@@ -23,6 +23,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public Uri Endpoint { get; }
 
+    public int Pid => _process.Id;
+
     public string DataDir { get; }
 
     /// <summary>CPU time (user and system) the process has used so far.</summary>

@@ -23,6 +23,12 @@ internal static class LoadBenchmark
         ["server-datas"] = new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCDynamicAdaptationMode"] = "1" },
         ["workstation-conserve"] = new() { ["DOTNET_gcServer"] = "0", ["DOTNET_GCConserveMemory"] = "7" },
         ["heap-limit-96m"] = new() { ["DOTNET_GCHeapHardLimit"] = "0x6000000" },
+        ["workstation-gen0-8m"] = new() { ["DOTNET_gcServer"] = "0", ["DOTNET_GCgen0size"] = "0x800000" },
+        ["server-datas-gen0-8m"] = new() { ["DOTNET_gcServer"] = "1", ["DOTNET_GCgen0size"] = "0x800000" },
+        // glibc's malloc makes an arena per thread that allocates (up to 8 per core), each keeping its freed memory.
+        ["shipped-arenas-2"] = new() { ["MALLOC_ARENA_MAX"] = "2" },
+        ["workstation-arenas-2"] = new() { ["DOTNET_gcServer"] = "0", ["MALLOC_ARENA_MAX"] = "2" },
+        ["workstation-arenas-2-trim"] = new() { ["DOTNET_gcServer"] = "0", ["MALLOC_ARENA_MAX"] = "2", ["MALLOC_TRIM_THRESHOLD_"] = "131072" },
     };
 
     public static async Task<int> RunAsync(Options options)
@@ -34,7 +40,7 @@ internal static class LoadBenchmark
         var uploadSize = options.Size("upload-size", 50L << 20);
         var modes = (options.Get("modes") ?? "shipped").Split(',', StringSplitOptions.RemoveEmptyEntries);
         Console.WriteLine($"load: {clients} clients of 4 KiB PUT+GET and {uploads} parallel {uploadSize >> 20} MiB multipart uploads (10 MiB parts) for {seconds} s, then {settle} s idle");
-        Console.WriteLine("mode                        idle MB  peak MB  end MB  +10s MB  +30s MB  +60s MB  small ops/s  upload MB/s");
+        Console.WriteLine("mode                        idle MB  peak MB  end MB  +10s MB  +30s MB  +60s MB  small ops/s  upload MB/s  heap MB  GC commit MB");
         foreach (var mode in modes)
         {
             if (!Modes.TryGetValue(mode, out var environment))
@@ -108,6 +114,7 @@ internal static class LoadBenchmark
         var elapsed = sw.Elapsed.TotalSeconds;
         var peak = gw.PeakRssBytes;
         var end = gw.RssBytes;
+        var (heap, committed) = ManagedMemory(gw);
 
         // After the load: the same process, idle; where its RSS goes in the next minute.
         var after = new Dictionary<int, long>();
@@ -120,8 +127,43 @@ internal static class LoadBenchmark
             }
         }
 
+        if (Environment.GetEnvironmentVariable("BENCH_SMAPS") is "1")
+        {
+            // The largest resident mappings, to tell the managed heap from native memory and mapped files.
+            var regions = new List<(long Rss, string Name)>();
+            string? current = null;
+            foreach (var line in File.ReadLines($"/proc/{gw.Pid}/smaps"))
+            {
+                if (line.Length > 0 && char.IsAsciiHexDigit(line[0]) && line.Contains('-', StringComparison.Ordinal))
+                {
+                    current = line;
+                }
+                else if (line.StartsWith("Rss:", StringComparison.Ordinal) && current is not null)
+                {
+                    regions.Add((long.Parse(line[4..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024, current));
+                }
+            }
+
+            foreach (var (rss, name) in regions.OrderByDescending(r => r.Rss).Take(12))
+            {
+                Console.WriteLine($"    {rss / 1e6,6:F1} MB  {name}");
+            }
+        }
+
         string Mb(long? bytes) => bytes is { } b ? (b / 1e6).ToString("F0", CultureInfo.InvariantCulture) : "-";
         Console.WriteLine($"{mode,-27} {Mb(idle),7}  {Mb(peak),7}  {Mb(end),6}  {Mb(after.GetValueOrDefault(10)),7}  {Mb(after.GetValueOrDefault(30)),7}  {Mb(after.GetValueOrDefault(60)),7}  " +
-            $"{smallOps / elapsed,11:F0}  {uploadedBytes / elapsed / 1e6,11:F1}");
+            $"{smallOps / elapsed,11:F0}  {uploadedBytes / elapsed / 1e6,11:F1}  {Mb(heap),7}  {Mb(committed),9}");
+    }
+
+    /// <summary>The managed heap and the GC's committed memory at the end of the load, from the gateway's metrics (signed by curl).</summary>
+    private static (long? Heap, long? Committed) ManagedMemory(GatewayProcess gw)
+    {
+        var curl = Process.Start(new ProcessStartInfo("curl", ["-s", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "test:test", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
+            new Uri(gw.Endpoint, "/_gateway/metrics").ToString()]) { RedirectStandardOutput = true })!;
+        var text = curl.StandardOutput.ReadToEnd();
+        curl.WaitForExit();
+        long? Value(string name) => text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal)) is { } line
+            ? long.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture) : null;
+        return (Value("s3gw_gc_heap_bytes"), Value("s3gw_gc_committed_bytes"));
     }
 }
