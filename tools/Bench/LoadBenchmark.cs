@@ -159,7 +159,8 @@ internal static class LoadBenchmark
     private static (long? Heap, long? Committed) ManagedMemory(GatewayProcess gw)
     {
         var curl = Process.Start(new ProcessStartInfo("curl", ["-s", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "test:test", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
-            new Uri(gw.Endpoint, "/_gateway/metrics").ToString()]) { RedirectStandardOutput = true })!;
+            new Uri(gw.Endpoint, "/_gateway/metrics").ToString()])
+        { RedirectStandardOutput = true })!;
         var text = curl.StandardOutput.ReadToEnd();
         curl.WaitForExit();
         long? Value(string name) => text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal)) is { } line
