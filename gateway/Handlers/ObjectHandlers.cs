@@ -206,9 +206,23 @@ internal static class ObjectHandlers
     {
         // A conditional delete (S3's If-Match on DeleteObject): judged against the key's current object.
         var ifMatch = r.Header("If-Match");
+        RequireReadForETag(r, r.Key, ifMatch);
         var result = r.Storage.Objects.Delete(r.Bucket, r.Key, r.Account, VersioningHandlers.Requested(r), ObjectLockHandlers.Bypass(r),
             ifMatch is null ? null : new WriteConditions(false, ifMatch));
         return S3Response.Empty(204).WithDeleteResult(result);
+    }
+
+    /// <summary>
+    /// A delete conditional on an ETag tells the caller whether the object is the one it names, so it needs read access
+    /// too: S3's "conditional deletes with a specific ETag value require both s3:DeleteObject and s3:GetObject
+    /// permissions". If-Match: * (exists) needs only the delete.
+    /// </summary>
+    private static void RequireReadForETag(S3Request r, string key, string? etag)
+    {
+        if (etag is not null && etag.Trim() != "*")
+        {
+            AccessControl.Require(r, "s3:GetObject", key, AclPermission.Read);
+        }
     }
 
     public static async Task<S3Response> DeleteObjects(S3Request r)
@@ -248,6 +262,8 @@ internal static class ObjectHandlers
                 {
                     throw denied;
                 }
+
+                RequireReadForETag(r, key, etag);
 
                 var result = r.Storage.Objects.Delete(r.Bucket, key, r.Account, version, ObjectLockHandlers.Bypass(r),
                     etag is null ? null : new WriteConditions(false, etag));

@@ -21,7 +21,13 @@ internal sealed class GatewayMetricsTests
 
         var text = m.Render([G("a", 2, 100, 3, 1, 2, 30, 2), G("b", 1, 7, 1, 0, 0, 0, 0)]);
 
-        Assert.That(text, Is.EqualTo(
+        // The memory gauges come last and their values are the process's own: the rest is exact.
+        var memory = text.IndexOf("# HELP s3gw_gc_heap_bytes", StringComparison.Ordinal);
+        Assert.That(text[memory..], Does.Match(
+            "^# HELP s3gw_gc_heap_bytes [^\n]+\n# TYPE s3gw_gc_heap_bytes gauge\ns3gw_gc_heap_bytes [1-9][0-9]*\n" +
+            "# HELP s3gw_gc_committed_bytes [^\n]+\n# TYPE s3gw_gc_committed_bytes gauge\ns3gw_gc_committed_bytes [1-9][0-9]*\n" +
+            "# HELP s3gw_process_resident_bytes [^\n]+\n# TYPE s3gw_process_resident_bytes gauge\ns3gw_process_resident_bytes [1-9][0-9]*\n$"));
+        Assert.That(text[..memory], Is.EqualTo(
             "# HELP s3gw_requests_total Requests handled, by S3 operation and HTTP status.\n" +
             "# TYPE s3gw_requests_total counter\n" +
             "s3gw_requests_total{operation=\"Gateway\",status=\"403\"} 1\n" +
@@ -45,7 +51,7 @@ internal sealed class GatewayMetricsTests
         var text = new GatewayMetrics().Render([]);
         Assert.That(text, Does.StartWith(
             "# HELP s3gw_requests_total Requests handled, by S3 operation and HTTP status.\n# TYPE s3gw_requests_total counter\n# HELP s3gw_bytes_in_total"));
-        Assert.That(text, Does.Contain("\ns3gw_bytes_in_total 0\n").And.Contain("\ns3gw_stored_bytes 0\n").And.EndWith("\ns3gw_buckets 0\n"));
+        Assert.That(text, Does.Contain("\ns3gw_bytes_in_total 0\n").And.Contain("\ns3gw_stored_bytes 0\n").And.Contain("\ns3gw_buckets 0\n"));
     }
 
     [Test]

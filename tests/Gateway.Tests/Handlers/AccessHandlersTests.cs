@@ -299,4 +299,28 @@ internal sealed class AccessHandlersTests
         Assert.That(await Code("PUT", "/bkt/copy", Owner, "", H(("x-amz-copy-source", "/bkt/src"), ("x-amz-source-expected-bucket-owner", Other))), Is.EqualTo(S3ErrorCode.AccessDenied));
         Assert.That(await Code("PUT", "/bkt/copy", Owner, "", H(("x-amz-copy-source", "/bkt/src"), ("x-amz-source-expected-bucket-owner", Owner))), Is.Null);
     }
+
+    [Test]
+    public async Task AConditionalDeleteByETagNeedsReadAccessAndIfMatchIsAPolicyKey()
+    {
+        var a = await _h.Send("PUT", "/bkt/a", "x");
+        var etag = a.Headers.First(h => h.Key == "ETag").Value;
+        await _h.Send("PUT", "/bkt/b", "x");
+        await _h.Send("PUT", "/bkt?policy", $$"""
+            {"Statement":[{"Effect":"Allow","Principal":{"AWS":"{{Other}}"},"Action":"s3:DeleteObject","Resource":"arn:aws:s3:::bkt/*"}]}
+            """);
+        var ifMatch = H(("If-Match", etag));
+        Assert.That(await Code("DELETE", "/bkt/a", Other, "", ifMatch), Is.EqualTo(S3ErrorCode.AccessDenied), "an ETag condition also reads the object");
+        Assert.That((await _h.Send("HEAD", "/bkt/a")).Status, Is.EqualTo(200), "nothing deleted");
+        Assert.That((await _h.Send("DELETE", "/bkt/b", "", H(("If-Match", "*")), account: Other)).Status, Is.EqualTo(204), "If-Match: * needs only the delete");
+
+        await _h.Send("PUT", "/bkt?policy", $$$$"""
+            {"Statement":[{"Effect":"Allow","Principal":{"AWS":"{{{{Other}}}}"},"Action":["s3:DeleteObject","s3:GetObject"],"Resource":"arn:aws:s3:::bkt/*"},
+             {"Sid":"only-conditional","Effect":"Deny","Principal":"*","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"Null":{"s3:if-match":"true"}}}]}
+            """);
+        await _h.Send("PUT", "/bkt/c", "x");
+        Assert.That(await Code("DELETE", "/bkt/c", Owner), Is.EqualTo(S3ErrorCode.AccessDenied), "the policy enforces conditional deletes, on the owner too");
+        Assert.That((await _h.Send("DELETE", "/bkt/a", "", ifMatch, account: Other)).Status, Is.EqualTo(204));
+        Assert.That(await Code("HEAD", "/bkt/a", Owner), Is.EqualTo(S3ErrorCode.NoSuchKey));
+    }
 }
