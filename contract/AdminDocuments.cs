@@ -378,3 +378,15 @@ public sealed class RepairDocument
     public List<string> TempFiles { get; set; } = [];
     public int InlineRows { get; set; }
 }
+
+/// <summary>POST /_gateway/reset: what was removed, and the initial buckets created again.</summary>
+public sealed class ResetResult
+{
+    public List<string> Buckets { get; set; } = [];
+    public long Versions { get; set; }
+    public long Uploads { get; set; }
+    public long Parts { get; set; }
+    public long Bytes { get; set; }
+    public int SegmentFiles { get; set; }
+    public List<string> Seeded { get; set; } = [];
+}

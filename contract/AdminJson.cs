@@ -21,5 +21,6 @@ namespace Gateway.Contract;
 [JsonSerializable(typeof(ChecksumResult))]
 [JsonSerializable(typeof(IntegrityDocument))]
 [JsonSerializable(typeof(RepairDocument))]
+[JsonSerializable(typeof(ResetResult))]
 [JsonSerializable(typeof(List<FaultRuleDocument>))]
 public sealed partial class AdminJson : JsonSerializerContext;

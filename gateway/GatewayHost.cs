@@ -125,6 +125,11 @@ internal static class GatewayHost
             throw new InvalidOperationException("Gateway:SpareSpace must be a number of bytes, 0 or more.");
         }
 
+        if (o.InitialBuckets.FirstOrDefault(b => !Protocol.BucketNames.IsValid(b)) is { } badName)
+        {
+            throw new InvalidOperationException($"Gateway:InitialBuckets holds {badName}, which is not a valid bucket name.");
+        }
+
         if (string.IsNullOrEmpty(o.AccessKey) || string.IsNullOrEmpty(o.SecretKey))
         {
             throw new InvalidOperationException("Gateway:AccessKey and Gateway:SecretKey must be set.");

@@ -79,6 +79,9 @@ internal sealed class GatewayOptions
     /// <summary>Further credential pairs; each access key is one account that owns its own buckets.</summary>
     public List<CredentialOptions> Credentials { get; set; } = [];
 
+    /// <summary>Buckets created for the default account at start when missing, and again by POST /_gateway/reset.</summary>
+    public List<string> InitialBuckets { get; set; } = [];
+
     /// <summary>The default account's display name (default: its access key).</summary>
     public string? DisplayName { get; set; }
 

@@ -31,7 +31,24 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
         }
 
         services.Hooks.Add(services.Faults);
+        services.Seed();
         return services;
+    }
+
+    /// <summary>Creates the Gateway:InitialBuckets that are missing, for the default account; returns the ones it created.</summary>
+    public List<string> Seed()
+    {
+        var created = new List<string>();
+        foreach (var name in Options.InitialBuckets)
+        {
+            if (Storage.Buckets.Find(name) is null)
+            {
+                Storage.Buckets.Create(name, Options.AccessKey);
+                created.Add(name);
+            }
+        }
+
+        return created;
     }
 
     public GatewayOptions Options { get; } = options;

@@ -19,6 +19,7 @@ internal enum AdminOperation
     RemoveFault,
     Checksum,
     Check,
+    Reset,
 
     /// <summary>Anything else under /_gateway/: 404 once authenticated.</summary>
     Unknown,
@@ -51,6 +52,7 @@ internal static class AdminEndpoints
         new(AdminOperation.RemoveFault, ["DELETE"], "/faults/{id}", false, r => Task.FromResult(FaultHandlers.Remove(r))),
         new(AdminOperation.Checksum, ["POST"], "/checksum", false, ChecksumHandlers.Compute),
         new(AdminOperation.Check, ["GET"], "/check", false, r => Task.FromResult(AdminHandlers.Check(r))),
+        new(AdminOperation.Reset, ["POST"], "/reset", false, r => Task.FromResult(AdminHandlers.Reset(r))),
     ];
 
     /// <summary>What answers a path under /_gateway that no row names, with any method.</summary>

@@ -234,6 +234,40 @@ internal static class AdminHandlers
     }
 
     /// <summary>
+    /// POST /_gateway/reset[?account=KEY] (admins): empties storage through the engine's own operation (every bucket
+    /// with its objects, versions, uploads and usage rows; or only those one account owns) and re-creates
+    /// Gateway:InitialBuckets, so tests can start clean without a restart. The clock, the accounts, the fault rules
+    /// and the settings are kept.
+    /// </summary>
+    public static S3Response Reset(AdminRequest r)
+    {
+        if (!IsAdmin(r))
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Only an admin may reset the gateway.");
+        }
+
+        string? owner = null;
+        if (r.Query.Get("account") is { } key)
+        {
+            owner = key == r.Options.AccessKey || r.Options.Credentials.Any(c => c.AccessKey == key) ? key
+                : throw new S3Exception(S3ErrorCode.InvalidArgument, $"account {key} is not a configured access key.");
+        }
+
+        var removed = r.Storage.Empty(owner);
+        var seeded = owner is null || owner == r.Options.AccessKey ? r.Services.Seed() : [];
+        return Json(new ResetResult
+        {
+            Buckets = [.. removed.Buckets],
+            Versions = removed.Versions,
+            Uploads = removed.Uploads,
+            Parts = removed.Parts,
+            Bytes = removed.Bytes,
+            SegmentFiles = removed.SegmentFiles,
+            Seeded = seeded,
+        }, AdminJson.Default.ResetResult);
+    }
+
+    /// <summary>
     /// GET /_gateway/check: the integrity check of the running gateway's folder (admins: it covers every account).
     /// Exact when the gateway is idle; a write in flight can show as an orphan segment for a moment. Repair is offline
     /// only (<c>gatewayctl check --data-dir DIR --repair</c> on a stopped gateway): the start-up sweep does it.

@@ -160,6 +160,11 @@ internal static class Cli
             case CommandKind.Check:
                 Renderers.Integrity(Json.Read(body, AdminJson.Default.IntegrityDocument), stdout);
                 break;
+            case CommandKind.Reset:
+                var reset = Json.Read(body, AdminJson.Default.ResetResult);
+                stdout.WriteLine($"removed {Formats.Plural(reset.Buckets.Count, "bucket")}, {Formats.Plural(reset.Versions, "version")}, " +
+                    $"{Formats.Plural(reset.Uploads, "incomplete upload")} ({reset.Bytes} bytes); created again: {(reset.Seeded.Count == 0 ? "none" : string.Join(", ", reset.Seeded))}");
+                break;
             case CommandKind.Uploads:
             case CommandKind.Metrics:
                 break;

@@ -31,6 +31,7 @@ internal enum CommandKind
     FaultsHistory,
     Checksum,
     Check,
+    Reset,
 }
 
 /// <summary>The parsed command line: connection settings, output mode and the command with its request.</summary>
@@ -70,6 +71,7 @@ internal static partial class CliArguments
         [CommandKind.FaultsHistory] = [],
         [CommandKind.Checksum] = ["algorithm"],
         [CommandKind.Check] = ["data-dir", "repair"],
+        [CommandKind.Reset] = ["account"],
     };
 
     /// <summary>True when the user asked for help anywhere on the line; help wins over every other check.</summary>
@@ -139,6 +141,7 @@ internal static partial class CliArguments
             ["faults", "history"] => CommandKind.FaultsHistory,
             ["checksum", _] => CommandKind.Checksum,
             ["check"] => CommandKind.Check,
+            ["reset"] => CommandKind.Reset,
             _ => throw new UsageException($"unknown command: {string.Join(' ', words)}"),
         };
 
@@ -270,6 +273,9 @@ internal static partial class CliArguments
 
             case CommandKind.Check:
                 return new AdminRequest(HttpMethod.Get, "/_gateway/check", []);
+
+            case CommandKind.Reset:
+                return new AdminRequest(HttpMethod.Post, "/_gateway/reset", query);
 
             case CommandKind.FaultsAdd:
             case CommandKind.Checksum:

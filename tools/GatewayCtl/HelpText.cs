@@ -48,6 +48,9 @@ internal static class HelpText
               files against the rows (missing, orphan). Without --data-dir, of the running gateway (admin
               credentials); with it, of a stopped gateway's folder, read here; --repair then removes what the
               start-up sweep removes (orphan segments, temp files) and says what
+          reset [--account KEY]
+              empty storage (every bucket, object, version, upload and usage row; or one account's) and create
+              Gateway:InitialBuckets again (admin credentials only)
           faults [list] | faults history | faults clear
               the rules with how often each matched and fired, the faults that fired, or remove them all
 
