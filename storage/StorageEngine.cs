@@ -165,7 +165,11 @@ public sealed class StorageEngine : IDisposable
     }
 
     /// <summary>Removes temp files and unreferenced segments. Run when no request is in flight (start-up).</summary>
-    public int Sweep() => Sweep(Metadata, Segments) is var r ? r.InlineRows + r.OrphanSegments.Count + r.TempFiles.Count : 0;
+    public int Sweep()
+    {
+        var removed = Sweep(Metadata, Segments);
+        return removed.InlineRows + removed.OrphanSegments.Count + removed.TempFiles.Count;
+    }
 
     private static RepairResult Sweep(MetadataStore metadata, SegmentStore segments)
     {

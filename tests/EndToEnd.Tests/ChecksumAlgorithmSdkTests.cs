@@ -78,34 +78,27 @@ public sealed class ChecksumAlgorithmSdkTests
         }
 
         var sha = await s3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "sha", ChecksumAlgorithm = SdkAlgorithm.SHA512 });
+
+        // An algorithm S3 does not know is S3's InvalidRequest, and no copy is made.
+        var unknown = Assert.ThrowsAsync<AmazonS3Exception>(() => s3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "bad", ChecksumAlgorithm = new SdkAlgorithm("CRC99"),
+        }))!;
+        Assert.That(((int)unknown.StatusCode, unknown.ErrorCode), Is.EqualTo((400, "InvalidRequest")));
+        Assert.That((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = "bad" })).S3Objects ?? [], Is.Empty);
         Assert.That(sha.ChecksumSHA512, Is.EqualTo(Convert.ToBase64String(SHA512.HashData(data))));
 
         // UploadPartCopy into an MD5 upload: each copied part gets its MD5, Complete the composite of them.
         var upload = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = "mp", ChecksumAlgorithm = SdkAlgorithm.MD5 });
-        var first = await s3.CopyPartAsync(new CopyPartRequest
+        Task<CopyPartResponse> CopyPart(int number, long firstByte) => s3.CopyPartAsync(new CopyPartRequest
         {
-            SourceBucket = bucket,
-            SourceKey = "src",
-            DestinationBucket = bucket,
-            DestinationKey = "mp",
-            UploadId = upload.UploadId,
-            PartNumber = 1,
-            FirstByte = 0,
-            LastByte = data.Length - 1,
+            SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "mp", UploadId = upload.UploadId, PartNumber = number,
+            FirstByte = firstByte, LastByte = data.Length - 1,
         });
+        var first = await CopyPart(1, 0);
         Assert.That(first.ChecksumMD5, Is.EqualTo(Convert.ToBase64String(MD5.HashData(data))));
         var tail = data.AsSpan(100_000).ToArray();
-        var second = await s3.CopyPartAsync(new CopyPartRequest
-        {
-            SourceBucket = bucket,
-            SourceKey = "src",
-            DestinationBucket = bucket,
-            DestinationKey = "mp",
-            UploadId = upload.UploadId,
-            PartNumber = 2,
-            FirstByte = 100_000,
-            LastByte = data.Length - 1,
-        });
+        var second = await CopyPart(2, 100_000);
         Assert.That(second.ChecksumMD5, Is.EqualTo(Convert.ToBase64String(MD5.HashData(tail))));
         var done = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
