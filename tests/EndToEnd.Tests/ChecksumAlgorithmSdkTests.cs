@@ -82,7 +82,11 @@ public sealed class ChecksumAlgorithmSdkTests
         // An algorithm S3 does not know is S3's InvalidRequest, and no copy is made.
         var unknown = Assert.ThrowsAsync<AmazonS3Exception>(() => s3.CopyObjectAsync(new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "bad", ChecksumAlgorithm = new SdkAlgorithm("CRC99"),
+            SourceBucket = bucket,
+            SourceKey = "src",
+            DestinationBucket = bucket,
+            DestinationKey = "bad",
+            ChecksumAlgorithm = new SdkAlgorithm("CRC99"),
         }))!;
         Assert.That(((int)unknown.StatusCode, unknown.ErrorCode), Is.EqualTo((400, "InvalidRequest")));
         Assert.That((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = "bad" })).S3Objects ?? [], Is.Empty);
@@ -92,8 +96,14 @@ public sealed class ChecksumAlgorithmSdkTests
         var upload = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = "mp", ChecksumAlgorithm = SdkAlgorithm.MD5 });
         Task<CopyPartResponse> CopyPart(int number, long firstByte) => s3.CopyPartAsync(new CopyPartRequest
         {
-            SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "mp", UploadId = upload.UploadId, PartNumber = number,
-            FirstByte = firstByte, LastByte = data.Length - 1,
+            SourceBucket = bucket,
+            SourceKey = "src",
+            DestinationBucket = bucket,
+            DestinationKey = "mp",
+            UploadId = upload.UploadId,
+            PartNumber = number,
+            FirstByte = firstByte,
+            LastByte = data.Length - 1,
         });
         var first = await CopyPart(1, 0);
         Assert.That(first.ChecksumMD5, Is.EqualTo(Convert.ToBase64String(MD5.HashData(data))));
