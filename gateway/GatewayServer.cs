@@ -69,6 +69,36 @@ public sealed class GatewayServer : IAsyncDisposable
 
     internal GatewayServices Services { get; }
 
+    /// <summary>The gateway's clock now (the virtual clock's time when it runs on one).</summary>
+    public DateTimeOffset Now => Services.Clock.UtcNow;
+
+    /// <summary>
+    /// Empties storage as <c>POST /_gateway/reset</c> does: every bucket, object, version, upload and usage row (or
+    /// only those the account with <paramref name="account"/> as access key owns), then re-creates Gateway:InitialBuckets.
+    /// The clock, the accounts, the fault rules and the settings are kept.
+    /// </summary>
+    public Contract.ResetResult Reset(string? account = null)
+    {
+        if (account is not null && account != Services.Options.AccessKey && !Services.Options.Credentials.Any(c => c.AccessKey == account))
+        {
+            throw new ArgumentException($"{account} is not a configured access key.", nameof(account));
+        }
+
+        return Services.Reset(account);
+    }
+
+    /// <summary>
+    /// Moves the virtual clock forward (as <c>POST /_gateway/clock/advance</c> does) and runs the lifecycle rules that
+    /// came due before returning what they did.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The gateway runs on the system clock.</exception>
+    public Contract.LifecycleRun AdvanceClock(TimeSpan by)
+    {
+        var clock = Services.Storage.VirtualClock
+            ?? throw new InvalidOperationException("The gateway runs on the system clock; start it with Gateway:Clock=virtual to move the clock.");
+        return Services.AdvanceClock(clock, by);
+    }
+
     /// <summary>Fires when the host is asked to stop (Ctrl+C, SIGTERM, <see cref="StopAsync"/>).</summary>
     public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
 

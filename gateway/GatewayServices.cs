@@ -51,6 +51,42 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
         return created;
     }
 
+    /// <summary>
+    /// Empties storage through the engine's own operation (everything, or what one account owns) and re-creates the
+    /// initial buckets when the default account was emptied: POST /_gateway/reset and the test package's ResetAsync.
+    /// </summary>
+    public Contract.ResetResult Reset(string? owner)
+    {
+        var removed = Storage.Empty(owner);
+        var seeded = owner is null || owner == Options.AccessKey ? Seed() : [];
+        return new Contract.ResetResult
+        {
+            Buckets = [.. removed.Buckets],
+            Versions = removed.Versions,
+            Uploads = removed.Uploads,
+            Parts = removed.Parts,
+            Bytes = removed.Bytes,
+            SegmentFiles = removed.SegmentFiles,
+            Seeded = seeded,
+        };
+    }
+
+    /// <summary>
+    /// Moves the virtual clock and runs the lifecycle rules that came due, under the sweep's lock, before returning:
+    /// a caller sees the whole effect as soon as the call returns, whatever the background sweep was doing.
+    /// </summary>
+    public Contract.LifecycleRun AdvanceClock(Storage.Usage.VirtualClock clock, TimeSpan by)
+    {
+        var swept = Storage.Lifecycle.AdvanceAndSweep(clock, by);
+        return new Contract.LifecycleRun
+        {
+            AbortedUploads = swept.AbortedUploads,
+            ExpiredObjects = swept.ExpiredObjects,
+            ExpiredVersions = swept.ExpiredVersions,
+            RemovedDeleteMarkers = swept.RemovedDeleteMarkers,
+        };
+    }
+
     public GatewayOptions Options { get; } = options;
 
     public StorageEngine Storage { get; } = storage;

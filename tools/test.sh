@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command. Installs the real clients the end-to-end tests drive when they are missing
-# (the AWS CLI, s3cmd and boto3 from Debian), then builds and runs every test project of the solution and ends
-# with the total over all of them: "N passed, N failed".
+# (the AWS CLI, s3cmd, boto3 and pytest from Debian), then builds and runs every test project of the solution and
+# the packaged samples (samples/run.sh), and ends with the total over all of them: "N passed, N failed".
 # Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~ListTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +58,21 @@ if [ -z "${BOTO3_PYTHON:-}" ]; then
   fi
 fi
 
+# The pytest recipe (samples/python) runs with the first python that has both boto3 and pytest.
+if [ -z "${PYTEST_PYTHON:-}" ]; then
+  for py in "$BOTO3_PYTHON" python3 /usr/bin/python3; do
+    if command -v "$py" >/dev/null 2>&1 && "$py" -c "import boto3, pytest" 2>/dev/null; then
+      export PYTEST_PYTHON="$(command -v "$py")"
+      break
+    fi
+  done
+  if [ -z "${PYTEST_PYTHON:-}" ]; then
+    echo "tools/test.sh: installing pytest (Debian packages python3-pytest and python3-boto3)"
+    apt_install python3-pytest python3-boto3
+    export PYTEST_PYTHON=/usr/bin/python3
+  fi
+fi
+
 # dotnet test prints one summary line per test assembly; the last line here is their total, as .ci/run reports it.
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -66,6 +81,13 @@ trap 'rm -f "$log"' EXIT
 set +e
 dotnet test Gateway.sln "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
+# The packages as a user meets them (samples/run.sh): packed, restored from a folder feed, the tool installed and
+# driven by the pytest and Node recipes. Skipped when arguments narrow the run (a --filter).
+if [ "$#" -eq 0 ]; then
+  bash samples/run.sh 2>&1 | tee -a "$log"
+  samples_rc=${PIPESTATUS[0]}
+  [ "$samples_rc" -ne 0 ] && rc=$samples_rc
+fi
 set -e
 summaries="$(grep -E '^(Passed|Failed)!' "$log" || true)"
 passed="$(printf '%s\n' "$summaries" | grep -oE 'Passed: +[0-9]+' | awk '{s+=$2} END {print s+0}')"

@@ -199,25 +199,17 @@ internal static class AdminHandlers
                 $"seconds must be from 0.001 to {MaxAdvance.TotalSeconds}: the clock only moves forward, in milliseconds, by at most a century at a time.");
         }
 
-        Storage.Lifecycle.SweepResult swept;
+        LifecycleRun swept;
         try
         {
-            // Rules that came due act now, before the answer, under the sweep's lock: a test sees the whole effect
-            // as soon as the call returns, whatever the background sweep was doing.
-            swept = r.Storage.Lifecycle.AdvanceAndSweep(clock, by);
+            swept = r.Services.AdvanceClock(clock, by);
         }
         catch (ArgumentOutOfRangeException e)
         {
             throw new S3Exception(S3ErrorCode.InvalidArgument, e.Message);
         }
 
-        return Json(ClockState(r, new LifecycleRun
-        {
-            AbortedUploads = swept.AbortedUploads,
-            ExpiredObjects = swept.ExpiredObjects,
-            ExpiredVersions = swept.ExpiredVersions,
-            RemovedDeleteMarkers = swept.RemovedDeleteMarkers,
-        }), AdminJson.Default.ClockState);
+        return Json(ClockState(r, swept), AdminJson.Default.ClockState);
     }
 
     private static readonly TimeSpan MaxAdvance = TimeSpan.FromSeconds(100 * 365.25 * 86400);
@@ -253,18 +245,7 @@ internal static class AdminHandlers
                 : throw new S3Exception(S3ErrorCode.InvalidArgument, $"account {key} is not a configured access key.");
         }
 
-        var removed = r.Storage.Empty(owner);
-        var seeded = owner is null || owner == r.Options.AccessKey ? r.Services.Seed() : [];
-        return Json(new ResetResult
-        {
-            Buckets = [.. removed.Buckets],
-            Versions = removed.Versions,
-            Uploads = removed.Uploads,
-            Parts = removed.Parts,
-            Bytes = removed.Bytes,
-            SegmentFiles = removed.SegmentFiles,
-            Seeded = seeded,
-        }, AdminJson.Default.ResetResult);
+        return Json(r.Services.Reset(owner), AdminJson.Default.ResetResult);
     }
 
     /// <summary>
