@@ -1,23 +1,32 @@
 # syntax=docker/dockerfile:1
-# S3 multipart gateway: build with the .NET SDK, run on the ASP.NET runtime.
+# The S3 gateway: built with the .NET SDK, run on the ASP.NET runtime, as the non-root user app.
 #   docker build -t s3-gateway .
 #   docker run -p 9000:9000 -v s3data:/data s3-gateway
 # Settings come from the environment, e.g. -e Gateway__AccessKey=me -e Gateway__SecretKey=secret.
+# The base images are build arguments so the image can be built where Microsoft's registry cannot be reached
+# (tools/container/test.sh builds it offline against locally made images); the defaults are the official ones.
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
+# The image's runtime identifier: the publish carries SQLite's native library for it alone (not for 32 platforms).
+ARG RID=linux-x64
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+FROM ${SDK_IMAGE} AS build
+ARG RID
+# Extra restore arguments: an offline build passes -p:NuGetAudit=false (the audit needs nuget.org).
+ARG RESTORE_ARGS=
 WORKDIR /src
 # Restore first, from the project files alone, so the layer is reused while only sources change.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
 COPY storage/Storage.csproj storage/
 COPY contract/Contract.csproj contract/
 COPY gateway/Gateway.csproj gateway/
-RUN dotnet restore gateway/Gateway.csproj
+RUN dotnet restore gateway/Gateway.csproj -r ${RID} ${RESTORE_ARGS}
 COPY storage/ storage/
 COPY contract/ contract/
 COPY gateway/ gateway/
-RUN dotnet publish gateway/Gateway.csproj -c Release -o /app --no-restore
+RUN dotnet publish gateway/Gateway.csproj -c Release -r ${RID} --self-contained false -o /app --no-restore
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 ENV ASPNETCORE_URLS=http://0.0.0.0:9000 \
