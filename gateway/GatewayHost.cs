@@ -102,44 +102,44 @@ internal static class GatewayHost
     {
         if (o.Clock is not ("system" or "virtual"))
         {
-            throw new InvalidOperationException("Gateway:Clock must be \"system\" or \"virtual\".");
+            throw new GatewaySettingsException("Gateway:Clock must be \"system\" or \"virtual\".");
         }
 
         if (o.SegmentSize < 1)
         {
-            throw new InvalidOperationException("Gateway:SegmentSize must be a positive number of bytes.");
+            throw new GatewaySettingsException("Gateway:SegmentSize must be a positive number of bytes.");
         }
 
         if (o.InlineThreshold is < 0 or > Storage.StorageOptions.MaxInlineThreshold)
         {
-            throw new InvalidOperationException($"Gateway:InlineThreshold must be between 0 and {Storage.StorageOptions.MaxInlineThreshold} bytes.");
+            throw new GatewaySettingsException($"Gateway:InlineThreshold must be between 0 and {Storage.StorageOptions.MaxInlineThreshold} bytes.");
         }
 
         if (o.MinFreeSpace < 0)
         {
-            throw new InvalidOperationException("Gateway:MinFreeSpace must be a number of bytes, 0 or more.");
+            throw new GatewaySettingsException("Gateway:MinFreeSpace must be a number of bytes, 0 or more.");
         }
 
         if (o.SpareSpace < 0)
         {
-            throw new InvalidOperationException("Gateway:SpareSpace must be a number of bytes, 0 or more.");
+            throw new GatewaySettingsException("Gateway:SpareSpace must be a number of bytes, 0 or more.");
         }
 
         if (o.InitialBuckets.FirstOrDefault(b => !Protocol.BucketNames.IsValid(b)) is { } badName)
         {
-            throw new InvalidOperationException($"Gateway:InitialBuckets holds {badName}, which is not a valid bucket name.");
+            throw new GatewaySettingsException($"Gateway:InitialBuckets holds {badName}, which is not a valid bucket name.");
         }
 
         if (string.IsNullOrEmpty(o.AccessKey) || string.IsNullOrEmpty(o.SecretKey))
         {
-            throw new InvalidOperationException("Gateway:AccessKey and Gateway:SecretKey must be set.");
+            throw new GatewaySettingsException("Gateway:AccessKey and Gateway:SecretKey must be set.");
         }
 
         foreach (var c in o.Credentials)
         {
             if (string.IsNullOrEmpty(c.AccessKey) || string.IsNullOrEmpty(c.SecretKey))
             {
-                throw new InvalidOperationException("Every Gateway:Credentials entry needs an AccessKey and a SecretKey.");
+                throw new GatewaySettingsException("Every Gateway:Credentials entry needs an AccessKey and a SecretKey.");
             }
         }
     }

@@ -240,3 +240,17 @@ internal sealed class BillingOptions
     /// <summary>The price table storage's usage service computes estimates with.</summary>
     public Storage.Usage.PriceTable Prices() => new(Currency, StorageGbMonth, SegmentMonth, EgressGb, WriteRequestsPer1000, ReadRequestsPer1000, HoursPerMonth);
 }
+
+/// <summary>A setting the gateway cannot start with; the message names the setting and what it must be.</summary>
+public sealed class GatewaySettingsException : InvalidOperationException
+{
+    public GatewaySettingsException(string message)
+        : base(message)
+    {
+    }
+
+    public GatewaySettingsException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

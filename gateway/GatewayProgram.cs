@@ -8,9 +8,28 @@ public static class GatewayProgram
     /// <paramref name="stdout"/> is <c>S3 gateway listening on http://HOST:PORT</c> (port 0 resolved), then one line per
     /// enabled adapter (<c>Box adapter listening on ...</c>): a process that starts the gateway reads them to find it.
     /// </summary>
-    public static async Task<int> RunAsync(GatewayServerOptions options, TextWriter stdout)
+    public static async Task<int> RunAsync(GatewayServerOptions options, TextWriter stdout, TextWriter? stderr = null)
     {
-        await using var server = await GatewayServer.StartAsync(options).ConfigureAwait(false);
+        GatewayServer server;
+        try
+        {
+            server = await GatewayServer.StartAsync(options).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            // A second gateway on the first one's port: one line that says what to do, not a stack trace.
+            await (stderr ?? Console.Error).WriteLineAsync(
+                $"The gateway cannot start: {e.Message} Another gateway (or another program) is listening there: stop it, or choose another address with --urls http://localhost:9100 (s3gateway: --port 9100).").ConfigureAwait(false);
+            return 1;
+        }
+        catch (GatewaySettingsException e)
+        {
+            // A setting the gateway cannot use: the message names it.
+            await (stderr ?? Console.Error).WriteLineAsync("The gateway cannot start: " + e.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        await using var running = server;
         await stdout.WriteLineAsync($"S3 gateway listening on {server.S3Url.GetLeftPart(UriPartial.Authority)}").ConfigureAwait(false);
         foreach (var (name, url) in server.AdapterUrls)
         {

@@ -27,7 +27,7 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
         catch (Faults.FaultRuleException e)
         {
             storage.Dispose();
-            throw new InvalidOperationException("Gateway:Faults holds a rule the gateway cannot use: " + e.Message, e);
+            throw new GatewaySettingsException("Gateway:Faults holds a rule the gateway cannot use: " + e.Message, e);
         }
 
         services.Hooks.Add(services.Faults);

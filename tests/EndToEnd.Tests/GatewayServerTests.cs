@@ -99,4 +99,46 @@ public sealed class GatewayServerTests
             TempDir.TryDelete(dir);
         }
     }
+
+    [Test]
+    public async Task A_second_gateway_on_a_busy_port_says_so_in_one_line_and_exits_1()
+    {
+        var dir = TempDir.Create("program");
+        try
+        {
+            await using var first = new GatewayProcess(dir);
+            var s3 = await first.Address("S3");
+            var dll = typeof(GatewayServer).Assembly.Location;
+
+            var second = await Processes.RunAsync("dotnet", [dll, "--urls", $"http://127.0.0.1:{s3.Port}", "--Gateway:DataDir=" + Path.Combine(dir, "second")], timeout: TimeSpan.FromSeconds(60));
+
+            Assert.That(second.ExitCode, Is.EqualTo(1));
+            Assert.That(second.Stderr, Does.Contain("address already in use").IgnoreCase.And.Contain("stop it, or choose another address"));
+            Assert.That(second.Stderr, Does.Not.Contain("   at "), "no stack trace");
+            Assert.That(second.Stdout, Does.Not.Contain("listening on"));
+        }
+        finally
+        {
+            TempDir.TryDelete(dir);
+        }
+    }
+
+    [Test]
+    public async Task A_setting_the_gateway_cannot_use_is_named_in_one_line_and_exits_2()
+    {
+        var dir = TempDir.Create("program");
+        try
+        {
+            var dll = typeof(GatewayServer).Assembly.Location;
+
+            var run = await Processes.RunAsync("dotnet", [dll, "--urls", "http://127.0.0.1:0", "--Gateway:DataDir=" + dir, "--Gateway:Clock=sometimes"], timeout: TimeSpan.FromSeconds(60));
+
+            Assert.That(run.ExitCode, Is.EqualTo(2));
+            Assert.That(run.Stderr.Trim(), Is.EqualTo("The gateway cannot start: Gateway:Clock must be \"system\" or \"virtual\"."));
+        }
+        finally
+        {
+            TempDir.TryDelete(dir);
+        }
+    }
 }

@@ -145,7 +145,8 @@ internal static class Renderers
         output.WriteLine($"now:  {clock.Now}");
         if (clock.Lifecycle is { } l)
         {
-            output.WriteLine($"lifecycle: aborted {Formats.Plural(l.AbortedUploads, "upload")}, expired {Formats.Plural(l.ExpiredObjects, "object")}");
+            output.WriteLine($"lifecycle: aborted {Formats.Plural(l.AbortedUploads, "upload")}, expired {Formats.Plural(l.ExpiredObjects, "object")} "
+                + $"and {Formats.Plural(l.ExpiredVersions, "noncurrent version")}, removed {Formats.Plural(l.RemovedDeleteMarkers, "delete marker")}");
         }
     }
 

@@ -17,10 +17,21 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <param name="dataDir">The data folder.</param>
     /// <param name="args">More command-line settings; each adapter turned on with a Url setting is waited for too.</param>
     public GatewayProcess(string dataDir, params string[] args)
+        : this(dataDir, null, args)
+    {
+    }
+
+    /// <param name="workingDirectory">Where the process runs (relative settings such as ./data-x are resolved there).</param>
+    public GatewayProcess(string dataDir, string? workingDirectory, string[] args)
     {
         _adapters = args.Count(a => a.StartsWith("--Gateway:Adapters:", StringComparison.Ordinal) && a.Contains(":Url=", StringComparison.Ordinal));
         var dll = typeof(Gateway.GatewayServer).Assembly.Location;
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null)
+        {
+            psi.WorkingDirectory = workingDirectory;
+        }
+
         foreach (var a in (string[])[dll, "--urls", "http://127.0.0.1:0", "--Gateway:DataDir=" + dataDir, "--Logging:LogLevel:Default=Warning", .. args])
         {
             psi.ArgumentList.Add(a);
