@@ -13,47 +13,65 @@ internal sealed class GatewayOptions
     /// </summary>
     public static GatewayOptions Load(IConfigurationRoot configuration)
     {
-        var options = new GatewayOptions();
-        configuration.GetSection(Section).Bind(options);
-        ReplaceLists(options, configuration, Section);
-        return options;
-    }
-
-    private static void ReplaceLists(object target, IConfigurationRoot configuration, string path)
-    {
-        foreach (var property in target.GetType().GetProperties())
+        // The section's settings as configuration merges them (a later source wins, key by key) ...
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in configuration.GetSection(Section).AsEnumerable())
         {
-            if (!property.CanWrite || property.GetIndexParameters().Length > 0)
+            settings[key] = value;
+        }
+
+        var options = new GatewayOptions();
+        foreach (var (path, clear) in ListSettings)
+        {
+            // ... except that a list comes whole from the last source that sets any item of it, replacing its default.
+            var key = ConfigurationPath.Combine(Section, path);
+            if (configuration.Providers.LastOrDefault(p => p.GetChildKeys([], key).Any()) is not { } source)
             {
                 continue;
             }
 
-            var key = ConfigurationPath.Combine(path, property.Name);
-            var type = property.PropertyType;
-            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
+            foreach (var stale in settings.Keys.Where(k => k.StartsWith(key + ConfigurationPath.KeyDelimiter, StringComparison.OrdinalIgnoreCase)).ToList())
             {
-                if (configuration.Providers.LastOrDefault(p => p.GetChildKeys([], key).Any()) is { } source)
-                {
-                    var items = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-                    CollectKeys(source, key, "", items);
-                    var list = Activator.CreateInstance(type)!;
-                    new ConfigurationBuilder().AddInMemoryCollection(items).Build().Bind(list);
-                    property.SetValue(target, list);
-                }
+                settings.Remove(stale);
             }
-            else if (type.IsClass && type != typeof(string) && (type.Namespace ?? "").StartsWith(typeof(GatewayOptions).Namespace!, StringComparison.Ordinal) && property.GetValue(target) is { } nested)
-            {
-                ReplaceLists(nested, configuration, key);
-            }
+
+            CollectKeys(source, key, key, settings);
+            clear(options);
         }
+
+        // Bound by the configuration binding source generator (EnableConfigurationBindingGenerator): no reflection.
+        new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(Section).Bind(options);
+        return options;
     }
+
+    /// <summary>
+    /// Every list setting (path under the section) and how to empty its default before binding; a test checks that no
+    /// list property of the options is missing here.
+    /// </summary>
+    internal static readonly (string Path, Action<GatewayOptions> Clear)[] ListSettings =
+    [
+        ("Credentials", o => o.Credentials = []),
+        ("InitialBuckets", o => o.InitialBuckets = []),
+        ("VirtualHostDomains", o => o.VirtualHostDomains = []),
+        ("Admins", o => o.Admins = []),
+        ("Faults", o => o.Faults = []),
+        ("Kms:KeyIds", o => o.Kms.KeyIds = []),
+        ("Cors:AllowedOrigins", o => o.Cors.AllowedOrigins = []),
+        ("Cors:AllowedMethods", o => o.Cors.AllowedMethods = []),
+        ("Cors:ExposeHeaders", o => o.Cors.ExposeHeaders = []),
+        ("Adapters:Box:Tokens", o => o.Adapters.Box.Tokens = []),
+        ("Adapters:Veza:Tokens", o => o.Adapters.Veza.Tokens = []),
+        ("Adapters:Kodexa:Tokens", o => o.Adapters.Kodexa.Tokens = []),
+        ("Adapters:TwelveLabs:Tokens", o => o.Adapters.TwelveLabs.Tokens = []),
+        ("Adapters:Kodexa:Intakes", o => o.Adapters.Kodexa.Intakes = []),
+    ];
 
     private static void CollectKeys(IConfigurationProvider source, string path, string relative, Dictionary<string, string?> into)
     {
         foreach (var child in source.GetChildKeys([], path).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var full = ConfigurationPath.Combine(path, child);
-            var rel = relative.Length == 0 ? child : ConfigurationPath.Combine(relative, child);
+            var rel = ConfigurationPath.Combine(relative, child);
             if (source.TryGet(full, out var value))
             {
                 into[rel] = value;

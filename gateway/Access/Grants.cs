@@ -100,11 +100,11 @@ internal static class Grants
 
     /// <summary>The stored form: a JSON array of [kind, grantee, permission] triples (null stays null: the default list).</summary>
     public static string ToJson(IReadOnlyList<Grant> grants) =>
-        JsonSerializer.Serialize(grants.Select(g => new[] { g.Kind == GranteeKind.User ? "id" : "uri", g.Grantee, Name(g.Permission) }));
+        JsonSerializer.Serialize(grants.Select(g => new[] { g.Kind == GranteeKind.User ? "id" : "uri", g.Grantee, Name(g.Permission) }), GatewayJson.Default.IEnumerableStringArray);
 
     /// <summary>The stored list, or the owner's default when nothing is stored.</summary>
     public static IReadOnlyList<Grant> FromJson(string? json, string ownerId) => json is null
         ? Private(ownerId)
-        : (JsonSerializer.Deserialize<string[][]>(json) ?? []).Select(t =>
+        : (JsonSerializer.Deserialize(json, GatewayJson.Default.StringArrayArray) ?? []).Select(t =>
             new Grant(t[0] == "id" ? GranteeKind.User : GranteeKind.Group, t[1], ParsePermission(t[2]) ?? throw new InvalidDataException("Stored grant has an unknown permission: " + t[2]))).ToList();
 }

@@ -16,8 +16,6 @@ internal sealed class AdaptersOptions
     /// means: the host name the client used for the adapter, with the S3 listener's port.
     /// </summary>
     public string S3Url { get; set; } = "";
-
-    public IEnumerable<AdapterSettings> All => [Box, Veza, Kodexa, TwelveLabs];
 }
 
 /// <summary>One API token of an adapter and the account (access key) it acts as.</summary>

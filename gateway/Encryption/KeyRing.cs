@@ -42,13 +42,13 @@ internal sealed class KeyRing
 
         _master = Convert.FromBase64String(File.ReadAllText(masterPath).Trim());
         var kmsPath = Path.Combine(_dir, "kms.json");
-        _kms = File.Exists(kmsPath) ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(kmsPath)) ?? [] : [];
+        _kms = File.Exists(kmsPath) ? JsonSerializer.Deserialize(File.ReadAllText(kmsPath), GatewayJson.Default.DictionaryStringString) ?? [] : [];
         foreach (var id in kmsKeyIds.Append(DefaultKmsKey).Where(id => !_kms.ContainsKey(id)).ToList())
         {
             _kms[id] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         }
 
-        WriteAtomically(kmsPath, JsonSerializer.Serialize(_kms));
+        WriteAtomically(kmsPath, JsonSerializer.Serialize(_kms, GatewayJson.Default.DictionaryStringString));
     }
 
     public bool HasKmsKey(string id)

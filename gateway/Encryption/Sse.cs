@@ -36,9 +36,9 @@ internal sealed record SseDocument(
     [property: JsonPropertyName("b")] bool BucketKey,
     [property: JsonPropertyName("c")] string? Context)
 {
-    public string ToJson() => JsonSerializer.Serialize(this);
+    public string ToJson() => JsonSerializer.Serialize(this, GatewayJson.Default.SseDocument);
 
-    public static SseDocument? FromJson(string? json) => json is null ? null : JsonSerializer.Deserialize<SseDocument>(json);
+    public static SseDocument? FromJson(string? json) => json is null ? null : JsonSerializer.Deserialize(json, GatewayJson.Default.SseDocument);
 
     /// <summary>S3's rule: the ETag of an SSE-C or SSE-KMS object is not the MD5 of its data; of an SSE-S3 one it is.</summary>
     public bool OpaqueETag => Mode != SseMode.S3;

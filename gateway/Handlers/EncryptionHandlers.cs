@@ -13,7 +13,7 @@ namespace Gateway.Handlers;
 /// </summary>
 internal static class EncryptionHandlers
 {
-    private sealed record Rule(string Algorithm, string? KeyId, bool BucketKey);
+    internal sealed record Rule(string Algorithm, string? KeyId, bool BucketKey);
 
     public static S3Response GetBucket(S3Request r)
     {
@@ -52,7 +52,7 @@ internal static class EncryptionHandlers
         }
 
         var bucketKey = string.Equals(rules[0].Child("BucketKeyEnabled")?.Value, "true", StringComparison.OrdinalIgnoreCase);
-        r.Storage.Buckets.SetDocument(r.Bucket, r.Account, BucketDocument.Encryption, JsonSerializer.Serialize(new Rule(algorithm, keyId, bucketKey)));
+        r.Storage.Buckets.SetDocument(r.Bucket, r.Account, BucketDocument.Encryption, JsonSerializer.Serialize(new Rule(algorithm, keyId, bucketKey), GatewayJson.Default.Rule));
         return S3Response.Empty();
     }
 
@@ -67,5 +67,5 @@ internal static class EncryptionHandlers
         ? rule.Algorithm == "aws:kms" ? new SseRequest(SseMode.Kms, null, rule.KeyId ?? KeyRing.DefaultKmsKey, rule.BucketKey, null) : new SseRequest(SseMode.S3, null, null, false, null)
         : null;
 
-    private static Rule? Stored(string? json) => json is null ? null : JsonSerializer.Deserialize<Rule>(json);
+    private static Rule? Stored(string? json) => json is null ? null : JsonSerializer.Deserialize(json, GatewayJson.Default.Rule);
 }

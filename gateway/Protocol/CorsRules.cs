@@ -125,7 +125,7 @@ internal static class CorsRules
         return xml.Close("CORSConfiguration").ToString();
     }
 
-    public static string ToJson(IReadOnlyList<CorsRule> rules) => JsonSerializer.Serialize(rules);
+    public static string ToJson(IReadOnlyList<CorsRule> rules) => JsonSerializer.Serialize(rules, GatewayJson.Default.IReadOnlyListCorsRule);
 
-    public static List<CorsRule> FromJson(string json) => JsonSerializer.Deserialize<List<CorsRule>>(json) ?? [];
+    public static List<CorsRule> FromJson(string json) => JsonSerializer.Deserialize(json, GatewayJson.Default.ListCorsRule) ?? [];
 }

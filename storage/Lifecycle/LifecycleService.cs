@@ -80,7 +80,7 @@ public sealed class LifecycleService
     public void Put(string bucket, string account, IReadOnlyList<LifecycleRule> rules) => _db.Write(db =>
     {
         BucketService.Require(db, bucket, account);
-        LifecycleRows.Put(db, bucket, JsonSerializer.Serialize(rules));
+        LifecycleRows.Put(db, bucket, JsonSerializer.Serialize(rules, StorageJson.Default.IReadOnlyListLifecycleRule));
     });
 
     /// <summary>The bucket's rules, or null when it has none.</summary>
@@ -90,7 +90,7 @@ public sealed class LifecycleService
         return Parse(LifecycleRows.Get(db, bucket));
     });
 
-    private static List<LifecycleRule>? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize<List<LifecycleRule>>(json);
+    private static List<LifecycleRule>? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize(json, StorageJson.Default.ListLifecycleRule);
 
     public void Delete(string bucket, string account) => _db.Write(db =>
     {

@@ -11,7 +11,7 @@ internal static class BucketRows
             {
                 Versioning = Versioning(r, 2),
                 ObjectLock = r.GetInt64(3) != 0,
-                DefaultRetention = r.IsDBNull(4) ? null : System.Text.Json.JsonSerializer.Deserialize<DefaultRetention>(r.GetString(4)),
+                DefaultRetention = r.IsDBNull(4) ? null : System.Text.Json.JsonSerializer.Deserialize(r.GetString(4), StorageJson.Default.DefaultRetention),
                 Access = new BucketAccess(Text(r, 5), Text(r, 6), Text(r, 7), Text(r, 8)) { Encryption = Text(r, 9) },
             }, ("$n", name));
 
@@ -20,7 +20,7 @@ internal static class BucketRows
     /// <summary>Turns object lock on (for good) with a default retention (null: none).</summary>
     public static void SetObjectLock(Db db, string name, DefaultRetention? rule) =>
         db.Execute("UPDATE buckets SET object_lock = 1, lock_rule = $r WHERE name = $n;",
-            ("$r", rule is null ? null : System.Text.Json.JsonSerializer.Serialize(rule)), ("$n", name));
+            ("$r", rule is null ? null : System.Text.Json.JsonSerializer.Serialize(rule, StorageJson.Default.DefaultRetention)), ("$n", name));
 
     private static VersioningState Versioning(Microsoft.Data.Sqlite.SqliteDataReader r, int column) => r.IsDBNull(column) ? VersioningState.Unversioned
         : r.GetString(column) == "Enabled" ? VersioningState.Enabled : VersioningState.Suspended;

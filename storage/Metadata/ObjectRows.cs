@@ -36,7 +36,7 @@ internal static class ObjectRows
 
     private static ObjectInfo Map(SqliteDataReader r)
     {
-        var attributes = JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(6)) ?? [];
+        var attributes = JsonSerializer.Deserialize(r.GetString(6), StorageJson.Default.DictionaryStringString) ?? [];
         ChecksumValue? checksum = r.IsDBNull(7) ? null : new ChecksumValue(Codes.Algorithm(r.GetString(7)), Codes.Type(r.GetString(9)), r.GetString(8));
         return new ObjectInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4),
             Codes.Time(r.GetInt64(5)), attributes, checksum, r.GetInt32(10), r.GetString(11))
@@ -77,7 +77,7 @@ internal static class ObjectRows
             "INSERT INTO objects(bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags, " +
             "version_id, latest, delete_marker, lock_mode, lock_until, legal_hold, acl, encryption) VALUES ($b, $k, $s, $e, $t, $h, $ca, $cv, $ct, $pc, $o, $tags, $v, $l, $dm, $lm, $lu, $lh, $acl, $enc) RETURNING id;",
             ("$b", info.Bucket), ("$k", info.Key), ("$s", info.Size), ("$e", info.ETag), ("$t", Codes.Ms(info.LastModified)),
-            ("$h", JsonSerializer.Serialize(info.Attributes)), ("$ca", info.Checksum is { } c ? Codes.Of(c.Algorithm) : null), ("$cv", info.Checksum?.Value),
+            ("$h", JsonSerializer.Serialize(info.Attributes, StorageJson.Default.IReadOnlyDictionaryStringString)), ("$ca", info.Checksum is { } c ? Codes.Of(c.Algorithm) : null), ("$cv", info.Checksum?.Value),
             ("$ct", info.Checksum is { } t ? Codes.Of(t.Type) : null), ("$pc", info.PartsCount), ("$o", info.Owner),
             ("$tags", TagRows.Json(info.Tags)), ("$v", info.VersionId), ("$l", info.IsLatest ? 1 : 0), ("$dm", info.IsDeleteMarker ? 1 : 0),
             ("$lm", LockColumns.Mode(info.Retention)), ("$lu", info.Retention is { } ret ? Codes.Ms(ret.Until) : null), ("$lh", info.LegalHold ? 1 : 0), ("$acl", info.Acl), ("$enc", info.Encryption));
@@ -221,10 +221,10 @@ internal static class InlineRows
 /// <summary>Tag sets as stored: a JSON array of {Key, Value}, or NULL for none.</summary>
 internal static class TagRows
 {
-    public static string? Json(IReadOnlyList<Tag> tags) => tags.Count == 0 ? null : JsonSerializer.Serialize(tags);
+    public static string? Json(IReadOnlyList<Tag> tags) => tags.Count == 0 ? null : JsonSerializer.Serialize(tags, StorageJson.Default.IReadOnlyListTag);
 
     public static IReadOnlyList<Tag> Parse(SqliteDataReader r, int column) =>
-        r.IsDBNull(column) ? [] : JsonSerializer.Deserialize<List<Tag>>(r.GetString(column)) ?? [];
+        r.IsDBNull(column) ? [] : JsonSerializer.Deserialize(r.GetString(column), StorageJson.Default.ListTag) ?? [];
 }
 
 /// <summary>Object lock columns (lock_mode, lock_until) as stored on objects and uploads.</summary>

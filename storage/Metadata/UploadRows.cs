@@ -20,10 +20,10 @@ internal static class UploadRows
 
     private static UploadInfo Map(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), Codes.Time(r.GetInt64(3)),
-        JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4)) ?? [],
+        JsonSerializer.Deserialize(r.GetString(4), StorageJson.Default.DictionaryStringString) ?? [],
         r.IsDBNull(5) ? null : Codes.Algorithm(r.GetString(5)), r.IsDBNull(6) ? null : Codes.Type(r.GetString(6)), r.GetString(7))
     {
-        Annotations = JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(8)) ?? [],
+        Annotations = JsonSerializer.Deserialize(r.GetString(8), StorageJson.Default.DictionaryStringString) ?? [],
         ExpiresAt = r.IsDBNull(9) ? null : Codes.Time(r.GetInt64(9)),
         Tags = TagRows.Parse(r, 10),
         Lock = r.IsDBNull(11) && r.GetInt64(13) == 0 ? null : new LockSettings(LockColumns.Retention(r, 11), r.GetInt64(13) != 0),
@@ -34,15 +34,15 @@ internal static class UploadRows
     public static void Insert(Db db, UploadInfo u) =>
         db.Execute("INSERT INTO uploads(upload_id, bucket, key, initiated, headers, checksum_algorithm, checksum_type, owner, accrued_to, annotations, expires, tags, lock_mode, lock_until, legal_hold, acl, encryption) " +
                 "VALUES ($u, $b, $k, $t, $h, $ca, $ct, $o, $t, $an, $ex, $tags, $lm, $lu, $lh, $acl, $enc);",
-            ("$u", u.UploadId), ("$b", u.Bucket), ("$k", u.Key), ("$t", Codes.Ms(u.Initiated)), ("$h", JsonSerializer.Serialize(u.Attributes)),
+            ("$u", u.UploadId), ("$b", u.Bucket), ("$k", u.Key), ("$t", Codes.Ms(u.Initiated)), ("$h", JsonSerializer.Serialize(u.Attributes, StorageJson.Default.IReadOnlyDictionaryStringString)),
             ("$ca", u.ChecksumAlgorithm is { } a ? Codes.Of(a) : null), ("$ct", u.ChecksumType is { } t ? Codes.Of(t) : null), ("$o", u.Owner),
-            ("$an", JsonSerializer.Serialize(u.Annotations)), ("$ex", u.ExpiresAt is { } e ? Codes.Ms(e) : null),
+            ("$an", JsonSerializer.Serialize(u.Annotations, StorageJson.Default.IReadOnlyDictionaryStringString)), ("$ex", u.ExpiresAt is { } e ? Codes.Ms(e) : null),
             ("$tags", TagRows.Json(u.Tags)), ("$lm", LockColumns.Mode(u.Lock?.Retention)),
             ("$lu", u.Lock?.Retention is { } ret ? Codes.Ms(ret.Until) : null), ("$lh", u.Lock?.LegalHold == true ? 1 : 0), ("$acl", u.Acl), ("$enc", u.Encryption));
 
     /// <summary>Replaces an upload's annotations.</summary>
     public static void SetAnnotations(Db db, string uploadId, IReadOnlyDictionary<string, string> annotations) =>
-        db.Execute("UPDATE uploads SET annotations = $an WHERE upload_id = $u;", ("$an", JsonSerializer.Serialize(annotations)), ("$u", uploadId));
+        db.Execute("UPDATE uploads SET annotations = $an WHERE upload_id = $u;", ("$an", JsonSerializer.Serialize(annotations, StorageJson.Default.IReadOnlyDictionaryStringString)), ("$u", uploadId));
 
     /// <summary>Uploads whose expiry time is at or before <paramref name="nowMs"/>, oldest expiry first.</summary>
     public static List<UploadInfo> Expired(Db db, long nowMs, int limit) =>

@@ -78,4 +78,44 @@ internal sealed class GatewayOptionsTests
         Assert.That(o.Credentials, Is.Empty);
         Assert.That(o.Admins, Is.Empty);
     }
+
+    [Test]
+    public void EveryListSettingIsInTheTableThatReplacesDefaults()
+    {
+        // Reflection here, in the test, so the gateway needs none: every List<> property reachable from the options
+        // through the gateway's own option classes must be a row of ListSettings, or a configured list would be
+        // appended to its default instead of replacing it.
+        var found = new List<string>();
+        void Walk(Type type, string path)
+        {
+            foreach (var p in type.GetProperties().Where(p => p.CanWrite))
+            {
+                var key = path.Length == 0 ? p.Name : path + ":" + p.Name;
+                if (p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(List<>))
+                {
+                    found.Add(key);
+                }
+                else if (p.PropertyType.IsClass && p.PropertyType != typeof(string) && (p.PropertyType.Namespace ?? "").StartsWith("Gateway", StringComparison.Ordinal))
+                {
+                    Walk(p.PropertyType, key);
+                }
+            }
+        }
+
+        Walk(typeof(GatewayOptions), "");
+
+        Assert.That(found, Has.Count.GreaterThan(10));
+        Assert.That(GatewayOptions.ListSettings.Select(l => l.Path), Is.EquivalentTo(found));
+    }
+
+    [Test]
+    public void AConfiguredAdapterTokenListReplacesItsDefaultToken()
+    {
+        var tokens = GatewayOptions.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:Adapters:Box:Tokens:0:Token"] = "mine",
+        }).Build());
+        Assert.That(tokens.Adapters.Box.Tokens.Select(t => t.Token), Is.EqualTo(new[] { "mine" }), "the default token is replaced, not kept beside");
+        Assert.That(tokens.Adapters.Veza.Tokens.Select(t => t.Token), Is.EqualTo(new[] { "test" }), "another adapter keeps its default");
+    }
 }

@@ -11,6 +11,7 @@ return command switch
     "listing" => await ListingBenchmark.RunAsync(options),
     "hashes" => HashBenchmark.Run(options),
     "load" => await LoadBenchmark.RunAsync(options),
+    "startup" => await StartupBenchmark.RunAsync(options),
     "all" => await RunAll(),
     "compare" => await Bench.Compare.CompareCommand.RunAsync(options),
     "null-server" => await Bench.Compare.NullServer.RunAsync(options),
@@ -34,6 +35,9 @@ static int Usage()
                [--settle 60] [--clients 64] [--uploads 4] [--upload-size 50MiB]
                Memory under load per GC configuration: 4 KiB PUT+GET from many clients with parallel multipart
                uploads, then idle; the gateway's RSS at idle, its peak, at the end and 10/30/60 s after.
+          startup [--kinds framework-dependent,ready-to-run,native-aot] [--rounds 10] [--idle 12]
+               Publishes each build kind for linux-x64 and starts it again and again (alternating): ms from process
+               start to its "listening on" line and to the first 200 from /_gateway/health, and RSS when idle.
           all  Everything above at the sizes the README reports.
           compare [--endpoints gateway,ceiling,name=URL[@pid]] [--rounds 3] [--workloads mp64x4,get,mp8x1,put4k,small]
                   [--gateway-args "--Gateway:X=Y ..."] [--access-key K --secret-key S] [--client dotnet|boto3 [--python P]] [--pretouch 12GiB]

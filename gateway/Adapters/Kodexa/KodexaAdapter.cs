@@ -285,7 +285,7 @@ internal sealed class KodexaUploads(AdapterContext c, KodexaOptions settings, In
                 throw Bad($"Part numbers are integers from 1 to {c.Storage.Multipart.Limits.MaxPartNumber}.");
             }
 
-            parts.Add(new JsonObject
+            parts.Add((JsonNode)new JsonObject
             {
                 ["partNumber"] = number,
                 ["uploadUrl"] = Presign("PUT", upload.Key, [("partNumber", number.ToString(CultureInfo.InvariantCulture)), ("uploadId", upload.UploadId)], now),

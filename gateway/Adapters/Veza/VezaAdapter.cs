@@ -329,7 +329,7 @@ internal sealed partial class VezaAdapter(VezaOptions settings) : IAdapter
         var details = new JsonArray();
         if (field is not null)
         {
-            details.Add(new JsonObject
+            details.Add((JsonNode)new JsonObject
             {
                 ["@type"] = "type.googleapis.com/google.rpc.BadRequest",
                 ["field_violations"] = new JsonArray(new JsonObject { ["field"] = field, ["description"] = message }),
@@ -338,10 +338,10 @@ internal sealed partial class VezaAdapter(VezaOptions settings) : IAdapter
 
         if (resource is not null)
         {
-            details.Add(new JsonObject { ["@type"] = "type.googleapis.com/errorstatus.v1.ResourceInfo", ["resource_type"] = "upload", ["resource"] = resource });
+            details.Add((JsonNode)new JsonObject { ["@type"] = "type.googleapis.com/errorstatus.v1.ResourceInfo", ["resource_type"] = "upload", ["resource"] = resource });
         }
 
-        details.Add(new JsonObject
+        details.Add((JsonNode)new JsonObject
         {
             ["@type"] = "type.googleapis.com/errorstatus.v1.UserFacingErrorInfo",
             ["reason"] = reason,

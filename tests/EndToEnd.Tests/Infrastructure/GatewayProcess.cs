@@ -25,14 +25,16 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public GatewayProcess(string dataDir, string? workingDirectory, string[] args)
     {
         _adapters = args.Count(a => a.StartsWith("--Gateway:Adapters:", StringComparison.Ordinal) && a.Contains(":Url=", StringComparison.Ordinal));
+        // GATEWAY_BINARY runs these tests against another build of the program (a Native AOT publish, say).
+        var binary = Environment.GetEnvironmentVariable("GATEWAY_BINARY");
         var dll = typeof(Gateway.GatewayServer).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(binary ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null)
         {
             psi.WorkingDirectory = workingDirectory;
         }
 
-        foreach (var a in (string[])[dll, "--urls", "http://127.0.0.1:0", "--Gateway:DataDir=" + dataDir, "--Logging:LogLevel:Default=Warning", .. args])
+        foreach (var a in (string[])[.. binary is null ? [dll] : Array.Empty<string>(), "--urls", "http://127.0.0.1:0", "--Gateway:DataDir=" + dataDir, "--Logging:LogLevel:Default=Warning", .. args])
         {
             psi.ArgumentList.Add(a);
         }
