@@ -15,8 +15,8 @@ root="$(pwd)"
 podman_() { podman --runtime runc --cgroup-manager cgroupfs "$@" 2> >(grep -v 'systemd connection\|healthcheck: unable to get systemd' >&2); }
 limits=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 image=localhost/s3-gateway:test
-aspnet=localhost/s3gw-base-aspnet:10.0
-sdk=localhost/s3gw-base-sdk:10.0
+deps=localhost/s3gw-base-runtime-deps:10.0
+sdk=localhost/s3gw-base-sdk-aot:10.0
 name=s3gw-container-test
 volume=s3gw-container-test-data
 suite="container (tools/container/test.sh)"
@@ -63,37 +63,43 @@ fi
 
 dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
 
-# --- the base images: Debian bookworm (minbase), plus this machine's .NET; made once and kept by podman -------------
-make_bases() {
-  local work rootfs
-  work="$(mktemp -d /var/tmp/s3gw-base.XXXXXX)"
-  rootfs="$work/rootfs"
-  echo "== debootstrap bookworm (minbase) into $rootfs"
-  # With ICU and the CA certificates, as the official images have them (the SDK needs ICU; the gateway runs without).
-  if ! debootstrap --variant=minbase --include=libicu72,ca-certificates bookworm "$rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1; then
-    tail -n 5 "$work/debootstrap.log"
-    rm -rf "$work"
+# --- the base images: Debian bookworm (minbase) as runtime-deps, and with clang and this machine's .NET SDK -------
+# The official images are Ubuntu's (sdk:10.0-noble-aot, runtime-deps:10.0); these stand in for them, made once and
+# kept by podman.
+debootstrap_into() { # rootfs, extra packages
+  local log="$1.log"
+  if ! debootstrap --variant=minbase --include="$2" bookworm "$1" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$log" 2>&1; then
+    tail -n 5 "$log"
     return 1
   fi
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*
   # The official images' non-root user: app, uid and gid 1654.
-  echo 'app:x:1654:1654:app:/home/app:/usr/sbin/nologin' >>"$rootfs/etc/passwd"
-  echo 'app:x:1654:' >>"$rootfs/etc/group"
-  mkdir -p "$rootfs/home/app" && chown 1654:1654 "$rootfs/home/app"
-  mkdir -p "$rootfs/usr/share/dotnet"
-  cp -a "$dotnet_root/dotnet" "$dotnet_root/host" "$dotnet_root/shared" "$dotnet_root/LICENSE.txt" "$rootfs/usr/share/dotnet/"
-  ln -s /usr/share/dotnet/dotnet "$rootfs/usr/bin/dotnet"
-  local env=(--change 'ENV DOTNET_ROOT=/usr/share/dotnet' --change 'ENV APP_UID=1654' --change 'ENV DOTNET_RUNNING_IN_CONTAINER=true'
+  echo 'app:x:1654:1654:app:/home/app:/usr/sbin/nologin' >>"$1/etc/passwd"
+  echo 'app:x:1654:' >>"$1/etc/group"
+  mkdir -p "$1/home/app" && chown 1654:1654 "$1/home/app"
+}
+make_bases() {
+  local work
+  work="$(mktemp -d /var/tmp/s3gw-base.XXXXXX)"
+  local env=(--change 'ENV APP_UID=1654' --change 'ENV DOTNET_RUNNING_IN_CONTAINER=true'
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' --change 'CMD ["/bin/bash"]')
-  tar -C "$rootfs" -c . | podman_ import "${env[@]}" - "$aspnet" >/dev/null || { rm -rf "$work"; return 1; }
-  # The SDK image: the same, plus the SDK, its packs (the apphost, the reference assemblies) and manifests.
-  cp -a "$dotnet_root/sdk" "$dotnet_root/packs" "$dotnet_root/sdk-manifests" "$rootfs/usr/share/dotnet/"
-  [ -d "$dotnet_root/metadata" ] && cp -a "$dotnet_root/metadata" "$rootfs/usr/share/dotnet/"
-  tar -C "$rootfs" -c . | podman_ import "${env[@]}" --change 'ENV DOTNET_CLI_TELEMETRY_OPTOUT=1' --change 'ENV DOTNET_NOLOGO=1' \
-    - "$sdk" >/dev/null || { rm -rf "$work"; return 1; }
+  echo "== debootstrap bookworm (minbase) for runtime-deps"
+  # The CA certificates (and with them OpenSSL) as runtime-deps has them; no ICU: the gateway runs without.
+  debootstrap_into "$work/deps" ca-certificates || { rm -rf "$work"; return 1; }
+  tar -C "$work/deps" -c . | podman_ import "${env[@]}" - "$deps" >/dev/null || { rm -rf "$work"; return 1; }
+  echo "== debootstrap bookworm (minbase) with clang for the SDK"
+  # The SDK needs ICU; Native AOT needs clang and zlib.
+  debootstrap_into "$work/sdk" ca-certificates,libicu72,clang,zlib1g-dev || { rm -rf "$work"; return 1; }
+  mkdir -p "$work/sdk/usr/share/dotnet"
+  cp -a "$dotnet_root/dotnet" "$dotnet_root/host" "$dotnet_root/shared" "$dotnet_root/LICENSE.txt" \
+    "$dotnet_root/sdk" "$dotnet_root/packs" "$dotnet_root/sdk-manifests" "$work/sdk/usr/share/dotnet/"
+  [ -d "$dotnet_root/metadata" ] && cp -a "$dotnet_root/metadata" "$work/sdk/usr/share/dotnet/"
+  ln -s /usr/share/dotnet/dotnet "$work/sdk/usr/bin/dotnet"
+  tar -C "$work/sdk" -c . | podman_ import "${env[@]}" --change 'ENV DOTNET_ROOT=/usr/share/dotnet' \
+    --change 'ENV DOTNET_CLI_TELEMETRY_OPTOUT=1' --change 'ENV DOTNET_NOLOGO=1' - "$sdk" >/dev/null || { rm -rf "$work"; return 1; }
   rm -rf "$work"
 }
-if ! podman_ image exists "$aspnet" || ! podman_ image exists "$sdk"; then
+if ! podman_ image exists "$deps" || ! podman_ image exists "$sdk"; then
   started=$SECONDS
   make_bases || skip "the base images could not be made (debootstrap needs a Debian mirror)"
   echo "base images made in $((SECONDS - started)) s"
@@ -101,12 +107,13 @@ fi
 
 # --- build, offline: no network; NuGet packages from this machine's package folder, as the restore needs them ------
 nuget_packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-dotnet restore gateway/Gateway.csproj -r linux-x64 -v q --nologo >/dev/null # fills the folder with what the image's restore needs
-echo "== podman build (offline, base images $sdk and $aspnet)"
+# Fills the folder with what the image's restore needs (the Native AOT compiler's packages among them).
+dotnet restore gateway/Gateway.csproj -r linux-x64 -p:PublishAot=true -v q --nologo >/dev/null
+echo "== podman build (offline, base images $sdk and $deps)"
 started=$SECONDS
 build_log="$(mktemp)"
 if podman_ build --format docker --network none --pull=never \
-  --build-arg SDK_IMAGE="$sdk" --build-arg RUNTIME_IMAGE="$aspnet" --build-arg RESTORE_ARGS=-p:NuGetAudit=false \
+  --build-arg SDK_IMAGE="$sdk" --build-arg RUNTIME_IMAGE="$deps" --build-arg RESTORE_ARGS=-p:NuGetAudit=false \
   -v "$nuget_packages:/root/.nuget/packages:ro" -t "$image" . >"$build_log" 2>&1; then
   echo "ok - the Dockerfile builds offline against local base images ($((SECONDS - started)) s)"
   passed=$((passed + 1))
@@ -118,7 +125,9 @@ else
   exit 1
 fi
 rm -f "$build_log"
-echo "image size: $(podman_ image inspect "$image" --format '{{.Size}}' | awk '{printf "%.1f MB", $1/1e6}') (base $(podman_ image inspect "$aspnet" --format '{{.Size}}' | awk '{printf "%.1f MB", $1/1e6}'))"
+echo "image size: $(podman_ image inspect "$image" --format '{{.Size}}' | awk '{printf "%.1f MB", $1/1e6}') (base $(podman_ image inspect "$deps" --format '{{.Size}}' | awk '{printf "%.1f MB", $1/1e6}'))"
+check "the image is one native executable: no .NET runtime in it" \
+  podman_ run --rm "${limits[@]}" --entrypoint /bin/sh "$image" -c 'test -x /app/Gateway && test ! -e /app/Gateway.dll && ! command -v dotnet'
 # Published for linux-x64 alone: SQLite's one native library beside the binary, no runtimes/ folder of 32 platforms.
 check "the image carries SQLite's native library for linux-x64 only" \
   podman_ run --rm "${limits[@]}" --entrypoint /bin/sh "$image" -c 'test -f /app/libe_sqlite3.so && test ! -e /app/runtimes'
@@ -155,6 +164,7 @@ echo "health answered $((SECONDS - started)) s after podman run"
 check "the image's HEALTHCHECK passes (podman healthcheck run)" podman_ healthcheck run "$name"
 check "the process runs as app (uid 1654), not root" test "$(podman_ exec "$name" sh -c 'grep ^Uid: /proc/1/status | cut -f2')" = "1654"
 check "the data folder is /data, owned by app" test "$(podman_ exec "$name" stat -c %U /data)" = "app"
+echo "the gateway's resident memory after start: $(podman_ exec "$name" grep VmRSS /proc/1/status | awk '{printf "%.1f MiB", $2/1024}')"
 
 python="${PYTEST_PYTHON:-${BOTO3_PYTHON:-python3}}"
 boto3_round_trip() { # put (multipart) then get with boto3's defaults
@@ -201,6 +211,31 @@ stops_cleanly() {
   podman_ stop -t 20 "$name" >/dev/null && test "$(podman_ inspect "$name" --format '{{.State.ExitCode}}')" = "0"
 }
 check "podman stop ends it cleanly (SIGTERM, exit code 0)" stops_cleanly
+
+# --- Testcontainers for .NET, through podman's Docker-compatible API ------------------------------------------------
+# samples/testcontainers restores S3Gateway.Testcontainers from the folder feed and starts this image with it.
+testcontainers_sample() {
+  local sock=/tmp/s3gw-podman-$$.sock conf svc ok=1
+  conf="$(mktemp)"
+  # The API's containers get what the command line gives ours above: runc, cgroupfs and explicit limits.
+  printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n' >"$conf"
+  CONTAINERS_CONF="$conf" podman system service --time=0 "unix://$sock" 2>/dev/null &
+  svc=$!
+  local deadline=$((SECONDS + 20))
+  while [ ! -S "$sock" ] && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+  export NUGET_PACKAGES="$root/artifacts/nuget-packages"
+  rm -rf "$NUGET_PACKAGES/s3gateway.testcontainers" "$root/artifacts/packages"/S3Gateway.Testcontainers.*.nupkg
+  if [ -S "$sock" ] && dotnet pack testcontainers/S3Gateway.Testcontainers.csproj -c Release -o "$root/artifacts/packages" -v q --nologo >/dev/null; then
+    # Ryuk (Testcontainers' reaper) is an image of its own that cannot be pulled here; the fixture removes its container.
+    DOCKER_HOST="unix://$sock" TESTCONTAINERS_RYUK_DISABLED=true S3GATEWAY_IMAGE="$image" \
+      dotnet test samples/testcontainers --nologo && ok=0
+  fi
+  kill "$svc" 2>/dev/null
+  wait "$svc" 2>/dev/null
+  rm -f "$conf" "$sock"
+  return $ok
+}
+check "Testcontainers for .NET (S3GatewayBuilder) starts the image through podman's socket and AWSSDK.S3 uses it" testcontainers_sample
 
 summary
 [ "$failed" -eq 0 ]
