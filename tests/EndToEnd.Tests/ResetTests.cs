@@ -54,7 +54,7 @@ public sealed class ResetTests
     [Test]
     public void An_initial_bucket_with_an_invalid_name_stops_the_start()
     {
-        var e = Assert.ThrowsAsync<InvalidOperationException>(() => GatewayInstance.StartAsync(args: ["--Gateway:InitialBuckets:0=Not_Valid"]))!;
+        var e = Assert.ThrowsAsync<Gateway.GatewaySettingsException>(() => GatewayInstance.StartAsync(args: ["--Gateway:InitialBuckets:0=Not_Valid"]))!;
         Assert.That(e.Message, Does.Contain("Gateway:InitialBuckets holds Not_Valid"));
     }
 }

@@ -42,18 +42,24 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>As above, with environment variables for the gateway process (the runtime's DOTNET_* GC settings).</summary>
     public static async Task<GatewayProcess> StartAsync(long segmentSize, IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
-        var root = RepoRoot();
-        Run("dotnet", $"build -c Release -v q --nologo \"{Path.Combine(root, "gateway", "Gateway.csproj")}\"");
-        var dll = Path.Combine(root, "gateway", "bin", "Release", "net10.0", "Gateway.dll");
+        // GATEWAY_BINARY: measure another build of the program (a Native AOT publish); by default a Release build here.
+        var binary = Environment.GetEnvironmentVariable("GATEWAY_BINARY");
+        var psi = new ProcessStartInfo(binary ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (binary is null)
+        {
+            var root = RepoRoot();
+            Run("dotnet", $"build -c Release -v q --nologo \"{Path.Combine(root, "gateway", "Gateway.csproj")}\"");
+            psi.ArgumentList.Add(Path.Combine(root, "gateway", "bin", "Release", "net10.0", "Gateway.dll"));
+        }
+
         var port = FreePort();
         var dataDir = Path.Combine(Path.GetTempPath(), "s3gw-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var psi = new ProcessStartInfo("dotnet")
+        foreach (var a in (string[])["--urls", $"http://127.0.0.1:{port}", $"--Gateway:DataDir={dataDir}",
+            $"--Gateway:SegmentSize={segmentSize.ToString(CultureInfo.InvariantCulture)}", "--Logging:LogLevel:Default=Warning"])
         {
-            ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}", $"--Gateway:DataDir={dataDir}",
-                $"--Gateway:SegmentSize={segmentSize.ToString(CultureInfo.InvariantCulture)}", "--Logging:LogLevel:Default=Warning" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+            psi.ArgumentList.Add(a);
+        }
+
         foreach (var a in extraArgs)
         {
             psi.ArgumentList.Add(a);

@@ -207,7 +207,7 @@ public sealed class CliOutputTests
         Assert.That(request.Method, Is.EqualTo(HttpMethod.Post));
         Assert.That(request.RequestUri!.AbsolutePath, Is.EqualTo("/_gateway/clock/advance"));
         Assert.That(request.RequestUri.Query, Is.EqualTo("?seconds=691200"));
-        Assert.That(run.Stdout, Is.EqualTo(Lines("mode: virtual", "now:  2026-11-29T13:00:00.000Z", "lifecycle: aborted 3 uploads, expired 1 object")));
+        Assert.That(run.Stdout, Is.EqualTo(Lines("mode: virtual", "now:  2026-11-29T13:00:00.000Z", "lifecycle: aborted 3 uploads, expired 1 object and 0 noncurrent versions, removed 0 delete markers")));
     }
 
     [Test]
