@@ -163,6 +163,9 @@ internal sealed class GatewayOptions
     /// </summary>
     public TimeSpan IdleTrimAfter { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Whether <paramref name="accessKey"/> is a configured account: the default one or a Credentials entry.</summary>
+    public bool HasAccount(string accessKey) => accessKey == AccessKey || Credentials.Any(c => c.AccessKey == accessKey);
+
     public bool IsAdmin(string accessKey) => Admins.Count == 0 ? accessKey == AccessKey : Admins.Contains(accessKey);
 
     /// <summary>The other upload protocols served on their own listeners (Box, Veza, Kodexa, Twelve Labs); all off by default.</summary>

@@ -79,7 +79,7 @@ public sealed class GatewayServer : IAsyncDisposable
     /// </summary>
     public Contract.ResetResult Reset(string? account = null)
     {
-        if (account is not null && account != Services.Options.AccessKey && !Services.Options.Credentials.Any(c => c.AccessKey == account))
+        if (account is not null && !Services.Options.HasAccount(account))
         {
             throw new ArgumentException($"{account} is not a configured access key.", nameof(account));
         }

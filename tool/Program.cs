@@ -43,6 +43,13 @@ finally
     if (ephemeral is not null)
     {
         // The gateway has stopped and closed its database: the folder and everything in it go.
-        Directory.Delete(ephemeral, recursive: true);
+        try
+        {
+            Directory.Delete(ephemeral, recursive: true);
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync($"s3gateway: the temporary data folder {ephemeral} could not be deleted: {e.Message}");
+        }
     }
 }

@@ -241,7 +241,7 @@ internal static class AdminHandlers
         string? owner = null;
         if (r.Query.Get("account") is { } key)
         {
-            owner = key == r.Options.AccessKey || r.Options.Credentials.Any(c => c.AccessKey == key) ? key
+            owner = r.Options.HasAccount(key) ? key
                 : throw new S3Exception(S3ErrorCode.InvalidArgument, $"account {key} is not a configured access key.");
         }
 
