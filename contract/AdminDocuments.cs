@@ -390,3 +390,34 @@ public sealed class ResetResult
     public int SegmentFiles { get; set; }
     public List<string> Seeded { get; set; } = [];
 }
+
+/// <summary>GET /_gateway/requests: the last requests the gateway answered, newest first (held in memory only).</summary>
+public sealed class RequestLogPage
+{
+    /// <summary>How many requests the log holds at most (Gateway:RequestLogSize); older ones are gone.</summary>
+    public int Capacity { get; set; }
+
+    public List<RequestLogEntry> Requests { get; set; } = [];
+
+    /// <summary>Give it as <c>before</c> for the next, older page; null when there is none.</summary>
+    public long? NextBefore { get; set; }
+}
+
+/// <summary>One finished request: what it was and how it ended. Never a header, a query string or a signature.</summary>
+public sealed class RequestLogEntry
+{
+    public long Sequence { get; set; }
+    public string Time { get; set; } = "";
+    public string FrontEnd { get; set; } = "";
+    public string Operation { get; set; } = "";
+    public string Method { get; set; } = "";
+    public string? Account { get; set; }
+    public string? Bucket { get; set; }
+    public string? Key { get; set; }
+    public int Status { get; set; }
+    public string? ErrorCode { get; set; }
+    public long BytesIn { get; set; }
+    public long BytesOut { get; set; }
+    public double DurationMs { get; set; }
+    public string RequestId { get; set; } = "";
+}

@@ -12,6 +12,7 @@ namespace Gateway.Contract;
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(UsageReport))]
 [JsonSerializable(typeof(UploadsPage))]
+[JsonSerializable(typeof(RequestLogPage))]
 [JsonSerializable(typeof(AbortResult))]
 [JsonSerializable(typeof(ClockState))]
 [JsonSerializable(typeof(AccessDecision))]

@@ -120,6 +120,11 @@ internal static class GatewayHost
             throw new GatewaySettingsException("Gateway:MinFreeSpace must be a number of bytes, 0 or more.");
         }
 
+        if (o.RequestLogSize < 0)
+        {
+            throw new GatewaySettingsException("Gateway:RequestLogSize must be a number of requests, 0 or more.");
+        }
+
         if (o.SpareSpace < 0)
         {
             throw new GatewaySettingsException("Gateway:SpareSpace must be a number of bytes, 0 or more.");

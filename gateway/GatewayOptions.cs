@@ -83,6 +83,9 @@ internal sealed class GatewayOptions
 
     public string DataDir { get; set; } = "./data";
 
+    /// <summary>How many finished requests GET /_gateway/requests keeps in memory (0: none).</summary>
+    public int RequestLogSize { get; set; } = 2000;
+
     public long SegmentSize { get; set; } = Storage.StorageOptions.DefaultSegmentSize;
 
     /// <summary>Objects and parts of at most this many bytes are stored in the metadata database, one commit each (0: never).</summary>

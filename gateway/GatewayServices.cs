@@ -31,6 +31,8 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
         }
 
         services.Hooks.Add(services.Faults);
+        // Last, so it records the answer a fault gave in the handler's place.
+        services.Hooks.Add(services.Requests);
         services.Seed();
         return services;
     }
@@ -116,6 +118,9 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
     public Faults.FaultInjector Faults => _faults ??= new Faults.FaultInjector(this);
 
     private Faults.FaultInjector? _faults;
+
+    /// <summary>The last requests of every front end (a bounded ring in memory, Gateway:RequestLogSize entries).</summary>
+    public Pipeline.RequestLog Requests { get; } = new(options.RequestLogSize);
 
     /// <summary>What every request passes through before its handler and after its answer, in order (request log, faults, ...).</summary>
     public Pipeline.RequestHooks Hooks { get; } = new();

@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 root="$(pwd)"
 feed="$root/artifacts/packages"
 tool_dir="$root/artifacts/tool"
-# Its own package folder: a package packed again under the same version must not be taken from an old cache.
-export NUGET_PACKAGES="$root/artifacts/nuget-packages"
-rm -rf "$feed" "$tool_dir" "$NUGET_PACKAGES"/s3gateway.testing "$NUGET_PACKAGES"/s3gateway.tool
+# A package packed again under the same version must not be taken from the package folder's old copy: our own
+# packages are dropped from it (everything else in it is reused).
+packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+rm -rf "$feed" "$tool_dir" "$packages"/s3gateway.testing "$packages"/s3gateway.tool "$packages"/s3gateway.testcontainers
 mkdir -p "$feed"
 
 summary() { # name passed failed

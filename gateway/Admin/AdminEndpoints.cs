@@ -20,6 +20,7 @@ internal enum AdminOperation
     Checksum,
     Check,
     Reset,
+    Requests,
 
     /// <summary>Anything else under /_gateway/: 404 once authenticated.</summary>
     Unknown,
@@ -53,6 +54,7 @@ internal static class AdminEndpoints
         new(AdminOperation.Checksum, ["POST"], "/checksum", false, ChecksumHandlers.Compute),
         new(AdminOperation.Check, ["GET"], "/check", false, r => Task.FromResult(AdminHandlers.Check(r))),
         new(AdminOperation.Reset, ["POST"], "/reset", false, r => Task.FromResult(AdminHandlers.Reset(r))),
+        new(AdminOperation.Requests, ["GET"], "/requests", false, r => Task.FromResult(RequestLogHandlers.List(r))),
     ];
 
     /// <summary>What answers a path under /_gateway that no row names, with any method.</summary>

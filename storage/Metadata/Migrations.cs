@@ -284,16 +284,23 @@ internal static class Migrations
         new Db(connection, null).Execute("PRAGMA foreign_keys=OFF;");
         try
         {
-            for (var v = (int)current; v < Steps.Length; v++)
+            // Every pending step in one transaction: the database moves to the newest schema whole or not at all, and a
+            // new data folder costs one commit (one fsync) instead of one per step (20 of them were most of a Native
+            // AOT gateway's start-up on a fresh folder).
+            if (current < Steps.Length)
             {
                 using var tx = connection.BeginTransaction(deferred: false);
-                new Db(connection, tx).Execute(Steps[v]);
-                if (new Db(connection, tx).List("PRAGMA foreign_key_check;", r => r.GetString(0)) is { Count: > 0 } broken)
+                for (var v = (int)current; v < Steps.Length; v++)
                 {
-                    throw new InvalidOperationException($"Schema step {v + 1} left rows without their parent in {string.Join(", ", broken.Distinct())}.");
+                    new Db(connection, tx).Execute(Steps[v]);
+                    if (new Db(connection, tx).List("PRAGMA foreign_key_check;", r => r.GetString(0)) is { Count: > 0 } broken)
+                    {
+                        throw new InvalidOperationException($"Schema step {v + 1} left rows without their parent in {string.Join(", ", broken.Distinct())}.");
+                    }
+
+                    new Db(connection, tx).Execute("INSERT INTO schema_version(version) VALUES ($v);", ("$v", v + 1));
                 }
 
-                new Db(connection, tx).Execute("INSERT INTO schema_version(version) VALUES ($v);", ("$v", v + 1));
                 tx.Commit();
             }
         }

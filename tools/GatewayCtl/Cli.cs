@@ -165,6 +165,9 @@ internal static class Cli
                 stdout.WriteLine($"removed {Formats.Plural(reset.Buckets.Count, "bucket")}, {Formats.Plural(reset.Versions, "version")}, " +
                     $"{Formats.Plural(reset.Uploads, "incomplete upload")} ({reset.Bytes} bytes); created again: {(reset.Seeded.Count == 0 ? "none" : string.Join(", ", reset.Seeded))}");
                 break;
+            case CommandKind.Requests:
+                Renderers.Requests(Json.Read(body, AdminJson.Default.RequestLogPage), stdout);
+                break;
             case CommandKind.Uploads:
             case CommandKind.Metrics:
                 break;

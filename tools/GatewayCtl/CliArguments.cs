@@ -32,6 +32,7 @@ internal enum CommandKind
     Checksum,
     Check,
     Reset,
+    Requests,
 }
 
 /// <summary>The parsed command line: connection settings, output mode and the command with its request.</summary>
@@ -48,7 +49,7 @@ internal static partial class CliArguments
 {
     public const string DefaultEndpoint = "http://localhost:9000";
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "all", "dry-run", "secure", "repair" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "json", "all", "dry-run", "secure", "repair", "errors" };
 
     private static readonly HashSet<string> GlobalOptions = new(StringComparer.Ordinal)
     {
@@ -72,6 +73,7 @@ internal static partial class CliArguments
         [CommandKind.Checksum] = ["algorithm"],
         [CommandKind.Check] = ["data-dir", "repair"],
         [CommandKind.Reset] = ["account"],
+        [CommandKind.Requests] = ["account", "bucket", "front-end", "operation", "status", "errors", "limit", "before"],
     };
 
     /// <summary>True when the user asked for help anywhere on the line; help wins over every other check.</summary>
@@ -142,6 +144,7 @@ internal static partial class CliArguments
             ["checksum", _] => CommandKind.Checksum,
             ["check"] => CommandKind.Check,
             ["reset"] => CommandKind.Reset,
+            ["requests"] => CommandKind.Requests,
             _ => throw new UsageException($"unknown command: {string.Join(' ', words)}"),
         };
 
@@ -276,6 +279,19 @@ internal static partial class CliArguments
 
             case CommandKind.Reset:
                 return new AdminRequest(HttpMethod.Post, "/_gateway/reset", query);
+
+            case CommandKind.Requests:
+                if (options.ContainsKey("errors") && options.ContainsKey("status"))
+                {
+                    throw new UsageException("--errors and --status cannot be used together");
+                }
+
+                Add("frontEnd", options.GetValueOrDefault("front-end"));
+                Add("operation", options.GetValueOrDefault("operation"));
+                Add("status", options.ContainsKey("errors") ? "errors" : options.GetValueOrDefault("status"));
+                Add("limit", options.TryGetValue("limit", out var count) ? Positive("limit", count).ToString(CultureInfo.InvariantCulture) : null);
+                Add("before", options.TryGetValue("before", out var before) ? Positive("before", before).ToString(CultureInfo.InvariantCulture) : null);
+                return new AdminRequest(HttpMethod.Get, "/_gateway/requests", query);
 
             case CommandKind.FaultsAdd:
             case CommandKind.Checksum:

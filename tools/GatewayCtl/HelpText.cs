@@ -51,6 +51,11 @@ internal static class HelpText
           reset [--account KEY]
               empty storage (every bucket, object, version, upload and usage row; or one account's) and create
               Gateway:InitialBuckets again (admin credentials only)
+          requests [--bucket B] [--account A] [--front-end F] [--operation OP] [--status CODE | --errors] [--limit N]
+                   [--before SEQUENCE]
+              the last requests the gateway answered, newest first (an admin sees every account's, any other
+              account its own): operation, bucket, key, status, error code, bytes and duration; --before takes
+              a page's nextBefore (with --json) for the older page
           faults [list] | faults history | faults clear
               the rules with how often each matched and fired, the faults that fired, or remove them all
 

@@ -193,4 +193,24 @@ internal static class Renderers
 
         table.Write(output);
     }
+
+    public static void Requests(RequestLogPage page, TextWriter output)
+    {
+        if (page.Requests.Count == 0)
+        {
+            output.WriteLine($"no request in the log (it keeps the last {page.Capacity})");
+            return;
+        }
+
+        var table = new TextTable(("TIME", false), ("FRONT END", false), ("OPERATION", false), ("ACCOUNT", false), ("BUCKET", false), ("KEY", false),
+            ("STATUS", true), ("ERROR", false), ("IN", true), ("OUT", true), ("MS", true));
+        foreach (var e in page.Requests)
+        {
+            table.AddRow(e.Time, e.FrontEnd, e.Operation, e.Account ?? "anonymous", e.Bucket ?? "", e.Key ?? "",
+                e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), e.ErrorCode ?? "", Formats.Bytes(e.BytesIn), Formats.Bytes(e.BytesOut),
+                e.DurationMs.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        table.Write(output);
+    }
 }

@@ -223,8 +223,7 @@ testcontainers_sample() {
   svc=$!
   local deadline=$((SECONDS + 20))
   while [ ! -S "$sock" ] && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-  export NUGET_PACKAGES="$root/artifacts/nuget-packages"
-  rm -rf "$NUGET_PACKAGES/s3gateway.testcontainers" "$root/artifacts/packages"/S3Gateway.Testcontainers.*.nupkg
+  rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/s3gateway.testcontainers" "$root/artifacts/packages"/S3Gateway.Testcontainers.*.nupkg
   if [ -S "$sock" ] && dotnet pack testcontainers/S3Gateway.Testcontainers.csproj -c Release -o "$root/artifacts/packages" -v q --nologo >/dev/null; then
     # Ryuk (Testcontainers' reaper) is an image of its own that cannot be pulled here; the fixture removes its container.
     DOCKER_HOST="unix://$sock" TESTCONTAINERS_RYUK_DISABLED=true S3GATEWAY_IMAGE="$image" \

@@ -1,0 +1,71 @@
+namespace Gateway.Pipeline;
+
+/// <summary>One finished request as the request log keeps it: what it was and how it ended, never a secret.</summary>
+internal sealed record RequestEntry(
+    long Sequence,
+    DateTimeOffset Time,
+    FrontEnd FrontEnd,
+    string Operation,
+    string Method,
+    string? Account,
+    string? Bucket,
+    string? Key,
+    int Status,
+    string? ErrorCode,
+    long BytesIn,
+    long BytesOut,
+    TimeSpan Duration,
+    string RequestId);
+
+/// <summary>
+/// The last requests of every front end, in memory only: a bounded ring (Gateway:RequestLogSize entries, the oldest
+/// dropped first) filled by a hook when each request has finished. It keeps what a person needs to see why a request
+/// ended as it did (operation, bucket, key, status, error code, bytes, duration), and nothing that would let anyone
+/// repeat it: no header, no query string, no signature, no key material.
+/// </summary>
+internal sealed class RequestLog(int capacity) : IRequestHook
+{
+    private readonly RequestEntry?[] _ring = new RequestEntry?[Math.Max(capacity, 0)];
+    private readonly Lock _gate = new();
+    private long _next;
+
+    public int Capacity => _ring.Length;
+
+    public ValueTask<HookAnswer?> BeforeHandlerAsync(RequestContext context) => ValueTask.FromResult<HookAnswer?>(null);
+
+    public void Completed(RequestContext context)
+    {
+        if (_ring.Length == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _ring[_next % _ring.Length] = new RequestEntry(
+                _next, context.ArrivedAt, context.FrontEnd, context.OperationName, context.Method, context.Account,
+                context.Bucket, context.Key, context.Status, context.ErrorCode, context.BytesIn, context.BytesOut,
+                context.Elapsed, context.RequestId);
+            _next++;
+        }
+    }
+
+    /// <summary>The newest entries first that <paramref name="match"/> accepts, at most <paramref name="limit"/>, older than <paramref name="before"/> when given.</summary>
+    public List<RequestEntry> Latest(int limit, Func<RequestEntry, bool> match, long? before = null)
+    {
+        var found = new List<RequestEntry>();
+        lock (_gate)
+        {
+            var oldest = Math.Max(0, _next - _ring.Length);
+            for (var s = Math.Min(_next, before ?? long.MaxValue) - 1; s >= oldest && found.Count < limit; s--)
+            {
+                if (_ring[s % _ring.Length] is { } e && match(e))
+                {
+                    found.Add(e);
+                }
+            }
+        }
+
+        return found;
+    }
+}
