@@ -92,7 +92,11 @@ public sealed class RequestLogTests
 
         var url = await s3.GetPreSignedURLAsync(new Amazon.S3.Model.GetPreSignedUrlRequest
         {
-            BucketName = "ring", Key = "k4", Verb = Amazon.S3.HttpVerb.GET, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Amazon.S3.Protocol.HTTP,
+            BucketName = "ring",
+            Key = "k4",
+            Verb = Amazon.S3.HttpVerb.GET,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Protocol = Amazon.S3.Protocol.HTTP,
         });
         using var http = new HttpClient();
         Assert.That(await http.GetStringAsync(url), Is.EqualTo("x"));
