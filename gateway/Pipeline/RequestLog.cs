@@ -35,7 +35,9 @@ internal sealed class RequestLog(int capacity) : IRequestHook
 
     public void Completed(RequestContext context)
     {
-        if (_ring.Length == 0)
+        // Health probes (a container's HEALTHCHECK every 15 s, a load balancer's) would push every real request out of
+        // the ring in a few hours and tell nobody anything.
+        if (_ring.Length == 0 || context.Operation is Admin.AdminOperation.Health)
         {
             return;
         }

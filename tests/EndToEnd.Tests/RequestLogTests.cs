@@ -50,6 +50,11 @@ public sealed class RequestLogTests
         Assert.That(page.Requests[1].BytesIn, Is.GreaterThanOrEqualTo(5), "the body as it came on the wire");
         Assert.That(page.Requests.Select(e => e.Sequence), Is.Ordered.Descending);
 
+        using var http = gw.Http();
+        Assert.That((await http.GetAsync(new Uri("/_gateway/health", UriKind.Relative))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await Page(gw, "--front-end", "admin", "--limit", "1000")).Requests.Select(e => e.Operation), Has.Member("Requests").And.None.EqualTo("Health"),
+            "health probes are left out: a container's would fill the ring");
+
         var table = await Ctl(gw, "requests", "--errors");
         Assert.That(table.Code, Is.EqualTo(0), table.Stderr);
         Assert.That(table.Stdout, Does.StartWith("TIME").And.Contain("NoSuchKey").And.Not.Contain("PutObject"));
