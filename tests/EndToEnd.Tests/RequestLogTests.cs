@@ -9,17 +9,9 @@ namespace EndToEnd.Tests;
 /// </summary>
 public sealed class RequestLogTests
 {
-    private static async Task<(int Code, string Stdout, string Stderr)> Ctl(GatewayInstance gw, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await GatewayCtl.Cli.RunAsync(["--endpoint", gw.Endpoint, .. args], stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static async Task<RequestLogPage> Page(GatewayInstance gw, params string[] args)
     {
-        var (code, stdout, stderr) = await Ctl(gw, ["requests", "--json", .. args]);
+        var (code, stdout, stderr) = await gw.CtlAsync(["requests", "--json", .. args]);
         Assert.That(code, Is.EqualTo(0), stderr);
         return System.Text.Json.JsonSerializer.Deserialize(stdout, AdminJson.Default.RequestLogPage)!;
     }
@@ -55,7 +47,7 @@ public sealed class RequestLogTests
         Assert.That((await Page(gw, "--front-end", "admin", "--limit", "1000")).Requests.Select(e => e.Operation), Has.Member("Requests").And.None.EqualTo("Health"),
             "health probes are left out: a container's would fill the ring");
 
-        var table = await Ctl(gw, "requests", "--errors");
+        var table = await gw.CtlAsync("requests", "--errors");
         Assert.That(table.Code, Is.EqualTo(0), table.Stderr);
         Assert.That(table.Stdout, Does.StartWith("TIME").And.Contain("NoSuchKey").And.Not.Contain("PutObject"));
     }
@@ -75,7 +67,7 @@ public sealed class RequestLogTests
         var theirs = await Page(gw, "--access-key", GatewayInstance.OtherAccessKey, "--secret-key", GatewayInstance.OtherSecretKey, "--front-end", "s3");
         Assert.That(theirs.Requests.Select(e => (e.Operation, e.Account)), Is.EqualTo(new[] { ("ListBuckets", (string?)GatewayInstance.OtherAccessKey) }));
 
-        var denied = await Ctl(gw, "--access-key", GatewayInstance.OtherAccessKey, "--secret-key", GatewayInstance.OtherSecretKey, "requests", "--account", GatewayInstance.AccessKey);
+        var denied = await gw.CtlAsync("--access-key", GatewayInstance.OtherAccessKey, "--secret-key", GatewayInstance.OtherSecretKey, "requests", "--account", GatewayInstance.AccessKey);
         Assert.That(denied.Code, Is.EqualTo(1));
         Assert.That(denied.Stderr, Does.Contain("AccessDenied"));
 
@@ -118,7 +110,7 @@ public sealed class RequestLogTests
         Assert.That(second.Requests.Select(e => e.Key), Is.EqualTo(new[] { "k2", "k1" }));
         Assert.That(second.NextBefore, Is.Null);
 
-        var raw = await Ctl(gw, "requests", "--json", "--limit", "1000");
+        var raw = await gw.CtlAsync("requests", "--json", "--limit", "1000");
         var all = System.Text.Json.JsonSerializer.Deserialize(raw.Stdout, AdminJson.Default.RequestLogPage)!;
         Assert.That(all.Requests, Has.Count.EqualTo(6));
         Assert.That(raw.Stdout, Does.Not.Contain(signature).And.Not.Contain("X-Amz-").And.Not.Contain("Credential"),

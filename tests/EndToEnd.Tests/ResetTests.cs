@@ -6,14 +6,6 @@ namespace EndToEnd.Tests;
 /// </summary>
 public sealed class ResetTests
 {
-    private static async Task<(int Code, string Stdout, string Stderr)> Ctl(GatewayInstance gw, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await GatewayCtl.Cli.RunAsync(["--endpoint", gw.Endpoint, .. args], stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     private static async Task<List<string>> Buckets(AmazonS3Client s3) => [.. ((await s3.ListBucketsAsync()).Buckets ?? []).Select(b => b.BucketName).Order(StringComparer.Ordinal)];
 
     [Test]
@@ -31,23 +23,23 @@ public sealed class ResetTests
         await other.PutObjectAsync(new PutObjectRequest { BucketName = "others-bucket", Key = "o", ContentBody = "theirs" });
 
         // One account's part only: the other account's bucket goes, the default account's stay as they are.
-        var one = await Ctl(gw, "reset", "--account", GatewayInstance.OtherAccessKey);
+        var one = await gw.CtlAsync("reset", "--account", GatewayInstance.OtherAccessKey);
         Assert.That(one.Code, Is.EqualTo(0), one.Stderr);
         Assert.That(one.Stdout, Does.StartWith("removed 1 bucket, 1 version, 0 incomplete uploads (6 bytes); created again: none"));
         Assert.That(await Buckets(other), Is.Empty);
         Assert.That(await Buckets(s3), Is.EqualTo(new[] { "extra", "seed-alpha", "seed-beta" }));
 
-        var all = await Ctl(gw, "reset");
+        var all = await gw.CtlAsync("reset");
         Assert.That(all.Code, Is.EqualTo(0), all.Stderr);
         Assert.That(all.Stdout, Does.StartWith("removed 3 buckets, 1 version, 1 incomplete upload (4 bytes); created again: seed-alpha, seed-beta"));
         Assert.That(await Buckets(s3), Is.EqualTo(new[] { "seed-alpha", "seed-beta" }));
         Assert.That((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "seed-alpha" })).S3Objects ?? [], Is.Empty, "the seed comes back empty");
         Assert.That(gw.Services.Storage.Check().IsConsistent, Is.True);
 
-        var denied = await Ctl(gw, "--access-key", GatewayInstance.OtherAccessKey, "--secret-key", GatewayInstance.OtherSecretKey, "reset");
+        var denied = await gw.CtlAsync("--access-key", GatewayInstance.OtherAccessKey, "--secret-key", GatewayInstance.OtherSecretKey, "reset");
         Assert.That(denied.Code, Is.EqualTo(1));
         Assert.That(denied.Stderr, Does.Contain("AccessDenied"));
-        var unknown = await Ctl(gw, "reset", "--account", "nobody");
+        var unknown = await gw.CtlAsync("reset", "--account", "nobody");
         Assert.That((unknown.Code, unknown.Stderr), Is.EqualTo((1, "gatewayctl: InvalidArgument: account nobody is not a configured access key." + Environment.NewLine)));
     }
 

@@ -40,19 +40,11 @@ public sealed class FaultInjectionTests
         return JsonSerializer.Deserialize(await r.Content.ReadAsStringAsync(), AdminJson.Default.FaultState)!;
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> Ctl(GatewayInstance gw, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await GatewayCtl.Cli.RunAsync(["--endpoint", gw.Endpoint, .. args], stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Test]
     public async Task Boto3s_transfer_manager_retries_a_SlowDown_on_the_second_part_and_completes()
     {
         await using var gw = await GatewayInstance.StartAsync();
-        var added = await Ctl(gw, "faults", "add", "--operation", "UploadPart", "--part-number", "2", "--times", "1",
+        var added = await gw.CtlAsync("faults", "add", "--operation", "UploadPart", "--part-number", "2", "--times", "1",
             "--type", "error", "--status", "503", "--code", "SlowDown", "--message", "Please reduce your request rate.");
         Assert.That(added.Code, Is.EqualTo(0), added.Stderr);
         Assert.That(added.Stdout, Does.StartWith("added f1: s3 UploadPart part=2 times=1 -> error 503 SlowDown"));
@@ -73,9 +65,9 @@ public sealed class FaultInjectionTests
         Assert.That((state.Rules.Single().Matched, state.Rules.Single().Fired), Is.EqualTo((2L, 1L)), "the first try of part 2 and its retry matched; one fired");
         var e = state.History.Single();
         Assert.That((e.RuleId, e.FrontEnd, e.Operation, e.Bucket, e.Key, e.PartNumber, e.Fault), Is.EqualTo(("f1", "s3", "UploadPart", "tm-bucket", "big.bin", (int?)2, "error")));
-        var listed = await Ctl(gw, "faults", "list");
+        var listed = await gw.CtlAsync("faults", "list");
         Assert.That(listed.Stdout, Does.Contain("f1").And.Contain("s3 UploadPart part=2 times=1").And.Contain("error 503 SlowDown"));
-        var history = await Ctl(gw, "faults", "history");
+        var history = await gw.CtlAsync("faults", "history");
         Assert.That(history.Stdout, Does.Contain("UploadPart").And.Contain("big.bin"));
         await gw.StopAsync();
         Assert.That(Storage.StorageEngine.CheckFolder(gw.DataDir).IsConsistent, Is.True);
@@ -185,7 +177,7 @@ public sealed class FaultInjectionTests
         Assert.That((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "cut-bucket" })).S3Objects ?? [], Is.Empty);
 
         // Cut once: the SDK's own retry of a reset connection stores the object whole.
-        Assert.That((await Ctl(gw, "faults", "clear")).Code, Is.EqualTo(0));
+        Assert.That((await gw.CtlAsync("faults", "clear")).Code, Is.EqualTo(0));
         await AddRules(gw, """{"rules":[{"operation":"PutObject","times":1,"fault":{"type":"reset","afterBytes":300000}}]}""");
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = "cut-bucket", Key = "k", InputStream = new MemoryStream(data) });
         var state = await State(gw);
@@ -224,7 +216,7 @@ public sealed class FaultInjectionTests
                 }
             }
 
-            Assert.That((await Ctl(gw, "faults", "clear")).Stdout, Does.Contain("removed 1 rule"));
+            Assert.That((await gw.CtlAsync("faults", "clear")).Stdout, Does.Contain("removed 1 rule"));
             return outcome.ToString();
         }
 

@@ -103,6 +103,15 @@ internal sealed class GatewayInstance : IAsyncDisposable
 
     public HttpClient Http() => new() { BaseAddress = BaseAddress };
 
+    /// <summary>gatewayctl, run in-process against this gateway: its exit code and what it printed.</summary>
+    public async Task<(int Code, string Stdout, string Stderr)> CtlAsync(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await GatewayCtl.Cli.RunAsync(["--endpoint", Endpoint, .. args], stdout, stderr).ConfigureAwait(false);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
