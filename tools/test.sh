@@ -43,34 +43,38 @@ if [ ! -d tests/js/node_modules/@aws-sdk/client-s3 ]; then
   (cd tests/js && npm ci --no-audit --no-fund)
 fi
 
-# The boto3 test runs the first python that can import boto3.
-if [ -z "${BOTO3_PYTHON:-}" ]; then
-  for py in python3 /usr/bin/python3; do
-    if command -v "$py" >/dev/null 2>&1 && "$py" -c "import boto3" 2>/dev/null; then
-      export BOTO3_PYTHON="$(command -v "$py")"
-      break
+# The first of the given pythons that can import the given modules (comma-separated), as a path; empty if none can.
+python_with() {
+  local modules="$1" py
+  shift
+  for py in "$@"; do
+    if [ -n "$py" ] && command -v "$py" >/dev/null 2>&1 && "$py" -c "import $modules" 2>/dev/null; then
+      command -v "$py"
+      return
     fi
   done
-  if [ -z "${BOTO3_PYTHON:-}" ]; then
+}
+
+# The boto3 test runs the first python that can import boto3.
+if [ -z "${BOTO3_PYTHON:-}" ]; then
+  BOTO3_PYTHON="$(python_with boto3 python3 /usr/bin/python3)"
+  if [ -z "$BOTO3_PYTHON" ]; then
     echo "tools/test.sh: installing boto3 (Debian package python3-boto3)"
     apt_install python3-boto3
-    export BOTO3_PYTHON=/usr/bin/python3
+    BOTO3_PYTHON=/usr/bin/python3
   fi
+  export BOTO3_PYTHON
 fi
 
 # The pytest recipe (samples/python) runs with the first python that has both boto3 and pytest.
 if [ -z "${PYTEST_PYTHON:-}" ]; then
-  for py in "$BOTO3_PYTHON" python3 /usr/bin/python3; do
-    if command -v "$py" >/dev/null 2>&1 && "$py" -c "import boto3, pytest" 2>/dev/null; then
-      export PYTEST_PYTHON="$(command -v "$py")"
-      break
-    fi
-  done
-  if [ -z "${PYTEST_PYTHON:-}" ]; then
+  PYTEST_PYTHON="$(python_with "boto3, pytest" "$BOTO3_PYTHON" python3 /usr/bin/python3)"
+  if [ -z "$PYTEST_PYTHON" ]; then
     echo "tools/test.sh: installing pytest (Debian packages python3-pytest and python3-boto3)"
     apt_install python3-pytest python3-boto3
-    export PYTEST_PYTHON=/usr/bin/python3
+    PYTEST_PYTHON=/usr/bin/python3
   fi
+  export PYTEST_PYTHON
 fi
 
 # dotnet test prints one summary line per test assembly; the last line here is their total, as .ci/run reports it.

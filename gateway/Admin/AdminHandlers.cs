@@ -29,8 +29,11 @@ internal static class AdminHandlers
 
     private static bool IsAdmin(AdminRequest r) => r.Options.IsAdmin(r.Account);
 
-    /// <summary>The account the request may see: its own, or, for an admin, the one it names (null: every account).</summary>
-    private static string? Scope(AdminRequest r)
+    /// <summary>
+    /// The account the request may see: its own, or, for an admin, the one it names (null: every account).
+    /// <paramref name="what"/> names what another account's would be ("usage", "requests") in the refusal.
+    /// </summary>
+    internal static string? Scope(AdminRequest r, string what = "usage")
     {
         var named = r.Query.Get("account") is { Length: > 0 } a ? a : null;
         if (IsAdmin(r))
@@ -38,7 +41,7 @@ internal static class AdminHandlers
             return named;
         }
 
-        return named is null || named == r.Account ? r.Account : throw new S3Exception(S3ErrorCode.AccessDenied, "Only an admin may see another account's usage.");
+        return named is null || named == r.Account ? r.Account : throw new S3Exception(S3ErrorCode.AccessDenied, $"Only an admin may see another account's {what}.");
     }
 
     private static string? Bucket(AdminRequest r) => r.Query.Get("bucket") is { Length: > 0 } b ? b : null;

@@ -18,10 +18,7 @@ internal static class RequestLogHandlers
 {
     public static S3Response List(AdminRequest r)
     {
-        var named = r.Query.Get("account") is { Length: > 0 } a ? a : null;
-        var account = r.IsAdmin ? named
-            : named is null || named == r.Account ? r.Account
-            : throw new S3Exception(S3ErrorCode.AccessDenied, "Only an admin may see another account's requests.");
+        var account = AdminHandlers.Scope(r, "requests");
         var bucket = r.Query.Get("bucket") is { Length: > 0 } b ? b : null;
         var operation = r.Query.Get("operation") is { Length: > 0 } o ? o : null;
         FrontEnd? frontEnd = null;
