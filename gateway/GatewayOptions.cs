@@ -261,8 +261,27 @@ internal sealed class BillingOptions
 
     public double HoursPerMonth { get; set; } = 730;
 
+    /// <summary>Directory buckets' class: its own storage and request prices (segments and egress as above).</summary>
+    public DirectoryBillingOptions Directory { get; set; } = new();
+
     /// <summary>The price table storage's usage service computes estimates with.</summary>
-    public Storage.Usage.PriceTable Prices() => new(Currency, StorageGbMonth, SegmentMonth, EgressGb, WriteRequestsPer1000, ReadRequestsPer1000, HoursPerMonth);
+    public Storage.Usage.PriceTable Prices() => new(Currency, StorageGbMonth, SegmentMonth, EgressGb, WriteRequestsPer1000, ReadRequestsPer1000, HoursPerMonth)
+    {
+        Directory = new(Currency, Directory.StorageGbMonth, SegmentMonth, EgressGb, Directory.WriteRequestsPer1000, Directory.ReadRequestsPer1000, HoursPerMonth),
+    };
+}
+
+/// <summary>
+/// Example prices of directory buckets (shaped like S3 Express One Zone's: storage dearer than a general purpose
+/// bucket's, requests cheaper; examples, not any provider's prices).
+/// </summary>
+internal sealed class DirectoryBillingOptions
+{
+    public double StorageGbMonth { get; set; } = 0.08;
+
+    public double WriteRequestsPer1000 { get; set; } = 0.0012;
+
+    public double ReadRequestsPer1000 { get; set; } = 0.00004;
 }
 
 /// <summary>A setting the gateway cannot start with; the message names the setting and what it must be.</summary>

@@ -17,8 +17,12 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
         var storage = new StorageEngine(new StorageOptions(options.DataDir, options.SegmentSize, options.Limits(), options.Clock == "virtual", options.MinFreeSpace, options.InlineThreshold) { SpareSpace = options.SpareSpace }, realClock);
         // Header signatures are checked against real time (clients sign with it); presigned expiry, upload ages,
         // lifecycle and the meter all read the gateway's clock, which may be virtual.
-        var verifier = new SignatureVerifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => realClock.UtcNow, () => storage.Clock.UtcNow, options.SigV2);
-        var services = new GatewayServices(options, storage, verifier);
+        // Session tokens are keyed from the data folder's master key, read when the first session is made or checked.
+        GatewayServices? created = null;
+        var sessions = new ExpressSessions(() => created!.Keys.Derive("s3express-sessions"));
+        var verifier = new SignatureVerifier(new ConfiguredCredentials(options), options.Region, options.MaxClockSkew, () => realClock.UtcNow, () => storage.Clock.UtcNow, options.SigV2,
+            sessions);
+        var services = created = new GatewayServices(options, storage, verifier) { Sessions = sessions };
         try
         {
             // Rules from settings apply from the first request (a container started with faults).
@@ -94,6 +98,12 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
     public StorageEngine Storage { get; } = storage;
 
     public SignatureVerifier Verifier { get; } = verifier;
+
+    /// <summary>Client tokens of recent RenameObject requests, so a retried rename succeeds again.</summary>
+    public Handlers.RenameTokens RenameTokens { get; } = new();
+
+    /// <summary>Directory-bucket sessions (CreateSession), verified by <see cref="Verifier"/>.</summary>
+    public required ExpressSessions Sessions { get; init; }
 
     /// <summary>Where access decisions are explained (at Debug level: which rule or policy statement decided).</summary>
     public ILogger AccessLog { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;

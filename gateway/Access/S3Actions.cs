@@ -52,7 +52,10 @@ internal static class S3Actions
 
     /// <summary>A policy's action: "*", "s3:*", an S3 action, or a pattern with wildcards under "s3:".</summary>
     public static bool IsValidPattern(string action) =>
-        action == "*" || (action.StartsWith("s3:", StringComparison.OrdinalIgnoreCase) && (action.Contains('*') || action.Contains('?') || Known.Contains(action)));
+        action == "*" || (action.StartsWith("s3:", StringComparison.OrdinalIgnoreCase) && (action.Contains('*') || action.Contains('?') || Known.Contains(action)))
+        // A directory bucket's policy names S3 Express's own action (every data request rides on a session).
+        || (action.StartsWith("s3express:", StringComparison.OrdinalIgnoreCase)
+            && (action.Contains('*') || action.Equals("s3express:CreateSession", StringComparison.OrdinalIgnoreCase)));
 
     public static string Arn(string bucket, string? key) => key is null ? ArnPrefix + bucket : ArnPrefix + bucket + "/" + key;
 
@@ -60,6 +63,11 @@ internal static class S3Actions
     public static Requirement For(S3Operation op, bool version) => op switch
     {
         S3Operation.ListBuckets or S3Operation.CreateBucket => new("s3:ListAllMyBuckets", AccessScope.Service, false, null),
+        S3Operation.ListDirectoryBuckets => new("s3express:ListAllMyDirectoryBuckets", AccessScope.Service, false, null),
+        // A session may be asked for a directory bucket not created yet (botocore signs CreateBucket with one): its
+        // handler decides.
+        S3Operation.CreateSession => new("s3express:CreateSession", AccessScope.Service, false, null),
+        S3Operation.RenameObject => Key("s3:PutObject", AclPermission.Write),
         S3Operation.HeadBucket or S3Operation.ListObjects or S3Operation.ListObjectsV2 => Bucket("s3:ListBucket", AclPermission.Read),
         S3Operation.ListObjectVersions => Bucket("s3:ListBucketVersions", AclPermission.Read),
         S3Operation.ListMultipartUploads => Bucket("s3:ListBucketMultipartUploads", AclPermission.Read),

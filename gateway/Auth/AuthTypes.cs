@@ -34,6 +34,12 @@ internal sealed record AuthResult(string AccessKey, PayloadMode Payload, string?
     /// <summary>An unsigned request: nobody in particular, allowed only what is open to everyone.</summary>
     public bool Anonymous { get; init; }
 
+    /// <summary>The service the request was signed for: "s3", or "s3express" (directory buckets, ListDirectoryBuckets).</summary>
+    public string Service { get; init; } = SigV4.Service;
+
+    /// <summary>The directory-bucket session the request was signed with (its token verified, not expired); <see cref="AccessKey"/> is then its account's.</summary>
+    public ExpressSession? Session { get; init; }
+
     public static AuthResult AnonymousWith(PayloadMode payload, string? sha256Hex) => new("", payload, sha256Hex, null, false, 0) { Anonymous = true };
 }
 

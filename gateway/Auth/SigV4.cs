@@ -13,6 +13,9 @@ internal static class SigV4
 {
     public const string Algorithm = "AWS4-HMAC-SHA256";
     public const string Service = "s3";
+
+    /// <summary>The service directory buckets' requests are signed for (S3 Express One Zone), sessions or not.</summary>
+    public const string ExpressService = "s3express";
     public const string Terminator = "aws4_request";
     public const string UnsignedPayload = "UNSIGNED-PAYLOAD";
     public const string StreamingSignedPayload = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";

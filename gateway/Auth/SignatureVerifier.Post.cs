@@ -37,7 +37,7 @@ internal sealed partial class SignatureVerifier
                 throw new S3Exception(S3ErrorCode.InvalidArgument, "Invalid x-amz-date: " + date).With("ArgumentName", "x-amz-date");
             }
 
-            var key = SigningKey(FindSecret(scope.AccessKey), scope.Date);
+            var key = SigningKey(FindSecret(scope.AccessKey), scope.Date, scope.Service);
             Compare(SigV4.Sign(key, policy), v4Signature, scope.AccessKey, policy);
             return new AuthResult(scope.AccessKey, PayloadMode.Unsigned, null, null, Presigned: false, SignatureVersion: 4);
         }

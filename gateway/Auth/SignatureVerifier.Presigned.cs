@@ -59,7 +59,9 @@ internal sealed partial class SignatureVerifier
         // Presigned URLs carry no payload hash unless the client sent one (sigv4-query-string-auth).
         var contentSha = Header(request, "x-amz-content-sha256") ?? Param("X-Amz-Content-Sha256") ?? SigV4.UnsignedPayload;
         var mode = ParsePayloadMode(contentSha);
-        var secret = FindSecret(scope.AccessKey);
+        // A presigned request of a directory bucket's session carries its token as a query parameter.
+        var session = SessionOf(Param("X-Amz-S3session-Token") ?? Header(request, "x-amz-s3session-token"), scope);
+        var secret = session?.SecretAccessKey ?? FindSecret(scope.AccessKey);
 
         var now = _clock();
         // A signing time at the end of the calendar must be refused, not overflow into a 500.
@@ -84,9 +86,9 @@ internal sealed partial class SignatureVerifier
         }
 
         CheckUnsignedAmzHeaders(request, signed);
-        var key = SigningKey(secret, scope.Date);
-        var scopeText = SigV4.Scope(scope.Date, _region);
+        var key = SigningKey(secret, scope.Date, scope.Service);
+        var scopeText = SigV4.Scope(scope.Date, _region, scope.Service);
         VerifySignature(request, rawPath, rawQuery, "X-Amz-Signature", signed, signedHeaders, contentSha, dateText, scopeText, key, signature, scope.AccessKey);
-        return Result(scope.AccessKey, mode, contentSha, key, dateText, scopeText, signature, presigned: true);
+        return Result(scope, session, mode, contentSha, key, dateText, scopeText, signature, presigned: true);
     }
 }

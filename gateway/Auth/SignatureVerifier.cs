@@ -27,7 +27,8 @@ internal sealed partial class SignatureVerifier
     private readonly string _region;
     private readonly TimeSpan _maxClockSkew;
     private readonly Func<DateTimeOffset> _clock;
-    private readonly ConcurrentDictionary<(string Secret, string Date, string Region), byte[]> _keys = new();
+    private readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> _keys = new();
+    private readonly ExpressSessions? _sessions;
 
     private readonly Func<DateTimeOffset> _expiryClock;
     private readonly bool _sigV2;
@@ -41,9 +42,11 @@ internal sealed partial class SignatureVerifier
     /// advancing it expires presigned URLs, while clients signing with real time keep working.
     /// </param>
     /// <param name="sigV2">Whether Signature Version 2 requests are verified (true) or refused with a message that says how to switch.</param>
+    /// <param name="sessions">Reads directory-bucket session tokens (null: requests carrying one are refused as InvalidToken).</param>
     public SignatureVerifier(ICredentialStore credentials, string region, TimeSpan maxClockSkew, Func<DateTimeOffset> clock, Func<DateTimeOffset>? expiryClock = null,
-        bool sigV2 = true)
+        bool sigV2 = true, ExpressSessions? sessions = null)
     {
+        _sessions = sessions;
         _sigV2 = sigV2;
         _expiryClock = expiryClock ?? clock;
         _credentials = credentials;
@@ -168,7 +171,8 @@ internal sealed partial class SignatureVerifier
                          ?? throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: x-amz-content-sha256");
         var mode = ParsePayloadMode(contentSha);
 
-        var secret = FindSecret(scope.AccessKey);
+        var session = SessionOf(Header(request, "x-amz-s3session-token"), scope);
+        var secret = session?.SecretAccessKey ?? FindSecret(scope.AccessKey);
 
         var now = _clock();
         if ((requestTime - now).Duration() > _maxClockSkew)
@@ -180,19 +184,50 @@ internal sealed partial class SignatureVerifier
         }
 
         CheckUnsignedAmzHeaders(request, signed);
-        var key = SigningKey(secret, scope.Date);
-        var scopeText = SigV4.Scope(scope.Date, _region);
+        var key = SigningKey(secret, scope.Date, scope.Service);
+        var scopeText = SigV4.Scope(scope.Date, _region, scope.Service);
         VerifySignature(request, rawPath, rawQuery, null, signed, signedHeaders, contentSha, amzDate, scopeText, key, signature, scope.AccessKey);
-        return Result(scope.AccessKey, mode, contentSha, key, amzDate, scopeText, signature, presigned: false);
+        return Result(scope, session, mode, contentSha, key, amzDate, scopeText, signature, presigned: false);
     }
 
-    private static AuthResult Result(string accessKey, PayloadMode mode, string contentSha, byte[] key, string amzDate, string scope, string signature, bool presigned)
+    private static AuthResult Result(CredentialScope scope, ExpressSession? session, PayloadMode mode, string contentSha, byte[] key, string amzDate, string scopeText,
+        string signature, bool presigned)
     {
         var chunk = mode is PayloadMode.StreamingSigned or PayloadMode.StreamingSignedTrailer
-            ? new ChunkSigningContext(key, amzDate, scope, signature)
+            ? new ChunkSigningContext(key, amzDate, scopeText, signature)
             : null;
         var hash = mode == PayloadMode.SignedHex ? contentSha.ToLowerInvariant() : null;
-        return new AuthResult(accessKey, mode, hash, chunk, presigned);
+        // A session acts for the account that created it.
+        return new AuthResult(session?.Account ?? scope.AccessKey, mode, hash, chunk, presigned) { Service = scope.Service, Session = session };
+    }
+
+    /// <summary>
+    /// The directory-bucket session a request's token stands for (null without a token): only on requests signed for
+    /// s3express, issued by this gateway unaltered, named by the Credential's key id, and not expired on the gateway's
+    /// clock. Whether it may act on the bucket it addresses is the access step's to decide.
+    /// </summary>
+    private ExpressSession? SessionOf(string? token, CredentialScope scope)
+    {
+        if (token is null)
+        {
+            return null;
+        }
+
+        if (scope.Service != SigV4.ExpressService)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "x-amz-s3session-token is valid only on requests signed for the s3express service.");
+        }
+
+        var session = (_sessions ?? throw new S3Exception(S3ErrorCode.InvalidToken)).Read(token);
+        if (session.AccessKeyId != scope.AccessKey)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidToken, "The session token does not belong to the access key id the request was signed with.");
+        }
+
+        var now = _expiryClock();
+        return now >= session.Expires
+            ? throw new S3Exception(S3ErrorCode.ExpiredToken).With("Expiration", FormatIso(session.Expires)).With("ServerTime", FormatIso(now))
+            : session;
     }
 
     /// <summary>
@@ -239,7 +274,7 @@ internal sealed partial class SignatureVerifier
             .With("CanonicalRequestBytes", SigV4.SpacedHex(firstRequest));
     }
 
-    private readonly record struct CredentialScope(string AccessKey, string Date);
+    private readonly record struct CredentialScope(string AccessKey, string Date, string Service);
 
     private CredentialScope ParseCredential(string credential, string prefix, S3ErrorCode code)
     {
@@ -254,7 +289,9 @@ internal sealed partial class SignatureVerifier
             throw new S3Exception(code, $"{prefix}the region '{parts[2]}' is wrong; expecting '{_region}'").With("Region", _region);
         }
 
-        if (parts[3] != SigV4.Service)
+        // One endpoint serves both: general purpose buckets are signed for s3, directory buckets for s3express (whether
+        // the operation's bucket agrees with it is the access step's to check).
+        if (parts[3] is not (SigV4.Service or SigV4.ExpressService))
         {
             throw new S3Exception(code, $"{prefix}incorrect service '{parts[3]}'. This endpoint belongs to '{SigV4.Service}'.");
         }
@@ -264,7 +301,7 @@ internal sealed partial class SignatureVerifier
             throw new S3Exception(code, $"{prefix}incorrect terminal '{parts[4]}'. This endpoint uses '{SigV4.Terminator}'.");
         }
 
-        return new CredentialScope(parts[0], parts[1]);
+        return new CredentialScope(parts[0], parts[1], parts[3]);
     }
 
     /// <summary>SignedHeaders must be lowercase, ';'-separated and include host (sig-v4-header-based-auth, "SignedHeaders").</summary>
@@ -321,14 +358,14 @@ internal sealed partial class SignatureVerifier
         _credentials.FindSecret(accessKey)
         ?? throw new S3Exception(S3ErrorCode.InvalidAccessKeyId).With("AWSAccessKeyId", accessKey);
 
-    private byte[] SigningKey(string secret, string date)
+    private byte[] SigningKey(string secret, string date, string service = SigV4.Service)
     {
         if (_keys.Count > MaxCachedKeys)
         {
             _keys.Clear();
         }
 
-        return _keys.GetOrAdd((secret, date, _region), k => SigV4.DeriveSigningKey(k.Secret, k.Date, k.Region, SigV4.Service));
+        return _keys.GetOrAdd((secret, date, _region, service), k => SigV4.DeriveSigningKey(k.Secret, k.Date, k.Region, k.Service));
     }
 
     private static (string Path, string Query) SplitTarget(string rawTarget)

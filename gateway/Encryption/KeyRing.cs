@@ -51,6 +51,9 @@ internal sealed class KeyRing
         WriteAtomically(kmsPath, JsonSerializer.Serialize(_kms, GatewayJson.Default.DictionaryStringString));
     }
 
+    /// <summary>A key for one <paramref name="purpose"/> derived from the master key: it lasts as long as the data folder.</summary>
+    public byte[] Derive(string purpose) => HMACSHA256.HashData(_master, System.Text.Encoding.UTF8.GetBytes(purpose));
+
     public bool HasKmsKey(string id)
     {
         lock (_gate)

@@ -92,7 +92,14 @@ internal static class FaultMap
         StorageFault.PartsOutOfOrder => new S3Exception(S3ErrorCode.InvalidPartOrder),
         StorageFault.PartTooSmall => new S3Exception(S3ErrorCode.EntityTooSmall,
             $"Your proposed upload is smaller than the minimum allowed object size. (part {N(e.PartNumber)}: {N(e.Size)} bytes, minimum {N(e.Limit)})"),
-        StorageFault.TooManyParts => new S3Exception(S3ErrorCode.InvalidArgument, $"Too many parts: at most {N(e.Limit)} are allowed."),
+        // An append's limit is S3 Express's TooManyParts; Complete's is the general purpose answer.
+        StorageFault.TooManyParts => e.UploadId is null ? new S3Exception(S3ErrorCode.TooManyParts)
+            : new S3Exception(S3ErrorCode.InvalidArgument, $"Too many parts: at most {N(e.Limit)} are allowed."),
+        StorageFault.WriteOffsetMismatch => new S3Exception(S3ErrorCode.InvalidWriteOffset).With("CurrentObjectSize", N(e.Size)),
+        StorageFault.EmptyAppend => new S3Exception(S3ErrorCode.InvalidRequest, "Request body cannot be empty when 'write offset' is specified."),
+        StorageFault.AppendChecksumMismatch => new S3Exception(S3ErrorCode.InvalidRequest,
+            $"Checksum Type mismatch occurred, expected checksum Type: {ChecksumNames.Lower(e.Algorithm!.Value)}, actual checksum Type: {ChecksumNames.Lower(e.OtherAlgorithm!.Value)}."),
+        StorageFault.AppendToEncrypted => new S3Exception(S3ErrorCode.NotImplemented, "This gateway appends only to objects that are not encrypted at rest."),
     };
 
     public static string ConditionName(ReadCondition c) => c switch

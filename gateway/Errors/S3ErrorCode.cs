@@ -75,4 +75,9 @@ internal enum S3ErrorCode
     SignatureDoesNotMatch,
     UnresolvableGrantByEmailAddress,
     XAmzContentSHA256Mismatch,
+    InvalidWriteOffset,
+    TooManyParts,
+    ExpiredToken,
+    InvalidToken,
+    IdempotencyParameterMismatch,
 }

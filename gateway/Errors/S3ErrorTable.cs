@@ -7,6 +7,13 @@ internal static class S3ErrorTable
 
     public static Entry Lookup(S3ErrorCode code) => code switch
     {
+        // S3 Express One Zone's (directory buckets): PutObject's InvalidWriteOffset and TooManyParts, a session token's.
+        S3ErrorCode.InvalidWriteOffset => new("InvalidWriteOffset", 400, "The write offset value that you specified does not match the current object size."),
+        S3ErrorCode.TooManyParts => new("TooManyParts", 400, "You have attempted to add more parts than the maximum of 10000 that are allowed for this object."),
+        S3ErrorCode.ExpiredToken => new("ExpiredToken", 400, "The provided token has expired."),
+        S3ErrorCode.InvalidToken => new("InvalidToken", 400, "The provided token is malformed or otherwise invalid."),
+        S3ErrorCode.IdempotencyParameterMismatch => new("IdempotencyParameterMismatch", 400,
+            "The request uses the same client token as a previous, but non-identical request."),
         S3ErrorCode.AccessDenied => new("AccessDenied", 403, "Access Denied"),
         S3ErrorCode.AccessControlListNotSupported => new("AccessControlListNotSupported", 400, "The bucket does not allow ACLs"),
         S3ErrorCode.InvalidBucketAclWithObjectOwnership => new("InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),

@@ -13,6 +13,11 @@ internal static class BucketHandlers
 {
     public static async Task<S3Response> Create(S3Request r)
     {
+        if (DirectoryBuckets.IsDirectoryName(r.Bucket))
+        {
+            return await CreateDirectory(r).ConfigureAwait(false);
+        }
+
         if (!BucketNames.IsValid(r.Bucket))
         {
             throw new S3Exception(S3ErrorCode.InvalidBucketName).With("BucketName", r.Bucket);
@@ -20,6 +25,11 @@ internal static class BucketHandlers
 
         var access = InitialAccess(r);
         var doc = await RequestXml.ReadBodyAsync(r, allowEmpty: true).ConfigureAwait(false);
+        if (doc?.Root?.Child("Location") is not null || doc?.Root?.Child("Bucket") is not null)
+        {
+            // A directory bucket's configuration for a general purpose name.
+            throw new S3Exception(S3ErrorCode.InvalidBucketName, "A directory bucket's name ends in --<zone-id>--x-s3.").With("BucketName", r.Bucket);
+        }
         var location = doc?.Root?.Child("LocationConstraint")?.Value;
         // "EU" is S3's legacy name for eu-west-1 (the .NET SDK still sends it for that region).
         if (!string.IsNullOrEmpty(location) && location != r.Options.Region && !(location == "EU" && r.Options.Region == "eu-west-1"))
@@ -41,6 +51,63 @@ internal static class BucketHandlers
 
         return S3Response.Empty().With("Location", "/" + r.Bucket);
     }
+
+    /// <summary>
+    /// CreateBucket of a directory bucket: its configuration must say so (Bucket Type Directory, with its data
+    /// redundancy) and place it (Location: an AvailabilityZone or LocalZone, by zone id), and the zone id in its name
+    /// must be that zone. S3 refuses a LocationConstraint beside them (MalformedXML). Directory buckets have no ACLs,
+    /// object ownership choice or object lock: such headers are not supported.
+    /// </summary>
+    private static async Task<S3Response> CreateDirectory(S3Request r)
+    {
+        if (!DirectoryBuckets.TryParseName(r.Bucket, out var zone))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidBucketName,
+                "A directory bucket's name is base-name--zone-id--x-s3: 3 to 63 lowercase letters, digits and hyphens.").With("BucketName", r.Bucket);
+        }
+
+        foreach (var header in new[] { "x-amz-bucket-object-lock-enabled", "x-amz-object-ownership" })
+        {
+            if (r.Header(header) is not null)
+            {
+                throw new S3Exception(S3ErrorCode.NotImplemented, $"The {header} header is not supported for directory buckets.");
+            }
+        }
+
+        var doc = await RequestXml.ReadBodyAsync(r, allowEmpty: true).ConfigureAwait(false);
+        var root = doc?.Root;
+        if (root is null || root.Name.LocalName != "CreateBucketConfiguration" || root.Child("LocationConstraint") is not null)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+
+        var location = root.Child("Location");
+        var bucket = root.Child("Bucket");
+        var locationType = location?.Child("Type")?.Value;
+        var locationName = location?.Child("Name")?.Value;
+        var bucketType = bucket?.Child("Type")?.Value;
+        var redundancy = bucket?.Child("DataRedundancy")?.Value;
+        if (location is null || bucket is null || locationName is null || bucketType != "Directory"
+            || locationType is not ("AvailabilityZone" or "LocalZone")
+            || redundancy is not (null or "SingleAvailabilityZone" or "SingleLocalZone")
+            || (redundancy == "SingleLocalZone") != (locationType == "LocalZone"))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest,
+                "A directory bucket needs a Location (Type AvailabilityZone or LocalZone, and its Name) and a Bucket (Type Directory, with the matching DataRedundancy).");
+        }
+
+        if (locationName != zone)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidBucketName, $"The zone id in the bucket name ({zone}) is not the Location's ({locationName}).")
+                .With("BucketName", r.Bucket);
+        }
+
+        r.Storage.Buckets.Create(r.Bucket, r.Account, access: DirectoryAccess, directoryZone: zone);
+        return S3Response.Empty().With("Location", "/" + r.Bucket);
+    }
+
+    /// <summary>A directory bucket's access: its owner's alone (ACLs disabled, S3's BucketOwnerEnforced), public access blocked.</summary>
+    private static readonly BucketAccess DirectoryAccess = new(null, null, ObjectOwnership.BucketOwnerEnforced.ToString(), BucketSettings.StoreBlock(PublicAccessBlock.All));
 
     /// <summary>
     /// The access settings a new bucket starts with: the request's ACL (x-amz-acl or x-amz-grant-*), its

@@ -11,6 +11,31 @@ namespace Gateway.Handlers;
 /// <summary>ListObjects (v1), ListObjectsV2 and ListObjectVersions.</summary>
 internal static class ListHandlers
 {
+    /// <summary>
+    /// ListObjectsV2 in a directory bucket ("ListObjectsV2", directory buckets): "/" is the only delimiter, a prefix
+    /// must end in one, and StartAfter is not supported. (S3 may list them in any order; this gateway keeps key order.)
+    /// </summary>
+    private static void DirectoryListingRules(string? prefix, string? delimiter, string? startAfter)
+    {
+        if (delimiter is not null && delimiter != "/")
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "For directory buckets, / is the only supported delimiter.")
+                .With("ArgumentName", "delimiter").With("ArgumentValue", delimiter);
+        }
+
+        if (!string.IsNullOrEmpty(prefix) && !prefix.EndsWith('/'))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "For directory buckets, only prefixes that end in a delimiter (/) are supported.")
+                .With("ArgumentName", "prefix").With("ArgumentValue", prefix);
+        }
+
+        if (startAfter is not null)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "StartAfter is not supported for directory buckets.")
+                .With("ArgumentName", "start-after").With("ArgumentValue", startAfter);
+        }
+    }
+
     public static S3Response ListObjectsV2(S3Request r)
     {
         var p = Params.Parse(r);
@@ -23,6 +48,11 @@ internal static class ListHandlers
         {
             after = Tokens.Decode(token) ?? throw new S3Exception(S3ErrorCode.InvalidArgument, "The continuation token provided is incorrect")
                 .With("ArgumentName", "continuation-token");
+        }
+
+        if (r.Gate?.Bucket.Kind == BucketKind.Directory)
+        {
+            DirectoryListingRules(p.Prefix, p.Delimiter, startAfter);
         }
 
         var page = r.Storage.Objects.List(r.Bucket, r.Account, p.Prefix, p.Delimiter, after, p.MaxKeys);
@@ -145,7 +175,11 @@ internal static class ListHandlers
         }
     }
 
-    internal static string StorageClass(ObjectInfo o) => o.Attributes.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD";
+    internal static string StorageClass(ObjectInfo o) => StorageClass(o.Bucket, o.Attributes);
+
+    /// <summary>The storage class an object (or upload) of <paramref name="bucket"/> is in: a directory bucket's are all EXPRESS_ONEZONE.</summary>
+    internal static string StorageClass(string bucket, IReadOnlyDictionary<string, string> attributes) =>
+        DirectoryBuckets.IsDirectoryName(bucket) ? DirectoryBuckets.StorageClass : attributes.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD";
 
     private static void Prefixes(XmlBuilder xml, IReadOnlyList<string> prefixes, Params p)
     {

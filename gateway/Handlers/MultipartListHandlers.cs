@@ -40,7 +40,7 @@ internal static class MultipartListHandlers
         }
 
         xml.Owner(r.Services.Accounts, upload.Owner, "Initiator").Owner(r.Services.Accounts, upload.Owner)
-            .Element("StorageClass", upload.Attributes.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD")
+            .Element("StorageClass", ListHandlers.StorageClass(upload.Bucket, upload.Attributes))
             .Element("ChecksumAlgorithm", upload.ChecksumAlgorithm is { } alg ? ChecksumNames.WireName(alg) : null)
             .Element("ChecksumType", upload.ChecksumType is { } t ? ChecksumNames.TypeName(t) : null);
         var response = S3Response.Xml(xml.Close("ListPartsResult").ToString());
@@ -73,7 +73,7 @@ internal static class MultipartListHandlers
         {
             xml.Open("Upload").Element("Key", Enc(up.Key)).Element("UploadId", up.UploadId)
                 .Owner(r.Services.Accounts, up.Owner, "Initiator").Owner(r.Services.Accounts, up.Owner)
-                .Element("StorageClass", up.Attributes.GetValueOrDefault("x-amz-storage-class") ?? "STANDARD")
+                .Element("StorageClass", ListHandlers.StorageClass(up.Bucket, up.Attributes))
                 .Element("Initiated", Wire.Timestamp(up.Initiated))
                 .Element("ChecksumAlgorithm", up.ChecksumAlgorithm is { } a ? ChecksumNames.WireName(a) : null)
                 .Element("ChecksumType", up.ChecksumType is { } t ? ChecksumNames.TypeName(t) : null)

@@ -16,6 +16,11 @@ internal static class ObjectHandlers
 {
     public static async Task<S3Response> Put(S3Request r)
     {
+        if (r.Header("x-amz-write-offset-bytes") is { } offset)
+        {
+            return await Append(r, offset).ConfigureAwait(false);
+        }
+
         ObjectHeaders.CheckKey(r.Key);
         ObjectHeaders.RejectUnsupported(r.Headers);
         var attributes = ObjectHeaders.FromRequest(r.Headers);
@@ -49,6 +54,43 @@ internal static class ObjectHandlers
         }
 
         LifecycleHandlers.ExpirationHeader(response, r, info);
+        return response;
+    }
+
+    /// <summary>
+    /// A directory bucket's append (PutObject with x-amz-write-offset-bytes): the offset must be the object's size,
+    /// or 0 to start one; an existing object keeps its metadata. Answered as PutObject is, with the object's new size.
+    /// </summary>
+    private static async Task<S3Response> Append(S3Request r, string offsetText)
+    {
+        ObjectHeaders.CheckKey(r.Key);
+        ObjectHeaders.RejectUnsupported(r.Headers);
+        if (!long.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "x-amz-write-offset-bytes must be a non-negative integer.")
+                .With("ArgumentName", "x-amz-write-offset-bytes").With("ArgumentValue", offsetText);
+        }
+
+        var attributes = ObjectHeaders.FromRequest(r.Headers);
+        if (offset > 0 && attributes.Keys.Any(k => k.StartsWith("x-amz-meta-", StringComparison.Ordinal)))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "Cannot specify both a write offset value and user-defined object metadata for existing objects.");
+        }
+
+        if (Sse.ForWrite(r.Headers, EncryptionHandlers.Default(r)) is not null)
+        {
+            throw new S3Exception(S3ErrorCode.NotImplemented, "This gateway appends only to objects that are not encrypted at rest (the request or the bucket's default asks for encryption).");
+        }
+
+        var body = OpenBody(r);
+        var info = await r.Storage.Objects.AppendAsync(new AppendObjectCommand(r.Bucket, r.Key, r.Account, offset, attributes, body.Checks), body.Stream, r.Aborted)
+            .ConfigureAwait(false);
+        var response = S3Response.Empty().With("ETag", Wire.Quote(info.ETag)).With("x-amz-object-size", info.Size.ToString(CultureInfo.InvariantCulture));
+        if (body.Declaration.ClientAlgorithm is not null && info.Checksum is { } c)
+        {
+            response.With(ChecksumNames.HeaderName(c.Algorithm), c.Value).With("x-amz-checksum-type", ChecksumNames.TypeName(c.Type));
+        }
+
         return response;
     }
 
@@ -158,6 +200,12 @@ internal static class ObjectHandlers
         }
 
         response.With("ETag", Wire.Quote(info.ETag)).With("Last-Modified", Wire.HttpDate(info.LastModified)).With("Accept-Ranges", "bytes").WithVersion(info).WithLock(info);
+        if (DirectoryBuckets.IsDirectoryName(info.Bucket))
+        {
+            // S3 names the class of every object in a directory bucket.
+            response.With("x-amz-storage-class", DirectoryBuckets.StorageClass);
+        }
+
         if (info.PartsCount > 0 && r.Route.PartNumber is not null)
         {
             response.With("x-amz-mp-parts-count", info.PartsCount.ToString(CultureInfo.InvariantCulture));
@@ -208,8 +256,38 @@ internal static class ObjectHandlers
         var ifMatch = r.Header("If-Match");
         RequireReadForETag(r, r.Key, ifMatch);
         var result = r.Storage.Objects.Delete(r.Bucket, r.Key, r.Account, VersioningHandlers.Requested(r), ObjectLockHandlers.Bypass(r),
-            ifMatch is null ? null : new WriteConditions(false, ifMatch));
+            DeleteConditions(ifMatch, r.Header("x-amz-if-match-size"), r.Header("x-amz-if-match-last-modified-time")));
         return S3Response.Empty(204).WithDeleteResult(result);
+    }
+
+    /// <summary>
+    /// A delete's conditions: If-Match (an ETag), and directory buckets' size and last-modified time
+    /// (x-amz-if-match-size, x-amz-if-match-last-modified-time; in DeleteObjects the Size and LastModifiedTime
+    /// elements); null for none.
+    /// </summary>
+    private static WriteConditions? DeleteConditions(string? etag, string? size, string? lastModified)
+    {
+        if (etag is null && size is null && lastModified is null)
+        {
+            return null;
+        }
+
+        long? sizeValue = null;
+        if (size is not null)
+        {
+            sizeValue = long.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new S3Exception(S3ErrorCode.InvalidArgument, "x-amz-if-match-size must be a non-negative integer.")
+                    .With("ArgumentName", "x-amz-if-match-size").With("ArgumentValue", size);
+        }
+
+        DateTimeOffset? time = null;
+        if (lastModified is not null)
+        {
+            time = HttpConditions.ParseDate(lastModified) ?? throw new S3Exception(S3ErrorCode.InvalidArgument, "x-amz-if-match-last-modified-time must be an HTTP date.")
+                .With("ArgumentName", "x-amz-if-match-last-modified-time").With("ArgumentValue", lastModified);
+        }
+
+        return new WriteConditions(false, etag) { IfMatchSize = sizeValue, IfMatchLastModified = time };
     }
 
     /// <summary>
@@ -266,7 +344,7 @@ internal static class ObjectHandlers
                 RequireReadForETag(r, key, etag);
 
                 var result = r.Storage.Objects.Delete(r.Bucket, key, r.Account, version, ObjectLockHandlers.Bypass(r),
-                    etag is null ? null : new WriteConditions(false, etag));
+                    DeleteConditions(etag, o.Child("Size")?.Value, o.Child("LastModifiedTime")?.Value));
                 if (!quiet)
                 {
                     // A marker created (no version asked for) or removed (its id asked for) is reported with its id.

@@ -14,6 +14,8 @@ internal static class ObjectHeaders
     private static readonly string[] StorageClasses =
     [
         "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE",
+        // Directory buckets' only class (DirectoryBuckets.Admit refuses it elsewhere and any other class there).
+        Protocol.DirectoryBuckets.StorageClass,
         "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE",
     ];
 

@@ -4,6 +4,7 @@ using Gateway.Auth;
 using Gateway.Errors;
 using Gateway.Handlers;
 using Gateway.Pipeline;
+using Gateway.Protocol;
 using Gateway.Routing;
 using Gateway.Streaming;
 using Storage.Faults;
@@ -37,8 +38,10 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         SetIds(http, requestId, call.HostId);
         http.Response.Headers.Server = "S3Gateway";
         var options = Services.Options;
+        var q = call.RawTarget.IndexOf('?', StringComparison.Ordinal);
+        var express = S3Router.SignedForExpress(http.Request.Headers.Authorization.ToString(), q < 0 ? "" : call.RawTarget[(q + 1)..]);
         var route = S3Router.Route(http.Request.Method, http.Request.Host.Value ?? "", call.RawTarget,
-            http.Request.Headers.ContainsKey("x-amz-copy-source"), options.VirtualHostDomains, options.MaxPartNumber);
+            http.Request.Headers.ContainsKey("x-amz-copy-source"), options.VirtualHostDomains, options.MaxPartNumber, express);
         call.Route = route;
         call.Operation = route.Operation;
         call.Bucket = route.Bucket;
@@ -185,13 +188,15 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
             or S3Operation.PutBucketTagging or S3Operation.PutObjectTagging or S3Operation.PutBucketVersioning
             or S3Operation.PutObjectLockConfiguration or S3Operation.PutObjectRetention or S3Operation.PutObjectLegalHold
             or S3Operation.PutBucketCors or S3Operation.PutBucketPolicy or S3Operation.PutBucketOwnershipControls
-            or S3Operation.PutPublicAccessBlock or S3Operation.PutBucketEncryption => RequestClass.WriteOrList,
+            or S3Operation.PutPublicAccessBlock or S3Operation.PutBucketEncryption
+            or S3Operation.ListDirectoryBuckets or S3Operation.RenameObject => RequestClass.WriteOrList,
         S3Operation.HeadBucket or S3Operation.GetBucketLocation or S3Operation.GetBucketVersioning or S3Operation.GetBucketAcl or S3Operation.GetObject
             or S3Operation.HeadObject or S3Operation.GetObjectAcl or S3Operation.GetObjectAttributes or S3Operation.GetBucketLifecycle
             or S3Operation.GetBucketTagging or S3Operation.GetObjectTagging
             or S3Operation.GetObjectLockConfiguration or S3Operation.GetObjectRetention or S3Operation.GetObjectLegalHold
             or S3Operation.GetBucketCors or S3Operation.GetBucketPolicy or S3Operation.GetBucketPolicyStatus
-            or S3Operation.GetBucketOwnershipControls or S3Operation.GetPublicAccessBlock or S3Operation.GetBucketEncryption => RequestClass.Read,
+            or S3Operation.GetBucketOwnershipControls or S3Operation.GetPublicAccessBlock or S3Operation.GetBucketEncryption
+            or S3Operation.CreateSession => RequestClass.Read,
         S3Operation.DeleteBucket or S3Operation.DeleteObject or S3Operation.AbortMultipartUpload or S3Operation.DeleteBucketLifecycle
             or S3Operation.DeleteBucketTagging or S3Operation.DeleteObjectTagging or S3Operation.DeleteBucketCors
             or S3Operation.DeleteBucketPolicy or S3Operation.DeleteBucketOwnershipControls or S3Operation.DeletePublicAccessBlock
@@ -202,6 +207,7 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
     /// <summary>Decides access, then runs the operation's handler.</summary>
     internal static async Task<S3Response> Run(S3Request r)
     {
+        DirectoryBuckets.Admit(r);
         AccessControl.Authorize(r);
         try
         {
@@ -277,6 +283,9 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         S3Operation.GetBucketEncryption => EncryptionHandlers.GetBucket(r),
         S3Operation.PutBucketEncryption => await EncryptionHandlers.PutBucket(r).ConfigureAwait(false),
         S3Operation.DeleteBucketEncryption => EncryptionHandlers.DeleteBucket(r),
+        S3Operation.CreateSession => DirectoryHandlers.CreateSession(r),
+        S3Operation.ListDirectoryBuckets => DirectoryHandlers.ListDirectoryBuckets(r),
+        S3Operation.RenameObject => DirectoryHandlers.Rename(r),
         S3Operation.NotImplemented => throw new S3Exception(S3ErrorCode.NotImplemented,
             $"A header or query you provided implies functionality that is not implemented ({r.Route.Detail})."),
     };

@@ -64,6 +64,11 @@ internal enum S3Operation
     PutBucketEncryption,
     DeleteBucketEncryption,
 
+    // Directory buckets (S3 Express One Zone).
+    CreateSession,
+    ListDirectoryBuckets,
+    RenameObject,
+
     /// <summary>A request S3 knows but this gateway does not implement: answered 501 NotImplemented.</summary>
     NotImplemented,
 

@@ -16,12 +16,14 @@ internal static class S3Router
     [
         "accelerate", "analytics", "intelligent-tiering", "inventory", "logging", "metrics",
         "notification", "replication",
-        // Only GET, PUT and DELETE name operations on these (AccessSubresources); any other method is not one.
+        // Only GET, PUT and DELETE name operations on these (AccessSubresources), and only GET on ?session
+        // (CreateSession); any other method is not one.
         "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "encryption", "requestPayment", "website", "session",
     ];
 
     private static readonly string[] UnimplementedObjectSubresources =
     [
+        // ?renameObject names RenameObject with PUT only.
         "restore", "select", "torrent", "renameObject",
     ];
 
@@ -31,7 +33,12 @@ internal static class S3Router
     /// <param name="hasCopySource">Whether an x-amz-copy-source header is present.</param>
     /// <param name="virtualHostDomains">Domains under which "bucket.domain" addresses a bucket.</param>
     /// <param name="maxPartNumber">The highest part number accepted.</param>
-    public static S3Route Route(string method, string host, string rawTarget, bool hasCopySource, IReadOnlyList<string> virtualHostDomains, int maxPartNumber = 10000)
+    /// <param name="signedForExpress">
+    /// The request is signed for service s3express (<see cref="SignedForExpress"/>): on the service, a GET is
+    /// ListDirectoryBuckets rather than ListBuckets (the same request otherwise; the scope is what tells them apart).
+    /// </param>
+    public static S3Route Route(string method, string host, string rawTarget, bool hasCopySource, IReadOnlyList<string> virtualHostDomains, int maxPartNumber = 10000,
+        bool signedForExpress = false)
     {
         var q = rawTarget.IndexOf('?');
         var rawPath = q < 0 ? rawTarget : rawTarget[..q];
@@ -63,7 +70,7 @@ internal static class S3Router
             key = slash < 0 || slash == rest.Length - 1 ? null : rest[(slash + 1)..];
         }
 
-        var op = bucket is null ? ServiceOperation(method, out var detail)
+        var op = bucket is null ? ServiceOperation(method, signedForExpress, out var detail)
             : key is null ? BucketOperation(method, query, out detail)
             : ObjectOperation(method, query, hasCopySource, out detail);
         var route = WithParameters(new S3Route(op, bucket, key, query, rawPath, rawQuery, vhostBucket is not null, detail), maxPartNumber);
@@ -132,12 +139,21 @@ internal static class S3Router
         return null;
     }
 
-    private static S3Operation ServiceOperation(string method, out string? detail)
+    /// <summary>
+    /// Whether a request's credential scope names service s3express (in the Authorization header or a presigned URL's
+    /// X-Amz-Credential): read from the text alone, before the signature is verified, as routing comes first.
+    /// </summary>
+    public static bool SignedForExpress(string? authorization, string rawQuery) =>
+        (authorization is not null && authorization.Contains("/s3express/aws4_request", StringComparison.Ordinal))
+        || rawQuery.Contains("%2Fs3express%2Faws4_request", StringComparison.OrdinalIgnoreCase)
+        || rawQuery.Contains("/s3express/aws4_request", StringComparison.Ordinal);
+
+    private static S3Operation ServiceOperation(string method, bool signedForExpress, out string? detail)
     {
         detail = null;
         if (method is "GET")
         {
-            return S3Operation.ListBuckets;
+            return signedForExpress ? S3Operation.ListDirectoryBuckets : S3Operation.ListBuckets;
         }
 
         detail = method + " on the service";
@@ -174,6 +190,11 @@ internal static class S3Router
                 if (q.Has("location"))
                 {
                     return S3Operation.GetBucketLocation;
+                }
+
+                if (q.Has("session"))
+                {
+                    return S3Operation.CreateSession;
                 }
 
                 if (q.Has("acl"))
@@ -349,6 +370,11 @@ internal static class S3Router
                 if (q.Has("acl"))
                 {
                     return S3Operation.PutObjectAcl;
+                }
+
+                if (q.Has("renameObject"))
+                {
+                    return S3Operation.RenameObject;
                 }
 
                 if (q.Has("tagging"))

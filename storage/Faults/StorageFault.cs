@@ -122,8 +122,26 @@ public enum StorageFault
     /// <summary>Complete: a part other than the last is below the minimum size.</summary>
     PartTooSmall,
 
-    /// <summary>Complete: more parts than an object may have (<see cref="StorageException.Limit"/>).</summary>
+    /// <summary>
+    /// Complete: more parts than an object may have; an append: more appends (with the parts the object was made of)
+    /// than an object may have (<see cref="StorageException.Limit"/>).
+    /// </summary>
     TooManyParts,
+
+    /// <summary>An append's offset is not the object's size (<see cref="StorageException.Size"/>: the size now; 0 with no object).</summary>
+    WriteOffsetMismatch,
+
+    /// <summary>An append carried no bytes.</summary>
+    EmptyAppend,
+
+    /// <summary>
+    /// An append declared a checksum of another algorithm than the object's (<see cref="StorageException.Algorithm"/>:
+    /// the object's; <see cref="StorageException.OtherAlgorithm"/>: the declared one).
+    /// </summary>
+    AppendChecksumMismatch,
+
+    /// <summary>An append to an object whose bytes are encrypted at rest: this engine appends only to plaintext objects.</summary>
+    AppendToEncrypted,
 }
 
 /// <summary>A read precondition, named so a front end can say which one failed.</summary>

@@ -6,14 +6,21 @@ namespace Storage.Metadata;
 internal static class BucketRows
 {
     public static BucketInfo? Find(Db db, string name) =>
-        db.First("SELECT owner, created, versioning, object_lock, lock_rule, acl, policy, ownership, public_access_block, encryption FROM buckets WHERE name = $n;",
+        db.First("SELECT owner, created, versioning, object_lock, lock_rule, acl, policy, ownership, public_access_block, encryption, kind, zone FROM buckets WHERE name = $n;",
             r => new BucketInfo(name, r.GetString(0), Codes.Time(r.GetInt64(1)))
             {
                 Versioning = Versioning(r, 2),
                 ObjectLock = r.GetInt64(3) != 0,
                 DefaultRetention = r.IsDBNull(4) ? null : System.Text.Json.JsonSerializer.Deserialize(r.GetString(4), StorageJson.Default.DefaultRetention),
                 Access = new BucketAccess(Text(r, 5), Text(r, 6), Text(r, 7), Text(r, 8)) { Encryption = Text(r, 9) },
+                Kind = Kind(r, 10),
+                Zone = Text(r, 11),
             }, ("$n", name));
+
+    private static BucketKind Kind(Microsoft.Data.Sqlite.SqliteDataReader r, int column) =>
+        !r.IsDBNull(column) && r.GetString(column) == DirectoryKind ? BucketKind.Directory : BucketKind.General;
+
+    private const string DirectoryKind = "directory";
 
     private static string? Text(Microsoft.Data.Sqlite.SqliteDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);
 
@@ -33,7 +40,8 @@ internal static class BucketRows
         db.Execute("UPDATE buckets SET versioning = $v WHERE name = $n;", ("$v", state.ToString()), ("$n", name));
 
     public static void Insert(Db db, BucketInfo b) =>
-        db.Execute("INSERT INTO buckets(name, owner, created) VALUES ($n, $o, $t);", ("$n", b.Name), ("$o", b.Owner), ("$t", Codes.Ms(b.Created)));
+        db.Execute("INSERT INTO buckets(name, owner, created, kind, zone) VALUES ($n, $o, $t, $k, $z);", ("$n", b.Name), ("$o", b.Owner), ("$t", Codes.Ms(b.Created)),
+            ("$k", b.Kind == BucketKind.Directory ? DirectoryKind : null), ("$z", b.Zone));
 
     /// <summary>One of the bucket's front-end documents, or null (also for no such bucket).</summary>
     public static string? Document(Db db, string name, BucketDocument kind) =>
@@ -67,10 +75,14 @@ internal static class BucketRows
         db.Execute("DELETE FROM buckets WHERE name = $b;", ("$b", name));
     }
 
-    /// <summary>The owner's buckets in name order after <paramref name="after"/> that start with <paramref name="prefix"/>; at most <paramref name="limit"/>.</summary>
-    public static List<BucketInfo> List(Db db, string owner, string prefix, string after, int limit) =>
-        db.List("SELECT name, owner, created FROM buckets WHERE owner = $o AND name > $after AND substr(name, 1, length($p)) = $p ORDER BY name LIMIT $n;",
-            r => new BucketInfo(r.GetString(0), r.GetString(1), Codes.Time(r.GetInt64(2))), ("$o", owner), ("$after", after), ("$p", prefix), ("$n", limit));
+    /// <summary>
+    /// The owner's buckets of one kind in name order after <paramref name="after"/> that start with
+    /// <paramref name="prefix"/>; at most <paramref name="limit"/>.
+    /// </summary>
+    public static List<BucketInfo> List(Db db, string owner, BucketKind kind, string prefix, string after, int limit) =>
+        db.List("SELECT name, owner, created, kind, zone FROM buckets WHERE owner = $o AND (kind IS $k) AND name > $after AND substr(name, 1, length($p)) = $p ORDER BY name LIMIT $n;",
+            r => new BucketInfo(r.GetString(0), r.GetString(1), Codes.Time(r.GetInt64(2))) { Kind = Kind(r, 3), Zone = Text(r, 4) },
+            ("$o", owner), ("$k", kind == BucketKind.Directory ? DirectoryKind : null), ("$after", after), ("$p", prefix), ("$n", limit));
 
     public static bool HasObjects(Db db, string bucket) =>
         db.Scalar<long>("SELECT EXISTS(SELECT 1 FROM objects WHERE bucket = $b);", ("$b", bucket)) != 0;

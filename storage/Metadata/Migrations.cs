@@ -263,6 +263,17 @@ internal static class Migrations
         ALTER TABLE uploads ADD COLUMN encryption TEXT;
         ALTER TABLE buckets ADD COLUMN encryption TEXT;
         """,
+
+        // 11: a bucket's kind (NULL: general purpose; 'directory': one zone's directory bucket, whose objects can be
+        // appended to and renamed, metered as a class of its own), the zone a directory bucket lives in, and how many
+        // appends an object has had (they count toward its parts). A month's usage row keeps its bucket's kind, so a
+        // deleted directory bucket's month is still priced as one.
+        """
+        ALTER TABLE buckets ADD COLUMN kind TEXT;
+        ALTER TABLE buckets ADD COLUMN zone TEXT;
+        ALTER TABLE objects ADD COLUMN appends INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE usage_periods ADD COLUMN kind TEXT;
+        """,
     ];
 
     public static int Latest => Steps.Length;

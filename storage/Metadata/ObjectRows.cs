@@ -12,7 +12,7 @@ internal static class ObjectRows
     // The last column says whether the bucket's versioning is (or was) on, for answers that carry version ids.
     private const string Columns = "id, bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags, " +
         "version_id, latest, delete_marker, (SELECT b.versioning IS NOT NULL FROM buckets b WHERE b.name = objects.bucket), noncurrent_since, " +
-        "lock_mode, lock_until, legal_hold, acl, encryption";
+        "lock_mode, lock_until, legal_hold, acl, encryption, appends";
 
     /// <summary>The key's current object: its latest version, unless that is a delete marker (then null, as for no object).</summary>
     public static ObjectInfo? Find(Db db, string bucket, string key) =>
@@ -51,6 +51,7 @@ internal static class ObjectRows
             LegalHold = r.GetInt64(20) != 0,
             Acl = r.IsDBNull(21) ? null : r.GetString(21),
             Encryption = r.IsDBNull(22) ? null : r.GetString(22),
+            Appends = r.GetInt32(23),
         };
     }
 
@@ -75,12 +76,14 @@ internal static class ObjectRows
     {
         var id = db.Scalar<long>(
             "INSERT INTO objects(bucket, key, size, etag, last_modified, headers, checksum_algorithm, checksum_value, checksum_type, parts_count, owner, tags, " +
-            "version_id, latest, delete_marker, lock_mode, lock_until, legal_hold, acl, encryption) VALUES ($b, $k, $s, $e, $t, $h, $ca, $cv, $ct, $pc, $o, $tags, $v, $l, $dm, $lm, $lu, $lh, $acl, $enc) RETURNING id;",
+            "version_id, latest, delete_marker, lock_mode, lock_until, legal_hold, acl, encryption, appends) " +
+            "VALUES ($b, $k, $s, $e, $t, $h, $ca, $cv, $ct, $pc, $o, $tags, $v, $l, $dm, $lm, $lu, $lh, $acl, $enc, $app) RETURNING id;",
             ("$b", info.Bucket), ("$k", info.Key), ("$s", info.Size), ("$e", info.ETag), ("$t", Codes.Ms(info.LastModified)),
             ("$h", JsonSerializer.Serialize(info.Attributes, StorageJson.Default.IReadOnlyDictionaryStringString)), ("$ca", info.Checksum is { } c ? Codes.Of(c.Algorithm) : null), ("$cv", info.Checksum?.Value),
             ("$ct", info.Checksum is { } t ? Codes.Of(t.Type) : null), ("$pc", info.PartsCount), ("$o", info.Owner),
             ("$tags", TagRows.Json(info.Tags)), ("$v", info.VersionId), ("$l", info.IsLatest ? 1 : 0), ("$dm", info.IsDeleteMarker ? 1 : 0),
-            ("$lm", LockColumns.Mode(info.Retention)), ("$lu", info.Retention is { } ret ? Codes.Ms(ret.Until) : null), ("$lh", info.LegalHold ? 1 : 0), ("$acl", info.Acl), ("$enc", info.Encryption));
+            ("$lm", LockColumns.Mode(info.Retention)), ("$lu", info.Retention is { } ret ? Codes.Ms(ret.Until) : null), ("$lh", info.LegalHold ? 1 : 0), ("$acl", info.Acl), ("$enc", info.Encryption),
+            ("$app", info.Appends));
         db.ExecuteEach("INSERT INTO object_segments(object_id, seq, segment_id, seg_offset, length, part_number) VALUES ($id, $seq, $sid, $off, $len, $pn);",
             Enumerable.Range(0, segments.Count),
             i => [("$id", id), ("$seq", i), ("$sid", segments[i].SegmentId), ("$off", segments[i].Offset), ("$len", segments[i].Length), ("$pn", partNumbers?[i] ?? 0)]);

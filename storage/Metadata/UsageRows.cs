@@ -53,7 +53,7 @@ internal static class UsageRows
             "noncurrent_objects, noncurrent_bytes, noncurrent_segments, delete_markers) " +
             "VALUES ($per, $b, $a, $o, $ob, $os, $u, $p, $pb, $ps, $no, $nb, $ns, $dm) ON CONFLICT(period, bucket, account) DO UPDATE SET " +
             "objects = $o, object_bytes = $ob, object_segments = $os, uploads = $u, parts = $p, part_bytes = $pb, part_segments = $ps, " +
-            "noncurrent_objects = $no, noncurrent_bytes = $nb, noncurrent_segments = $ns, delete_markers = $dm;",
+            "noncurrent_objects = $no, noncurrent_bytes = $nb, noncurrent_segments = $ns, delete_markers = $dm;" + KindFromBucket,
             ("$per", period), ("$b", g.Bucket), ("$a", g.Account), ("$o", g.Objects), ("$ob", g.ObjectBytes), ("$os", g.ObjectSegments),
             ("$u", g.Uploads), ("$p", g.Parts), ("$pb", g.PartBytes), ("$ps", g.PartSegments),
             ("$no", g.NoncurrentObjects), ("$nb", g.NoncurrentBytes), ("$ns", g.NoncurrentSegments), ("$dm", g.DeleteMarkers));
@@ -72,17 +72,23 @@ internal static class UsageRows
         db.Execute(
             "INSERT INTO usage_periods(period, bucket, account, bytes_in, bytes_out, write_requests, read_requests, other_requests) " +
             "VALUES ($per, $b, $a, $bi, $bo, $w, $r, $x) ON CONFLICT(period, bucket, account) DO UPDATE SET " +
-            "bytes_in = bytes_in + $bi, bytes_out = bytes_out + $bo, write_requests = write_requests + $w, read_requests = read_requests + $r, other_requests = other_requests + $x;",
+            "bytes_in = bytes_in + $bi, bytes_out = bytes_out + $bo, write_requests = write_requests + $w, read_requests = read_requests + $r, other_requests = other_requests + $x;" +
+            KindFromBucket,
             ("$per", period), ("$b", bucket), ("$a", account), ("$bi", t.BytesIn), ("$bo", t.BytesOut), ("$w", t.WriteRequests), ("$r", t.ReadRequests), ("$x", t.OtherRequests));
 
     private const double MsPerHour = 3_600_000;
+
+    // A month's row takes its bucket's kind while the bucket exists and keeps it after (a name is one kind for good:
+    // a front end's naming rules tell them apart).
+    private const string KindFromBucket =
+        " UPDATE usage_periods SET kind = (SELECT kind FROM buckets WHERE name = $b) WHERE period = $per AND bucket = $b AND EXISTS (SELECT 1 FROM buckets WHERE name = $b);";
 
     /// <summary>A month's rows, filtered by bucket and account when given.</summary>
     public static List<BucketUsage> Period(Db db, string period, string? bucket, string? account) =>
         db.List(
             "SELECT bucket, account, objects, object_bytes, object_segments, uploads, parts, part_bytes, part_segments, " +
             "object_byte_ms, object_segment_ms, part_byte_ms, part_segment_ms, bytes_in, bytes_out, write_requests, read_requests, other_requests, " +
-            "noncurrent_objects, noncurrent_bytes, noncurrent_segments, noncurrent_byte_ms, noncurrent_segment_ms, delete_markers " +
+            "noncurrent_objects, noncurrent_bytes, noncurrent_segments, noncurrent_byte_ms, noncurrent_segment_ms, delete_markers, kind " +
             "FROM usage_periods WHERE period = $p AND ($b IS NULL OR bucket = $b) AND ($a IS NULL OR account = $a) ORDER BY bucket, account;",
             r => new BucketUsage(r.GetString(0), r.GetString(1),
                 new ObjectUsage(r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetDouble(9) / MsPerHour, r.GetDouble(10) / MsPerHour),
@@ -91,6 +97,7 @@ internal static class UsageRows
             {
                 Noncurrent = new ObjectUsage(r.GetInt64(18), r.GetInt64(19), r.GetInt64(20), r.GetDouble(21) / MsPerHour, r.GetDouble(22) / MsPerHour),
                 DeleteMarkers = r.GetInt64(23),
+                Kind = !r.IsDBNull(24) && r.GetString(24) == "directory" ? Objects.BucketKind.Directory : Objects.BucketKind.General,
             },
             ("$p", period), ("$b", bucket), ("$a", account));
 

@@ -23,16 +23,27 @@ public sealed class BucketService
 
     /// <summary>
     /// Creates a bucket; with <paramref name="objectLock"/>, one with object lock on, which turns versioning on too.
-    /// <paramref name="access"/> holds the front end's access documents the bucket starts with.
+    /// <paramref name="access"/> holds the front end's access documents the bucket starts with. A directory bucket
+    /// (<paramref name="directoryZone"/> set) lives in that zone and never has versioning or object lock.
     /// </summary>
-    public BucketInfo Create(string name, string owner, bool objectLock = false, BucketAccess? access = null) => Change(name, db =>
+    public BucketInfo Create(string name, string owner, bool objectLock = false, BucketAccess? access = null, string? directoryZone = null) => Change(name, db =>
     {
         if (BucketRows.Find(db, name) is { } existing)
         {
             throw new StorageException(existing.Owner == owner ? StorageFault.BucketAlreadyYours : StorageFault.BucketNameTaken) { Bucket = name };
         }
 
-        var info = new BucketInfo(name, owner, ObjectWrites.Truncate(_clock.UtcNow)) { Access = access ?? BucketAccess.None };
+        if (directoryZone is not null && objectLock)
+        {
+            throw new ArgumentException("A directory bucket has no object lock.", nameof(objectLock));
+        }
+
+        var info = new BucketInfo(name, owner, ObjectWrites.Truncate(_clock.UtcNow))
+        {
+            Access = access ?? BucketAccess.None,
+            Kind = directoryZone is null ? BucketKind.General : BucketKind.Directory,
+            Zone = directoryZone,
+        };
         BucketRows.Insert(db, info);
         BucketRows.SetDocument(db, name, BucketDocument.Acl, info.Access.Acl);
         BucketRows.SetDocument(db, name, BucketDocument.Policy, info.Access.Policy);
@@ -185,10 +196,10 @@ public sealed class BucketService
         }
     }
 
-    /// <summary>The owner's buckets in name order, after <paramref name="startAfter"/>, at most <paramref name="max"/>.</summary>
-    public (IReadOnlyList<BucketInfo> Buckets, bool IsTruncated) List(string owner, string? prefix, string? startAfter, int max) => _db.Read(db =>
+    /// <summary>The owner's buckets of one kind in name order, after <paramref name="startAfter"/>, at most <paramref name="max"/>.</summary>
+    public (IReadOnlyList<BucketInfo> Buckets, bool IsTruncated) List(string owner, string? prefix, string? startAfter, int max, BucketKind kind = BucketKind.General) => _db.Read(db =>
     {
-        var list = BucketRows.List(db, owner, prefix ?? "", startAfter ?? "", max + 1);
+        var list = BucketRows.List(db, owner, kind, prefix ?? "", startAfter ?? "", max + 1);
         return ((IReadOnlyList<BucketInfo>)list.Take(max).ToList(), list.Count > max);
     });
 }

@@ -7,9 +7,21 @@ public sealed record WriteConditions(bool IfNoneMatchAny, string? IfMatchETag)
 {
     public static readonly WriteConditions None = new(false, null);
 
+    /// <summary>A delete's: the object's size must be this (a missing object meets it: there is nothing to delete).</summary>
+    public long? IfMatchSize { get; init; }
+
+    /// <summary>A delete's: the object's last-modified time must be this, to the second (a missing object meets it).</summary>
+    public DateTimeOffset? IfMatchLastModified { get; init; }
+
     /// <summary>Checks the conditions against <paramref name="current"/>, the object now at (bucket, key), if any.</summary>
     internal void Check(ObjectInfo? current, string bucket, string key)
     {
+        if (current is not null && ((IfMatchSize is { } size && current.Size != size)
+                                    || (IfMatchLastModified is { } t && current.LastModified.ToUnixTimeSeconds() != t.ToUnixTimeSeconds())))
+        {
+            throw new StorageException(StorageFault.ConditionFailed) { Bucket = bucket, Key = key };
+        }
+
         if (IfNoneMatchAny && current is not null)
         {
             throw new StorageException(StorageFault.ConditionFailed) { Bucket = bucket, Key = key };

@@ -15,6 +15,22 @@ public sealed record BucketInfo(string Name, string Owner, DateTimeOffset Create
 
     /// <summary>The front end's access documents, read with the bucket so one read serves an access decision.</summary>
     public BucketAccess Access { get; init; } = BucketAccess.None;
+
+    /// <summary>General purpose, or a directory bucket in <see cref="Zone"/>.</summary>
+    public BucketKind Kind { get; init; }
+
+    /// <summary>The zone a directory bucket lives in, as its creator named it (null for a general purpose bucket).</summary>
+    public string? Zone { get; init; }
+}
+
+/// <summary>
+/// The two kinds of bucket. A directory bucket (S3 Express One Zone's) lives in one zone; its objects can be appended
+/// to and renamed, it keeps no versions, and its storage and requests are metered as a class of their own.
+/// </summary>
+public enum BucketKind
+{
+    General,
+    Directory,
 }
 
 /// <summary>
@@ -100,6 +116,9 @@ public sealed record ObjectInfo(
 
     /// <summary>Object lock legal hold of this version.</summary>
     public bool LegalHold { get; init; }
+
+    /// <summary>How many appends made this object after its first write (each counts as a part toward the limit).</summary>
+    public int Appends { get; init; }
 }
 
 /// <summary>What a delete did: the version it removed, or the delete marker it created.</summary>

@@ -13,6 +13,15 @@ public sealed record PriceTable(
     double ReadRequestsPer1000 = 0.0004,
     double HoursPerMonth = 730)
 {
+    /// <summary>
+    /// The prices of directory buckets' class (S3 Express One Zone's shape: dearer storage, cheaper requests); null:
+    /// the same as every other bucket's.
+    /// </summary>
+    public PriceTable? Directory { get; init; }
+
+    /// <summary>The prices that apply to a bucket of <paramref name="kind"/>.</summary>
+    public PriceTable For(Objects.BucketKind kind) => kind == Objects.BucketKind.Directory && Directory is { } d ? d : this;
+
     /// <summary>Estimated cost of stored byte-hours and segment-hours plus egress and requests.</summary>
     public double Cost(double byteHours, double segmentHours, long bytesOut, long writes, long reads) =>
         byteHours / 1e9 / HoursPerMonth * StorageGbMonth

@@ -26,6 +26,9 @@ public sealed record IncompleteUsage(long Uploads, long Parts, long Bytes, long 
 /// </summary>
 public sealed record BucketUsage(string Bucket, string Account, ObjectUsage Objects, IncompleteUsage Incomplete, TrafficCounters Traffic, double EstimatedCost)
 {
+    /// <summary>The bucket's kind: directory buckets are a storage class of their own, priced with their own row.</summary>
+    public Objects.BucketKind Kind { get; init; }
+
     public ObjectUsage Noncurrent { get; init; } = ObjectUsage.Zero;
 
     public long DeleteMarkers { get; init; }
@@ -98,13 +101,14 @@ public sealed class UsageService
         var p = period ?? UsageMeter.Period(now);
         var start = UsageMeter.PeriodStart(p);
         var rows = _db.Read(db => UsageRows.Period(db, p, bucket, account))
-            .Select(u => u with { EstimatedCost = Cost(prices, u.Objects + u.Noncurrent, u.Incomplete, u.Traffic) })
+            .Select(u => u with { EstimatedCost = Cost(prices.For(u.Kind), u.Objects + u.Noncurrent, u.Incomplete, u.Traffic) })
             .ToList();
         var objects = rows.Aggregate(ObjectUsage.Zero, (sum, u) => sum + u.Objects);
         var noncurrent = rows.Aggregate(ObjectUsage.Zero, (sum, u) => sum + u.Noncurrent);
         var incomplete = rows.Aggregate(IncompleteUsage.Zero, (sum, u) => sum + u.Incomplete);
         var traffic = rows.Aggregate(TrafficCounters.Zero, (sum, u) => sum + u.Traffic);
-        var totals = new UsageTotals(objects, incomplete, traffic, Cost(prices, objects + noncurrent, incomplete, traffic))
+        // Each bucket is priced by its class; the total is the sum of theirs.
+        var totals = new UsageTotals(objects, incomplete, traffic, rows.Sum(u => u.EstimatedCost))
         {
             Noncurrent = noncurrent,
             DeleteMarkers = rows.Sum(u => u.DeleteMarkers),

@@ -24,9 +24,15 @@ internal sealed class GatewayOptionsTests
     [Test]
     public void BillingSettingsBecomeThePriceTable()
     {
-        var b = new BillingOptions { Currency = "EUR", StorageGbMonth = 1, SegmentMonth = 2, EgressGb = 3, WriteRequestsPer1000 = 4, ReadRequestsPer1000 = 5, HoursPerMonth = 6 };
-        Assert.That(b.Prices(), Is.EqualTo(new Storage.Usage.PriceTable("EUR", 1, 2, 3, 4, 5, 6)));
-        Assert.That(new BillingOptions().Prices(), Is.EqualTo(new Storage.Usage.PriceTable()), "the settings' defaults are the price table's");
+        var b = new BillingOptions
+        {
+            Currency = "EUR", StorageGbMonth = 1, SegmentMonth = 2, EgressGb = 3, WriteRequestsPer1000 = 4, ReadRequestsPer1000 = 5, HoursPerMonth = 6,
+            Directory = new DirectoryBillingOptions { StorageGbMonth = 7, WriteRequestsPer1000 = 8, ReadRequestsPer1000 = 9 },
+        };
+        Assert.That(b.Prices(), Is.EqualTo(new Storage.Usage.PriceTable("EUR", 1, 2, 3, 4, 5, 6) { Directory = new("EUR", 7, 2, 3, 8, 9, 6) }),
+            "directory buckets' row has its own storage and request prices, the rest from the general one");
+        Assert.That(new BillingOptions().Prices() with { Directory = null }, Is.EqualTo(new Storage.Usage.PriceTable()), "the settings' defaults are the price table's");
+        Assert.That(new BillingOptions().Prices().Directory, Is.EqualTo(new Storage.Usage.PriceTable(StorageGbMonth: 0.08, WriteRequestsPer1000: 0.0012, ReadRequestsPer1000: 0.00004)));
     }
 
     private static IEnumerable<KeyValuePair<string, string?>> Settings(params (string Key, string Value)[] settings) =>

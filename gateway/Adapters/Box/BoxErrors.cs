@@ -94,7 +94,7 @@ internal static class BoxErrors
             or StorageFault.PartNumberOutOfRange or StorageFault.ChecksumTypeNotSupported or StorageFault.PartChecksumAlgorithmMismatch
             or StorageFault.PartChecksumMismatch or StorageFault.UnexpectedPartChecksum or StorageFault.PartChecksumWrongAlgorithm
             or StorageFault.MissingPartChecksum or StorageFault.ChecksumTypeMismatch or StorageFault.ObjectChecksumMismatch
-            or StorageFault.TooManyParts
+            or StorageFault.TooManyParts or StorageFault.WriteOffsetMismatch or StorageFault.EmptyAppend or StorageFault.AppendChecksumMismatch or StorageFault.AppendToEncrypted
             => Error(BoxError.InternalServerError, requestId, "Storage refused the request: " + e.Fault + "."),
     };
 }

@@ -144,6 +144,7 @@ internal sealed class KodexaAdapter(KodexaOptions settings) : IAdapter
             or StorageFault.ChecksumTypeNotSupported or StorageFault.PartChecksumAlgorithmMismatch or StorageFault.PartChecksumMismatch
             or StorageFault.UnexpectedPartChecksum or StorageFault.PartChecksumWrongAlgorithm or StorageFault.MissingPartChecksum
             or StorageFault.ChecksumTypeMismatch or StorageFault.ObjectChecksumMismatch
+            or StorageFault.WriteOffsetMismatch or StorageFault.EmptyAppend or StorageFault.AppendChecksumMismatch or StorageFault.AppendToEncrypted
             => Error(KodexaError.Internal, context, "Storage refused the request: " + fault.Fault + "."),
     };
 

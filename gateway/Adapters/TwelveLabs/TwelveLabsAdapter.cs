@@ -406,6 +406,7 @@ internal sealed class TwelveLabsAdapter(TwelveLabsOptions settings) : IAdapter
             or StorageFault.ChecksumTypeNotSupported or StorageFault.PartChecksumAlgorithmMismatch or StorageFault.PartChecksumMismatch
             or StorageFault.UnexpectedPartChecksum or StorageFault.PartChecksumWrongAlgorithm or StorageFault.MissingPartChecksum
             or StorageFault.ChecksumTypeMismatch or StorageFault.ObjectChecksumMismatch or StorageFault.PartsOutOfOrder or StorageFault.TooManyParts
+            or StorageFault.WriteOffsetMismatch or StorageFault.EmptyAppend or StorageFault.AppendChecksumMismatch or StorageFault.AppendToEncrypted
             => Error(TwelveLabsError.Internal, "Storage refused the request: " + fault.Fault + "."),
     };
 

@@ -309,7 +309,7 @@ internal sealed partial class VezaAdapter(VezaOptions settings) : IAdapter
             or StorageFault.PartChecksumAlgorithmMismatch or StorageFault.UnknownPart or StorageFault.PartChecksumMismatch
             or StorageFault.UnexpectedPartChecksum or StorageFault.PartChecksumWrongAlgorithm or StorageFault.MissingPartChecksum
             or StorageFault.ChecksumTypeMismatch or StorageFault.ObjectChecksumMismatch or StorageFault.PartsOutOfOrder or StorageFault.PartTooSmall
-            or StorageFault.TooManyParts
+            or StorageFault.TooManyParts or StorageFault.WriteOffsetMismatch or StorageFault.EmptyAppend or StorageFault.AppendChecksumMismatch or StorageFault.AppendToEncrypted
             => Error(VezaError.Internal, context, "Storage refused the request: " + fault.Fault + "."),
     };
 

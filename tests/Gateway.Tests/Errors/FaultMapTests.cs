@@ -70,7 +70,18 @@ internal sealed class FaultMapTests
         (StorageFault.PartTooSmall, S3ErrorCode.EntityTooSmall,
             "Your proposed upload is smaller than the minimum allowed object size. (part 3: 10 bytes, minimum 5)", []),
         (StorageFault.TooManyParts, S3ErrorCode.InvalidArgument, "Too many parts: at most 5 are allowed.", []),
+        (StorageFault.WriteOffsetMismatch, S3ErrorCode.InvalidWriteOffset, null, ["CurrentObjectSize=10"]),
+        (StorageFault.EmptyAppend, S3ErrorCode.InvalidRequest, "Request body cannot be empty when 'write offset' is specified.", []),
+        (StorageFault.AppendChecksumMismatch, S3ErrorCode.InvalidRequest, "Checksum Type mismatch occurred, expected checksum Type: crc32c, actual checksum Type: sha256.", []),
+        (StorageFault.AppendToEncrypted, S3ErrorCode.NotImplemented, "This gateway appends only to objects that are not encrypted at rest.", []),
     ];
+
+    [Test]
+    public void AnAppendsPartLimitIsS3ExpresssTooManyParts()
+    {
+        var e = FaultMap.ToS3(new StorageException(StorageFault.TooManyParts) { Bucket = "b--use1-az4--x-s3", Key = "k", Limit = 10000 });
+        Assert.That((e.Code, S3ErrorTable.Lookup(e.Code).Code, S3ErrorTable.Lookup(e.Code).Status), Is.EqualTo((S3ErrorCode.TooManyParts, "TooManyParts", 400)));
+    }
 
     [Test]
     public void TheTableNamesEveryFaultOnce()
