@@ -96,6 +96,12 @@ internal static class BucketHandlers
                 "A directory bucket needs a Location (Type AvailabilityZone or LocalZone, and its Name) and a Bucket (Type Directory, with the matching DataRedundancy).");
         }
 
+        if (locationType == "LocalZone")
+        {
+            // S3 refuses Local Zones to an account that has not enabled them; this gateway's accounts have none.
+            throw new S3Exception(S3ErrorCode.AccessDenied, "Directory buckets in Local Zones are not available to this account.");
+        }
+
         if (locationName != zone)
         {
             throw new S3Exception(S3ErrorCode.InvalidBucketName, $"The zone id in the bucket name ({zone}) is not the Location's ({locationName}).")
@@ -137,8 +143,10 @@ internal static class BucketHandlers
 
     public static S3Response Head(S3Request r)
     {
-        r.Storage.Buckets.Require(r.Bucket, r.Account);
-        return S3Response.Empty().With("x-amz-bucket-region", r.Options.Region);
+        var bucket = r.Storage.Buckets.Require(r.Bucket, r.Account);
+        var response = S3Response.Empty().With("x-amz-bucket-region", r.Options.Region);
+        // A directory bucket says where it lives (HeadBucket's x-amz-bucket-location-* headers).
+        return bucket.Zone is { } zone ? response.With("x-amz-bucket-location-type", "AvailabilityZone").With("x-amz-bucket-location-name", zone) : response;
     }
 
     public static S3Response Delete(S3Request r)

@@ -150,6 +150,12 @@ internal static class MultipartHandlers
         var wholeObject = WholeObjectChecksumHeader(r.Headers);
         var conditions = ObjectHandlers.WriteConditionsFrom(r.Headers);
         var parts = await CompleteRequest.ReadAsync(r).ConfigureAwait(false);
+        if (DirectoryBuckets.IsDirectoryName(r.Bucket) && parts.Select((p, i) => p.PartNumber != i + 1).Any(gap => gap))
+        {
+            // CompleteMultipartUpload, directory buckets: "the PartNumber must start at 1 and the part numbers must be consecutive".
+            throw new S3Exception(S3ErrorCode.InvalidPartOrder, "For directory buckets, part numbers must start at 1 and be consecutive.");
+        }
+
         RequireCompleteKey(r);
         var result = r.Storage.Multipart.Complete(new CompleteCommand(r.Bucket, r.Key, r.UploadId, r.Account, parts, conditions, type, wholeObject));
         var o = result.Object;

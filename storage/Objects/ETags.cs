@@ -3,6 +3,9 @@ namespace Storage.Objects;
 /// <summary>ETag comparison as conditionals use it: quotes and a weak prefix are ignored; "*" matches anything.</summary>
 public static class ETags
 {
+    /// <summary>An opaque ETag: 128 random bits in hex (directory buckets' objects, appends).</summary>
+    public static string Random() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     public static string Unquote(string etag)
     {
         var s = etag.Trim();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Storage.Checksums;
 using Storage.Faults;
 using Storage.Metadata;
@@ -93,7 +92,7 @@ public sealed partial class ObjectService
                 }
 
                 staged.Persist(db);
-                var etag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+                var etag = ETags.Random();
                 var time = ObjectWrites.Truncate(_clock.UtcNow);
                 if (current is null)
                 {

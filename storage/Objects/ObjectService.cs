@@ -310,6 +310,7 @@ public sealed partial class ObjectService
             var (segs, parts) = ObjectRows.Segments(db, src.Id);
             var info = src with
             {
+                Id = 0,
                 Bucket = cmd.Bucket,
                 Key = cmd.Key,
                 LastModified = ObjectWrites.Truncate(_clock.UtcNow),

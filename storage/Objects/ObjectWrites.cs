@@ -24,7 +24,8 @@ public static class ObjectVersions
 internal static class ObjectWrites
 {
     /// <summary>
-    /// Makes <paramref name="info"/> the key's new latest version. Unversioned and suspended buckets replace the
+    /// Makes <paramref name="info"/> the key's new latest version (a new object when its <see cref="ObjectInfo.Id"/> is
+    /// 0; else an existing one moved or grown, which keeps its ETag). Unversioned and suspended buckets replace the
     /// key's null version (wherever it is in the key's history) and write the new one as the null version; an
     /// enabled bucket gives it a new id. Whatever was latest before and is still there becomes noncurrent.
     /// </summary>
@@ -42,6 +43,9 @@ internal static class ObjectWrites
         var delta = MakeRoom(db, info.Bucket, info.Key, state, freed, info.LastModified);
         var version = info with
         {
+            // A new object of a directory bucket (not one moved or grown in place) gets S3 Express's kind of ETag: a
+            // random string unique to the object, not a digest.
+            ETag = info.Id == 0 && bucket.Kind == BucketKind.Directory ? ETags.Random() : info.ETag,
             VersionId = state == VersioningState.Enabled ? ObjectVersions.NewId() : ObjectVersions.NullId,
             IsLatest = true,
             IsDeleteMarker = false,

@@ -31,7 +31,7 @@ internal static class TestSigning
     /// </summary>
     public static AuthRequest SignHeader(string method, string rawTarget, DateTimeOffset at, string payloadHash = SigV4.EmptySha256,
         IEnumerable<KeyValuePair<string, string>>? extraHeaders = null, string accessKey = DocAccessKey, string secret = DocSecret,
-        string region = "us-east-1", string host = "localhost:9000", string? dateHeader = null)
+        string region = "us-east-1", string host = "localhost:9000", string? dateHeader = null, string service = SigV4.Service)
     {
         var amzDate = at.UtcDateTime.ToString(SigV4.AmzDateFormat, CultureInfo.InvariantCulture);
         var headers = new List<KeyValuePair<string, string>>
@@ -48,8 +48,8 @@ internal static class TestSigning
         var query = q < 0 ? "" : rawTarget[(q + 1)..];
         var canonical = SigV4.CanonicalRequest(method, SigV4.CanonicalUri(path), SigV4.CanonicalQuery(query, true),
             SigV4.CanonicalHeaders(headers, signed), signedText, payloadHash);
-        var scope = SigV4.Scope(amzDate[..8], region);
-        var key = SigV4.DeriveSigningKey(secret, amzDate[..8], region, "s3");
+        var scope = SigV4.Scope(amzDate[..8], region, service);
+        var key = SigV4.DeriveSigningKey(secret, amzDate[..8], region, service);
         var signature = SigV4.Sign(key, SigV4.StringToSign(amzDate, scope, canonical));
         headers.Add(new("Authorization", $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope}, SignedHeaders={signedText}, Signature={signature}"));
         return new AuthRequest(method, rawTarget, headers);

@@ -37,6 +37,12 @@ internal sealed class HandlerHarness : IDisposable
 
     public GatewayOptions Options { get; }
 
+    /// <summary>The service requests are signed for: "s3", or "s3express" (directory buckets, ListDirectoryBuckets).</summary>
+    public string Service { get; set; } = SigV4.Service;
+
+    /// <summary>The directory-bucket session requests are signed with (null: the account's own keys).</summary>
+    public ExpressSession? Session { get; set; }
+
     public StorageEngine Storage { get; }
 
     public GatewayServices Services { get; }
@@ -53,8 +59,10 @@ internal sealed class HandlerHarness : IDisposable
         return new S3Request
         {
             Method = method,
-            Route = S3Router.Route(method, "127.0.0.1:9000", target, all.ContainsKey("x-amz-copy-source"), Options.VirtualHostDomains, Options.MaxPartNumber),
-            Auth = account is null ? AuthResult.AnonymousWith(PayloadMode.Unsigned, null) : new AuthResult(account, PayloadMode.Unsigned, null, null, false),
+            Route = S3Router.Route(method, "127.0.0.1:9000", target, all.ContainsKey("x-amz-copy-source"), Options.VirtualHostDomains, Options.MaxPartNumber,
+                Service == SigV4.ExpressService),
+            Auth = account is null ? AuthResult.AnonymousWith(PayloadMode.Unsigned, null)
+                : new AuthResult(account, PayloadMode.Unsigned, null, null, false) { Service = Service, Session = Session },
             Headers = RequestHeaders.From(all),
             Body = new MemoryStream(body ?? []),
             Host = "127.0.0.1:9000",

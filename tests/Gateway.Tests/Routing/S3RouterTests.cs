@@ -205,6 +205,34 @@ internal sealed class S3RouterTests
     }
 
     [Test]
+    public void DirectoryBucketsOperationsAreNamedByTheirSubresourceAndTheServiceByTheSigningScope()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(S3Router.Route("GET", H, "/d--use1-az4--x-s3?session", false, Domains).Operation, Is.EqualTo(S3Operation.CreateSession));
+            Assert.That(S3Router.Route("PUT", H, "/d--use1-az4--x-s3?session", false, Domains).Operation, Is.EqualTo(S3Operation.NotImplemented), "only GET ?session is CreateSession");
+            Assert.That(S3Router.Route("PUT", H, "/d--use1-az4--x-s3/new.txt?renameObject", false, Domains).Operation, Is.EqualTo(S3Operation.RenameObject));
+            Assert.That(S3Router.Route("PUT", H, "/d--use1-az4--x-s3/new.txt?renameObject", true, Domains).Operation, Is.EqualTo(S3Operation.RenameObject),
+                "a copy-source header does not make a rename a copy");
+            Assert.That(S3Router.Route("GET", H, "/d--use1-az4--x-s3/new.txt?renameObject", false, Domains).Operation, Is.EqualTo(S3Operation.NotImplemented));
+            Assert.That(S3Router.Route("GET", H, "/", false, Domains, signedForExpress: true).Operation, Is.EqualTo(S3Operation.ListDirectoryBuckets));
+            Assert.That(S3Router.Route("GET", H, "/?max-directory-buckets=2", false, Domains, signedForExpress: false).Operation, Is.EqualTo(S3Operation.ListBuckets));
+            Assert.That(S3Router.Route("GET", H, "/b?list-type=2", false, Domains, signedForExpress: true).Operation, Is.EqualTo(S3Operation.ListObjectsV2),
+                "the scope names the operation on the service only");
+        });
+    }
+
+    [TestCase("AWS4-HMAC-SHA256 Credential=AK/20261206/us-east-1/s3express/aws4_request, SignedHeaders=host, Signature=00", "", true)]
+    [TestCase("AWS4-HMAC-SHA256 Credential=AK/20261206/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00", "", false)]
+    [TestCase(null, "X-Amz-Credential=AK%2F20261206%2Fus-east-1%2Fs3express%2Faws4_request&X-Amz-Signature=00", true)]
+    [TestCase(null, "X-Amz-Credential=AK%2F20261206%2Fus-east-1%2Fs3%2Faws4_request", false)]
+    [TestCase(null, "", false)]
+    public void TheSigningScopeIsReadFromTheHeaderOrTheQuery(string? authorization, string query, bool express)
+    {
+        Assert.That(S3Router.SignedForExpress(authorization, query), Is.EqualTo(express));
+    }
+
+    [Test]
     public void NoVirtualHostDomainsMeansPathStyle()
     {
         var route = S3Router.Route("GET", "b.localhost:9000", "/b/k", false, []);
