@@ -1,3 +1,7 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+
 namespace EndToEnd.Tests;
 
 /// <summary>
@@ -174,5 +178,98 @@ public sealed class DirectoryBucketTests
         {
             TempDir.TryDelete(home);
         }
+    }
+
+    private const string Configuration =
+        "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Location><Type>AvailabilityZone</Type><Name>use1-az4</Name></Location>" +
+        "<Bucket><DataRedundancy>SingleAvailabilityZone</DataRedundancy><Type>Directory</Type></Bucket></CreateBucketConfiguration>";
+
+    private sealed record Session(string KeyId, string Secret, string Token);
+
+    /// <summary>Hand-signed CreateSession (s3express, the account's keys): the session's credentials from its XML.</summary>
+    private static async Task<Session> CreateSessionAsync(HttpClient http, string bucket)
+    {
+        var raw = new RawS3Client(http, GatewayInstance.AccessKey, GatewayInstance.SecretKey) { Service = "s3express" };
+        using var r = await raw.SendAsync(HttpMethod.Get, "/" + bucket + "?session");
+        var xml = await r.Content.ReadAsStringAsync();
+        Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.OK), xml);
+        string Field(string name) => Regex.Match(xml, $"<{name}>([^<]+)</{name}>").Groups[1].Value;
+        return new Session(Field("AccessKeyId"), Field("SecretAccessKey"), Field("SessionToken"));
+    }
+
+    private static RawS3Client SessionClient(HttpClient http, Session s, string service = "s3express") =>
+        new(http, s.KeyId, s.Secret) { Service = service, ChunkSize = 8192 };
+
+    private static Dictionary<string, string> Token(Session s) => new() { ["x-amz-s3session-token"] = s.Token };
+
+    [Test]
+    public async Task Raw_wire_session_signing_a_wrong_service_another_buckets_token_an_expired_one_and_a_tampered_one()
+    {
+        await using var gw = await GatewayInstance.StartAsync(o => o.Clock = "virtual");
+        using var http = gw.Http();
+        var account = new RawS3Client(http, GatewayInstance.AccessKey, GatewayInstance.SecretKey) { Service = "s3express" };
+        foreach (var b in new[] { "one--use1-az4--x-s3", "two--use1-az4--x-s3" })
+        {
+            using var created = await account.SendAsync(HttpMethod.Put, "/" + b, Encoding.UTF8.GetBytes(Configuration));
+            Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.OK), await created.Content.ReadAsStringAsync());
+        }
+
+        var one = await CreateSessionAsync(http, "one--use1-az4--x-s3");
+        var body = Enumerable.Range(0, 20_000).Select(i => (byte)i).ToArray();
+        foreach (var style in new[] { PayloadStyle.SignedHex, PayloadStyle.StreamingSigned, PayloadStyle.StreamingSignedTrailer })
+        {
+            // Chunk and trailer signatures chain from the session's key and the s3express scope too.
+            using var put = await SessionClient(http, one).SendAsync(HttpMethod.Put, "/one--use1-az4--x-s3/k", body, Token(one), style);
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK), style + ": " + await put.Content.ReadAsStringAsync());
+        }
+
+        async Task Refused(RawS3Client client, string target, Dictionary<string, string> headers, HttpStatusCode status, string code)
+        {
+            using var r = await client.SendAsync(HttpMethod.Get, target, headers: headers);
+            var error = await S3Error.ReadAsync(r);
+            Assert.That((r.StatusCode, error.Code), Is.EqualTo((status, code)), target);
+        }
+
+        await Refused(SessionClient(http, one, service: "s3"), "/one--use1-az4--x-s3/k", Token(one), HttpStatusCode.BadRequest, "InvalidRequest");
+        await Refused(SessionClient(http, one, service: "s3-outposts"), "/one--use1-az4--x-s3/k", Token(one), HttpStatusCode.BadRequest, "AuthorizationHeaderMalformed");
+        await Refused(new RawS3Client(http, GatewayInstance.AccessKey, GatewayInstance.SecretKey), "/one--use1-az4--x-s3/k", [], HttpStatusCode.BadRequest,
+            "AuthorizationHeaderMalformed");
+        await Refused(SessionClient(http, one), "/two--use1-az4--x-s3/k", Token(one), HttpStatusCode.Forbidden, "AccessDenied");
+        var tampered = one with { Token = one.Token[..^2] + (one.Token[^2] == 'A' ? "B" : "A") + one.Token[^1] };
+        await Refused(SessionClient(http, one), "/one--use1-az4--x-s3/k", Token(tampered), HttpStatusCode.BadRequest, "InvalidToken");
+        await Refused(SessionClient(http, one with { Secret = GatewayInstance.SecretKey }), "/one--use1-az4--x-s3/k", Token(one), HttpStatusCode.Forbidden,
+            "SignatureDoesNotMatch");
+
+        using (var ok = await SessionClient(http, one).SendAsync(HttpMethod.Get, "/one--use1-az4--x-s3/k", headers: Token(one)))
+        {
+            Assert.That(await ok.Content.ReadAsByteArrayAsync(), Is.EqualTo(body));
+        }
+
+        await UsageTests.Admin(gw, HttpMethod.Post, "/_gateway/clock/advance?seconds=300");
+
+        await Refused(SessionClient(http, one), "/one--use1-az4--x-s3/k", Token(one), HttpStatusCode.BadRequest, "ExpiredToken");
+        var renewed = await CreateSessionAsync(http, "one--use1-az4--x-s3");
+        using (var again = await SessionClient(http, renewed).SendAsync(HttpMethod.Get, "/one--use1-az4--x-s3/k", headers: Token(renewed)))
+        {
+            Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+    }
+
+    [Test]
+    public async Task A_session_survives_a_restart_of_the_gateway_on_its_data_folder()
+    {
+        await using var gw = await GatewayInstance.StartAsync();
+        using var http = gw.Http();
+        var account = new RawS3Client(http, GatewayInstance.AccessKey, GatewayInstance.SecretKey) { Service = "s3express" };
+        using (var created = await account.SendAsync(HttpMethod.Put, "/keep--use1-az4--x-s3", Encoding.UTF8.GetBytes(Configuration)))
+        {
+            Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var s = await CreateSessionAsync(http, "keep--use1-az4--x-s3");
+        await gw.RestartAsync();
+        using var http2 = gw.Http();
+        using var head = await SessionClient(http2, s).SendAsync(HttpMethod.Head, "/keep--use1-az4--x-s3", headers: Token(s));
+        Assert.That(head.StatusCode, Is.EqualTo(HttpStatusCode.OK), "tokens are keyed from the data folder's master key, not the process");
     }
 }

@@ -52,6 +52,9 @@ public sealed class ChunkTamper
 /// </summary>
 public sealed class RawS3Client(HttpClient http, string accessKey, string secret, string region = "us-east-1")
 {
+    /// <summary>The service the credential scope names: "s3", or "s3express" for directory buckets.</summary>
+    public string Service { get; set; } = "s3";
+
     /// <summary>Chunk size for aws-chunked bodies; S3 requires at least 8 KiB for every signed chunk but the last.</summary>
     public int ChunkSize { get; set; } = 64 * 1024;
 
@@ -69,8 +72,8 @@ public sealed class RawS3Client(HttpClient http, string accessKey, string secret
         var at = (now ?? DateTimeOffset.UtcNow).UtcDateTime;
         var amzDate = at.ToString(WireSigner.AmzDateFormat, CultureInfo.InvariantCulture);
         var date = amzDate[..8];
-        var scope = WireSigner.Scope(date, region);
-        var key = WireSigner.SigningKey(secret, date, region);
+        var scope = WireSigner.Scope(date, region, Service);
+        var key = WireSigner.SigningKey(secret, date, region, Service);
 
         var signedHeaders = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {

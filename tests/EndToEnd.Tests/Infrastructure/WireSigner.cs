@@ -21,13 +21,13 @@ public static class WireSigner
     public const string StreamingUnsignedTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
     public const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    public static string Scope(string date, string region) => $"{date}/{region}/s3/aws4_request";
+    public static string Scope(string date, string region, string service = "s3") => $"{date}/{region}/{service}/aws4_request";
 
-    public static byte[] SigningKey(string secret, string date, string region)
+    public static byte[] SigningKey(string secret, string date, string region, string service = "s3")
     {
         var k = Hmac(Encoding.UTF8.GetBytes("AWS4" + secret), date);
         k = Hmac(k, region);
-        k = Hmac(k, "s3");
+        k = Hmac(k, service);
         return Hmac(k, "aws4_request");
     }
 
