@@ -40,6 +40,10 @@ public sealed class UsageReport
 public sealed class BucketUsage
 {
     public string Bucket { get; set; } = "";
+
+    /// <summary>"general" (a general purpose bucket) or "directory" (S3 Express One Zone's, priced with its own row).</summary>
+    public string Type { get; set; } = "general";
+
     public string Account { get; set; } = "";
     public ObjectUsage Objects { get; set; } = new();
     public ObjectUsage Noncurrent { get; set; } = new();
@@ -100,6 +104,17 @@ public sealed class Prices
     public double WriteRequestsPer1000 { get; set; }
     public double ReadRequestsPer1000 { get; set; }
     public double HoursPerMonth { get; set; }
+
+    /// <summary>Directory buckets' own row (their storage and requests; segments and egress as above).</summary>
+    public DirectoryPrices? Directory { get; set; }
+}
+
+/// <summary>The prices directory buckets are estimated with.</summary>
+public sealed class DirectoryPrices
+{
+    public double StorageGbMonth { get; set; }
+    public double WriteRequestsPer1000 { get; set; }
+    public double ReadRequestsPer1000 { get; set; }
 }
 
 /// <summary>GET /_gateway/uploads: a page of incomplete uploads and the totals over all that match.</summary>

@@ -68,6 +68,7 @@ internal static class AdminHandlers
             Buckets = report.Buckets.Select(u => new Contract.BucketUsage
             {
                 Bucket = u.Bucket,
+                Type = u.Kind == Storage.Objects.BucketKind.Directory ? "directory" : "general",
                 Account = u.Account,
                 Objects = Objects(u.Objects),
                 Noncurrent = Objects(u.Noncurrent),
@@ -93,6 +94,9 @@ internal static class AdminHandlers
                 WriteRequestsPer1000 = prices.WriteRequestsPer1000,
                 ReadRequestsPer1000 = prices.ReadRequestsPer1000,
                 HoursPerMonth = prices.HoursPerMonth,
+                Directory = prices.Directory is { } d
+                    ? new DirectoryPrices { StorageGbMonth = d.StorageGbMonth, WriteRequestsPer1000 = d.WriteRequestsPer1000, ReadRequestsPer1000 = d.ReadRequestsPer1000 }
+                    : null,
             },
         }, AdminJson.Default.UsageReport);
     }

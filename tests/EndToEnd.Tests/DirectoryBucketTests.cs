@@ -80,6 +80,9 @@ public sealed class DirectoryBucketTests
                 assert calls.count("CreateSession") == 1, calls
                 print("express-ok")
                 """, "express-ok", gw, home);
+            var usage = (await UsageTests.Admin(gw, HttpMethod.Get, "/_gateway/usage?bucket=walk--use1-az4--x-s3")).GetProperty("buckets")[0];
+            Assert.That(usage.GetProperty("type").GetString(), Is.EqualTo("directory"), "the month's row keeps the deleted bucket's class");
+            Assert.That(usage.GetProperty("traffic").GetProperty("writeRequests").GetInt64(), Is.GreaterThan(5));
         }
         finally
         {

@@ -14,17 +14,17 @@ internal static class Renderers
         }
         else
         {
-            var table = new TextTable(("BUCKET", false), ("ACCOUNT", false), ("OBJECTS", true), ("OBJECT BYTES", true),
+            var table = new TextTable(("BUCKET", false), ("TYPE", false), ("ACCOUNT", false), ("OBJECTS", true), ("OBJECT BYTES", true),
                 ("NONCURRENT (VERSIONS / BYTES / MARKERS)", true),
                 ("INCOMPLETE UPLOADS", true), ("PARTS", true), ("INCOMPLETE BYTES", true),
                 ("BYTE-HOURS (OBJECTS / INCOMPLETE)", true), ("EGRESS", true), ("REQUESTS (W/R/O)", true), ("EST. COST", true));
             foreach (var b in report.Buckets)
             {
-                table.AddRow(UsageRow(b.Bucket, b.Account, b.Objects, b.Noncurrent, b.DeleteMarkers, b.Incomplete, b.Traffic, b.EstimatedCost));
+                table.AddRow(UsageRow(b.Bucket, b.Type, b.Account, b.Objects, b.Noncurrent, b.DeleteMarkers, b.Incomplete, b.Traffic, b.EstimatedCost));
             }
 
             var t = report.Totals;
-            table.AddRow(UsageRow("TOTAL", "", t.Objects, t.Noncurrent, t.DeleteMarkers, t.Incomplete, t.Traffic, t.EstimatedCost));
+            table.AddRow(UsageRow("TOTAL", "", "", t.Objects, t.Noncurrent, t.DeleteMarkers, t.Incomplete, t.Traffic, t.EstimatedCost));
             table.Write(output);
         }
 
@@ -33,12 +33,18 @@ internal static class Renderers
             output.WriteLine($"prices: storage ${Formats.Price(p.StorageGbMonth)}/GB-month, segments ${Formats.Price(p.SegmentMonth)}/segment-month, "
                              + $"egress ${Formats.Price(p.EgressGb)}/GB, writes ${Formats.Price(p.WriteRequestsPer1000)}/1000, "
                              + $"reads ${Formats.Price(p.ReadRequestsPer1000)}/1000, {Formats.Price(p.HoursPerMonth)} hours/month");
+            if (p.Directory is { } d)
+            {
+                output.WriteLine($"directory buckets: storage ${Formats.Price(d.StorageGbMonth)}/GB-month, writes ${Formats.Price(d.WriteRequestsPer1000)}/1000, "
+                                 + $"reads ${Formats.Price(d.ReadRequestsPer1000)}/1000");
+            }
         }
     }
 
-    private static string[] UsageRow(string bucket, string account, ObjectUsage o, ObjectUsage n, long markers, IncompleteUsage i, TrafficUsage t, double cost) =>
+    private static string[] UsageRow(string bucket, string type, string account, ObjectUsage o, ObjectUsage n, long markers, IncompleteUsage i, TrafficUsage t,
+        double cost) =>
     [
-        bucket, account, Formats.Count(o.Count), Formats.Bytes(o.Bytes), $"{Formats.Count(n.Count)} / {Formats.Bytes(n.Bytes)} / {Formats.Count(markers)}",
+        bucket, type, account, Formats.Count(o.Count), Formats.Bytes(o.Bytes), $"{Formats.Count(n.Count)} / {Formats.Bytes(n.Bytes)} / {Formats.Count(markers)}",
         Formats.Count(i.Uploads), Formats.Count(i.Parts),
         Formats.Bytes(i.Bytes), $"{Formats.ByteHours(o.ByteHours + n.ByteHours)} / {Formats.ByteHours(i.ByteHours)}", Formats.Bytes(t.BytesOut),
         $"{Formats.Count(t.WriteRequests)}/{Formats.Count(t.ReadRequests)}/{Formats.Count(t.OtherRequests)}", Formats.Cost(cost),

@@ -5,7 +5,7 @@ internal static class AdminSamples
 {
     public const string Usage = """
         {"period":"2026-11","periodStart":"2026-11-01T00:00:00.000Z","periodEnd":"2026-12-01T00:00:00.000Z","asOf":"2026-11-21T13:00:00.000Z",
-         "buckets":[{"bucket":"b","account":"test",
+         "buckets":[{"bucket":"b","type":"general","account":"test",
            "objects":{"count":1,"bytes":10,"segments":1,"byteHours":0.5,"segmentHours":0.05},
            "incomplete":{"uploads":1,"parts":2,"bytes":20,"segments":2,"byteHours":1.5,"segmentHours":0.1},
            "traffic":{"bytesIn":30,"bytesOut":10,"writeRequests":4,"readRequests":1,"otherRequests":0},
@@ -14,20 +14,21 @@ internal static class AdminSamples
            "incomplete":{"uploads":1,"parts":2,"bytes":20,"segments":2,"byteHours":1.5,"segmentHours":0.1},
            "traffic":{"bytesIn":30,"bytesOut":10,"writeRequests":4,"readRequests":1,"otherRequests":0},
            "estimatedCost":0.0000123},
-         "prices":{"storageGbMonth":0.004,"segmentMonth":0.0000088,"egressGb":0.007,"writeRequestsPer1000":0.005,"readRequestsPer1000":0.0004,"hoursPerMonth":730}}
+         "prices":{"storageGbMonth":0.004,"segmentMonth":0.0000088,"egressGb":0.007,"writeRequestsPer1000":0.005,"readRequestsPer1000":0.0004,"hoursPerMonth":730,
+           "directory":{"storageGbMonth":0.08,"writeRequestsPer1000":0.0012,"readRequestsPer1000":0.00004}}}
         """;
 
     /// <summary>Two buckets with realistic sizes, to pin the human-readable units and the column widths.</summary>
     public const string UsageTwoBuckets = """
         {"period":"2026-10","periodStart":"2026-10-01T00:00:00.000Z","periodEnd":"2026-11-01T00:00:00.000Z","asOf":"2026-11-01T00:00:00.000Z",
          "buckets":[
-          {"bucket":"photos","account":"alice",
+          {"bucket":"photos","type":"general","account":"alice",
            "objects":{"count":1234,"bytes":10485760,"segments":1234,"byteHours":7549747200,"segmentHours":900820},
            "noncurrent":{"count":2,"bytes":2097152,"segments":2,"byteHours":1509949440,"segmentHours":1440},"deleteMarkers":5,
            "incomplete":{"uploads":0,"parts":0,"bytes":0,"segments":0,"byteHours":0,"segmentHours":0},
            "traffic":{"bytesIn":10485760,"bytesOut":52428800,"writeRequests":1300,"readRequests":5000,"otherRequests":12},
            "estimatedCost":0.0182},
-          {"bucket":"scratch","account":"bob",
+          {"bucket":"scratch--use1-az4--x-s3","type":"directory","account":"bob",
            "objects":{"count":0,"bytes":0,"segments":0,"byteHours":0,"segmentHours":0},
            "incomplete":{"uploads":3,"parts":12,"bytes":44040192,"segments":12,"byteHours":3170893824,"segmentHours":864},
            "traffic":{"bytesIn":44040192,"bytesOut":0,"writeRequests":15,"readRequests":0,"otherRequests":3},

@@ -23,10 +23,11 @@ public sealed class CliOutputTests
 
         Assert.That(run.Stdout, Is.EqualTo(Lines(
             "usage for 2026-11 (2026-11-01T00:00:00.000Z to 2026-12-01T00:00:00.000Z), as of 2026-11-21T13:00:00.000Z",
-            "BUCKET  ACCOUNT  OBJECTS  OBJECT BYTES  NONCURRENT (VERSIONS / BYTES / MARKERS)  INCOMPLETE UPLOADS  PARTS  INCOMPLETE BYTES  BYTE-HOURS (OBJECTS / INCOMPLETE)  EGRESS  REQUESTS (W/R/O)   EST. COST",
-            "b       test           1          10 B                              0 / 0 B / 0                   1      2              20 B                  0.5 B-h / 1.5 B-h    10 B             4/1/0  $0.0000123",
-            "TOTAL                  1          10 B                              0 / 0 B / 0                   1      2              20 B                  0.5 B-h / 1.5 B-h    10 B             4/1/0  $0.0000123",
-            "prices: storage $0.004/GB-month, segments $0.0000088/segment-month, egress $0.007/GB, writes $0.005/1000, reads $0.0004/1000, 730 hours/month")));
+            "BUCKET  TYPE     ACCOUNT  OBJECTS  OBJECT BYTES  NONCURRENT (VERSIONS / BYTES / MARKERS)  INCOMPLETE UPLOADS  PARTS  INCOMPLETE BYTES  BYTE-HOURS (OBJECTS / INCOMPLETE)  EGRESS  REQUESTS (W/R/O)   EST. COST",
+            "b       general  test           1          10 B                              0 / 0 B / 0                   1      2              20 B                  0.5 B-h / 1.5 B-h    10 B             4/1/0  $0.0000123",
+            "TOTAL                           1          10 B                              0 / 0 B / 0                   1      2              20 B                  0.5 B-h / 1.5 B-h    10 B             4/1/0  $0.0000123",
+            "prices: storage $0.004/GB-month, segments $0.0000088/segment-month, egress $0.007/GB, writes $0.005/1000, reads $0.0004/1000, 730 hours/month",
+            "directory buckets: storage $0.08/GB-month, writes $0.0012/1000, reads $0.00004/1000")));
     }
 
     [Test]
@@ -36,10 +37,10 @@ public sealed class CliOutputTests
 
         Assert.That(run.Stdout, Is.EqualTo(Lines(
             "usage for 2026-10 (2026-10-01T00:00:00.000Z to 2026-11-01T00:00:00.000Z), as of 2026-11-01T00:00:00.000Z",
-            "BUCKET   ACCOUNT  OBJECTS  OBJECT BYTES  NONCURRENT (VERSIONS / BYTES / MARKERS)  INCOMPLETE UPLOADS  PARTS  INCOMPLETE BYTES  BYTE-HOURS (OBJECTS / INCOMPLETE)    EGRESS  REQUESTS (W/R/O)  EST. COST",
-            "photos   alice      1,234      10.0 MiB                          2 / 2.0 MiB / 5                   0      0               0 B                  8.4 GiB-h / 0 B-h  50.0 MiB    1,300/5,000/12    $0.0182",
-            "scratch  bob            0           0 B                              0 / 0 B / 0                   3     12          42.0 MiB                  0 B-h / 3.0 GiB-h       0 B            15/0/3  $0.000123",
-            "TOTAL               1,234      10.0 MiB                          2 / 2.0 MiB / 5                   3     12          42.0 MiB              8.4 GiB-h / 3.0 GiB-h  50.0 MiB    1,315/5,000/15    $0.0183")));
+            "BUCKET                   TYPE       ACCOUNT  OBJECTS  OBJECT BYTES  NONCURRENT (VERSIONS / BYTES / MARKERS)  INCOMPLETE UPLOADS  PARTS  INCOMPLETE BYTES  BYTE-HOURS (OBJECTS / INCOMPLETE)    EGRESS  REQUESTS (W/R/O)  EST. COST",
+            "photos                   general    alice      1,234      10.0 MiB                          2 / 2.0 MiB / 5                   0      0               0 B                  8.4 GiB-h / 0 B-h  50.0 MiB    1,300/5,000/12    $0.0182",
+            "scratch--use1-az4--x-s3  directory  bob            0           0 B                              0 / 0 B / 0                   3     12          42.0 MiB                  0 B-h / 3.0 GiB-h       0 B            15/0/3  $0.000123",
+            "TOTAL                                          1,234      10.0 MiB                          2 / 2.0 MiB / 5                   3     12          42.0 MiB              8.4 GiB-h / 3.0 GiB-h  50.0 MiB    1,315/5,000/15    $0.0183")));
     }
 
     [Test]
