@@ -317,4 +317,72 @@ public sealed class DirectoryBucketTests
         await s3.DeleteObjectAsync(bucket, "dir/k");
         await s3.DeleteBucketAsync(bucket);
     }
+
+    /// <summary>The bytes writer <paramref name="w"/> appends in its iteration <paramref name="i"/>: 3,000 of them, different for each.</summary>
+    private static byte[] Chunk(int w, int i) => ObjectTests.RandomBytes(3000, (w * 100_000) + i);
+
+    [Test]
+    public async Task Kill_9_during_appends_and_renames_loses_no_acknowledged_append_and_shows_no_half_append()
+    {
+        var dir = TempDir.Create("express-crash");
+        const int Writers = 4;
+        // What each writer had acknowledged: the key its log is under and how many appends it holds (a rename in flight:
+        // the key it was moving to).
+        var key = new string[Writers];
+        var moving = new string?[Writers];
+        var appended = new int[Writers];
+        var iterations = new List<int>[Writers];
+        var acknowledged = 0;
+        for (var w = 0; w < Writers; w++)
+        {
+            key[w] = $"w{w}/log";
+            iterations[w] = [];
+        }
+
+        await CrashDrill.RunAsync(dir, ["--Gateway:SegmentSize=4096", "--Gateway:InlineThreshold=0"], s3 => s3.PutBucketAsync(new PutBucketRequest
+        {
+            BucketName = "crash--use1-az4--x-s3",
+            PutBucketConfiguration = new PutBucketConfiguration
+            {
+                Location = new LocationInfo { Type = LocationType.AvailabilityZone, Name = "use1-az4" },
+                BucketInfo = new BucketInfo { Type = BucketType.Directory },
+            },
+        }), async (s3, w, i) =>
+        {
+            if (i % 4 == 3)
+            {
+                var to = $"w{w}/log-{i}";
+                moving[w] = to;
+                await s3.RenameObjectAsync(new RenameObjectRequest { BucketName = "crash--use1-az4--x-s3", Key = to, RenameSource = key[w] });
+                key[w] = to;
+                moving[w] = null;
+                return;
+            }
+
+            var offset = (long)iterations[w].Count * 3000;
+            await s3.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = "crash--use1-az4--x-s3", Key = key[w], WriteOffsetBytes = offset, InputStream = new MemoryStream(Chunk(w, i)),
+            });
+            iterations[w].Add(i);
+            Interlocked.Increment(ref acknowledged);
+        }, () => Volatile.Read(ref acknowledged) >= 200, Writers, c => c.DisableS3ExpressSessionAuth = true);
+
+        var check = Storage.StorageEngine.CheckFolder(dir);
+        Assert.That(check.IsConsistent, Is.True, "meter equals recount; stored segments are exactly the referenced ones");
+        await using var again = await GatewayInstance.StartAsync(dataDir: dir);
+        using var client = again.Client(configure: c => c.DisableS3ExpressSessionAuth = true);
+        var listed = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "crash--use1-az4--x-s3" });
+        for (var w = 0; w < Writers; w++)
+        {
+            var keys = listed.S3Objects.Select(o => o.Key).Where(k => k.StartsWith($"w{w}/", StringComparison.Ordinal)).ToList();
+            Assert.That(keys, Has.Count.EqualTo(1), $"writer {w}'s log is under one key, renamed whole or not at all");
+            Assert.That(keys[0], Is.EqualTo(key[w]).Or.EqualTo(moving[w]), $"writer {w}");
+            using var get = await client.GetObjectAsync("crash--use1-az4--x-s3", keys[0]);
+            var bytes = await ObjectTests.ReadAll(get);
+            var expected = iterations[w].SelectMany(i => Chunk(w, i)).ToArray();
+            Assert.That(bytes.Length, Is.EqualTo(expected.Length).Or.EqualTo(expected.Length + 3000), $"writer {w}: every acknowledged append and at most one whole unacknowledged one");
+            Assert.That(bytes.AsSpan(0, expected.Length).SequenceEqual(expected), Is.True, $"writer {w}: the acknowledged appends, in order");
+        }
+    }
 }

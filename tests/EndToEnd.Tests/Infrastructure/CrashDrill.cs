@@ -13,12 +13,14 @@ internal static class CrashDrill
     /// loops of <paramref name="write"/>(client, writer, iteration) until <paramref name="enough"/> holds; kills the
     /// process and returns once every writer has seen it go.
     /// </summary>
-    public static async Task RunAsync(string dir, string[] extraArgs, Func<AmazonS3Client, Task> setup, Func<AmazonS3Client, int, int, Task> write, Func<bool> enough, int writers = 4)
+    public static async Task RunAsync(string dir, string[] extraArgs, Func<AmazonS3Client, Task> setup, Func<AmazonS3Client, int, int, Task> write, Func<bool> enough, int writers = 4,
+        Action<AmazonS3Config>? configure = null)
     {
         await using var process = new GatewayProcess(dir, extraArgs);
         var endpoint = (await process.Address("S3")).ToString().TrimEnd('/');
-        using var s3 = new AmazonS3Client(new BasicAWSCredentials(GatewayInstance.AccessKey, GatewayInstance.SecretKey),
-            new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        var config = new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 };
+        configure?.Invoke(config);
+        using var s3 = new AmazonS3Client(new BasicAWSCredentials(GatewayInstance.AccessKey, GatewayInstance.SecretKey), config);
         await setup(s3);
 
         using var stop = new CancellationTokenSource();
