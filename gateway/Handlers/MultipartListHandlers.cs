@@ -56,6 +56,22 @@ internal static class MultipartListHandlers
         var delimiter = q.Get("delimiter") is { Length: > 0 } d ? d : null;
         var keyMarker = q.Get("key-marker") is { Length: > 0 } k ? k : null;
         var uploadIdMarker = keyMarker is null ? null : q.Get("upload-id-marker") is { Length: > 0 } u ? u : null;
+        if (DirectoryBuckets.IsDirectoryName(r.Bucket))
+        {
+            // ListMultipartUploads, directory buckets: "/" is the only delimiter; upload-id-marker is not supported.
+            if (delimiter is not null && delimiter != "/")
+            {
+                throw new S3Exception(S3ErrorCode.InvalidArgument, "For directory buckets, / is the only supported delimiter.")
+                    .With("ArgumentName", "delimiter").With("ArgumentValue", delimiter);
+            }
+
+            if (q.Get("upload-id-marker") is { Length: > 0 } marker)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidArgument, "upload-id-marker is not supported for directory buckets.")
+                    .With("ArgumentName", "upload-id-marker").With("ArgumentValue", marker);
+            }
+        }
+
         var encode = EncodingType(r);
         string Enc(string s) => encode ? ListHandlers.UrlEncode(s) : s;
         var page = r.Storage.Multipart.ListUploads(r.Bucket, r.Account, prefix, delimiter, keyMarker, uploadIdMarker, Math.Min(maxUploads, 1000));

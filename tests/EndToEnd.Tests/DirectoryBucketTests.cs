@@ -51,6 +51,14 @@ public sealed class DirectoryBucketTests
                 except botocore.exceptions.ClientError as e:
                     assert e.response["Error"]["Code"] == "InvalidWriteOffset", e.response
 
+                copied = s3.copy_object(Bucket=b, Key="logs/copy.log", CopySource={"Bucket": b, "Key": "logs/app.log"})
+                assert s3.get_object(Bucket=b, Key="logs/copy.log")["Body"].read() == body
+                url = s3.generate_presigned_url("get_object", Params={"Bucket": b, "Key": "logs/copy.log"}, ExpiresIn=60)
+                assert "X-Amz-S3session-Token" in url and "s3express" in url, url
+                import urllib.request
+                assert urllib.request.urlopen(url).read() == body
+                s3.delete_object(Bucket=b, Key="logs/copy.log")
+
                 s3.rename_object(Bucket=b, Key="logs/old.log", RenameSource="logs/app.log")
                 assert s3.get_object(Bucket=b, Key="logs/old.log")["Body"].read() == body
                 listed = s3.list_objects_v2(Bucket=b, Prefix="logs/", Delimiter="/")

@@ -234,6 +234,17 @@ internal sealed class DirectoryHandlersTests
         Assert.That(Refused("GET", "/" + Bucket + query), Is.EqualTo(code));
     }
 
+    [TestCase("?uploads&delimiter=-")]
+    [TestCase("?uploads&key-marker=a&upload-id-marker=b")]
+    public async Task ListingUploadsAcceptsOnlyDirectoryBucketsDelimiterAndNoUploadIdMarker(string query)
+    {
+        await Create();
+        Assert.That(Refused("GET", "/" + Bucket + query), Is.EqualTo(S3ErrorCode.InvalidArgument));
+        await _h.Send("POST", "/" + Bucket + "/dir/m?uploads");
+        Assert.That((await _h.Send("GET", "/" + Bucket + "?uploads&prefix=dir/&delimiter=/")).BodyText,
+            Does.Contain("<Key>dir/m</Key>").And.Contain("<StorageClass>EXPRESS_ONEZONE</StorageClass>"));
+    }
+
     [Test]
     public async Task ListingByDirectory()
     {
