@@ -19,9 +19,19 @@ public class ReadmeWalkthroughTests
     [Test]
     public void The_README_marks_its_walkthroughs()
     {
-        Assert.That(All.Select(w => w.Name), Is.SupersetOf(new[] { "try-it", "incomplete-upload-cost", "versions-and-lock", "access-and-encryption", "faults" }));
+        Assert.That(All.Select(w => w.Name), Is.SupersetOf(new[] { "try-it", "incomplete-upload-cost", "versions-and-lock", "access-and-encryption", "faults", "directory-buckets" }));
         Assert.That(All.SelectMany(w => w.Commands).Count(c => c.Expect == Expectation.Refused), Is.GreaterThanOrEqualTo(3),
             "the refusals the walkthroughs show are checked as refusals");
+    }
+
+    [Test]
+    public void A_here_document_is_one_command_with_the_expectation_on_its_first_line()
+    {
+        var readme = string.Join('\n', "<!-- walkthrough h gateway -->", "```sh", "dotnet run --project gateway", "```",
+            "<!-- walkthrough h commands -->", "```sh", "python3 - <<'EOF'    # shows: done", "print('# refused: not this')", "EOF", "echo next", "```");
+        var commands = Parse(readme).Single().Commands;
+        Assert.That(commands.Select(c => (c.Expect, c.Output)), Is.EqualTo(new[] { (Expectation.Shows, (string?)"done"), (Expectation.Succeeds, null) }));
+        Assert.That(commands[0].Text, Does.EndWith("\nEOF"));
     }
 
     [TestCaseSource(nameof(Names))]
@@ -66,6 +76,9 @@ public class ReadmeWalkthroughTests
             {
                 var text = addresses.Aggregate(c.Text, (t, a) => t.Replace(a.Key, a.Value, StringComparison.Ordinal))
                     .Replace("http://localhost:9000", url, StringComparison.Ordinal)
+                    .Replace("http://127.0.0.1:9000", url, StringComparison.Ordinal)
+                    // The python that has boto3 (tools/test.sh finds it) in place of the first python3 on the PATH.
+                    .Replace("python3 - <<", Boto3.Python() + " - <<", StringComparison.Ordinal)
                     .Replace("dotnet run --project tools/GatewayCtl --", "dotnet " + ctl, StringComparison.Ordinal);
                 // The closing brace on its own line: a command may end in a comment.
                 script.Append("{ ").Append(text).Append("\n} > \"$WORK/.out.").Append(i).Append("\" 2>&1 < /dev/null\n")

@@ -131,9 +131,24 @@ internal static partial class ReadmeWalkthroughs
         var text = new StringBuilder();
         var start = 0;
         var depth = 0;
+        string? hereDocEnd = null;
         for (var i = 0; i < block.Length; i++)
         {
             var line = block[i];
+            if (hereDocEnd is not null)
+            {
+                // A here-document's lines belong to the command that opened it, up to its terminator.
+                text.Append(line).Append('\n');
+                if (line.Trim() != hereDocEnd)
+                {
+                    continue;
+                }
+
+                hereDocEnd = null;
+                AddCommand(result, text, start);
+                continue;
+            }
+
             if (text.Length == 0)
             {
                 if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#'))
@@ -145,6 +160,12 @@ internal static partial class ReadmeWalkthroughs
             }
 
             text.Append(line).Append('\n');
+            if (HereDoc().Match(line) is { Success: true } here)
+            {
+                hereDocEnd = here.Groups["end"].Value;
+                continue;
+            }
+
             // A loop or an if runs as one command, from its first line to its done or fi.
             var trimmed = line.Trim();
             if (CompoundStart().IsMatch(trimmed))
@@ -161,16 +182,29 @@ internal static partial class ReadmeWalkthroughs
                 continue;
             }
 
-            var command = text.ToString().TrimEnd('\n');
-            var expect = Expect().Match(command);
-            result.Add(expect.Success
-                ? new Command(start, command, expect.Groups["kind"].Value == "refused" ? Expectation.Refused : Expectation.Shows, expect.Groups["text"].Value.Trim())
-                : new Command(start, command, Expectation.Succeeds, null));
-            text.Clear();
+            AddCommand(result, text, start);
         }
 
         return result;
     }
+
+    /// <summary>
+    /// Adds the command collected in <paramref name="text"/>. Its expectation is the comment that ends it, or for a
+    /// command with a here-document, the comment that ends its first line.
+    /// </summary>
+    private static void AddCommand(List<Command> result, StringBuilder text, int start)
+    {
+        var command = text.ToString().TrimEnd('\n');
+        var first = command.Split('\n')[0];
+        var expect = HereDoc().IsMatch(first) ? Expect().Match(first) : Expect().Match(command);
+        result.Add(expect.Success
+            ? new Command(start, command, expect.Groups["kind"].Value == "refused" ? Expectation.Refused : Expectation.Shows, expect.Groups["text"].Value.Trim())
+            : new Command(start, command, Expectation.Succeeds, null));
+        text.Clear();
+    }
+
+    [GeneratedRegex(@"<<-?'?(?<end>[A-Za-z_]+)'?(\s*#.*)?\s*$")]
+    private static partial Regex HereDoc();
 
     [GeneratedRegex(@"^<!-- walkthrough (?<names>[a-z0-9-]+(,[a-z0-9-]+)*) (?<part>gateway|commands) -->$")]
     private static partial Regex Marker();
