@@ -370,7 +370,10 @@ public sealed class DirectoryBucketTests
             var offset = (long)iterations[w].Count * 3000;
             await s3.PutObjectAsync(new PutObjectRequest
             {
-                BucketName = "crash--use1-az4--x-s3", Key = key[w], WriteOffsetBytes = offset, InputStream = new MemoryStream(Chunk(w, i)),
+                BucketName = "crash--use1-az4--x-s3",
+                Key = key[w],
+                WriteOffsetBytes = offset,
+                InputStream = new MemoryStream(Chunk(w, i)),
             });
             iterations[w].Add(i);
             Interlocked.Increment(ref acknowledged);

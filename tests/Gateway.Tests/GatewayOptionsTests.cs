@@ -26,7 +26,13 @@ internal sealed class GatewayOptionsTests
     {
         var b = new BillingOptions
         {
-            Currency = "EUR", StorageGbMonth = 1, SegmentMonth = 2, EgressGb = 3, WriteRequestsPer1000 = 4, ReadRequestsPer1000 = 5, HoursPerMonth = 6,
+            Currency = "EUR",
+            StorageGbMonth = 1,
+            SegmentMonth = 2,
+            EgressGb = 3,
+            WriteRequestsPer1000 = 4,
+            ReadRequestsPer1000 = 5,
+            HoursPerMonth = 6,
             Directory = new DirectoryBillingOptions { StorageGbMonth = 7, WriteRequestsPer1000 = 8, ReadRequestsPer1000 = 9 },
         };
         Assert.That(b.Prices(), Is.EqualTo(new Storage.Usage.PriceTable("EUR", 1, 2, 3, 4, 5, 6) { Directory = new("EUR", 7, 2, 3, 8, 9, 6) }),
