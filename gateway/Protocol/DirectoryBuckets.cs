@@ -121,6 +121,12 @@ internal static class DirectoryBuckets
             return;
         }
 
+        if (op is S3Operation.PostObject)
+        {
+            // Its signature is a form field, read later: what it asks for is answered first.
+            throw new S3Exception(S3ErrorCode.NotImplemented, "This operation is not supported for directory buckets.");
+        }
+
         if (auth is null or { Anonymous: true })
         {
             // Directory buckets have no public access: every request is signed.

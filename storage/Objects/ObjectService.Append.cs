@@ -61,7 +61,8 @@ public sealed partial class ObjectService
             algorithm = cmd.Body.Checksum?.Algorithm ?? ChecksumAlgorithms.Default;
         }
 
-        var remaining = _limits.MaxWriteSize;
+        // One append is at most one write; the object it makes, at most an object.
+        var remaining = Math.Min(_limits.MaxWriteSize, _limits.MaxObjectSize - (current?.Size ?? 0));
         if (cmd.Body.DeclaredLength > remaining)
         {
             throw new StorageException(StorageFault.TooLarge) { Size = cmd.Body.DeclaredLength, Limit = remaining };

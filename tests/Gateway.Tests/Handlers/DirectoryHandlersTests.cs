@@ -151,6 +151,8 @@ internal sealed class DirectoryHandlersTests
             Assert.That(Refused("PUT", "/" + Bucket + "/k2", "v", new() { ["x-amz-tagging"] = "a=b" }), Is.EqualTo(S3ErrorCode.NotImplemented));
             Assert.That(Refused("PUT", "/" + Bucket + "/k2", "v", new() { ["x-amz-storage-class"] = "STANDARD" }), Is.EqualTo(S3ErrorCode.InvalidStorageClass));
             Assert.That(Refused("GET", "/" + Bucket + "/k?versionId=abc"), Is.EqualTo(S3ErrorCode.NotImplemented));
+            Assert.That(Refused("POST", "/" + Bucket, "--x--", new() { ["Content-Type"] = "multipart/form-data; boundary=x" }), Is.EqualTo(S3ErrorCode.NotImplemented),
+                "POST uploads");
         });
     }
 

@@ -192,6 +192,18 @@ internal sealed class DirectoryStorageTests
     }
 
     [Test]
+    public async Task AnAppendMayNotGrowAnObjectPastTheLargestObject()
+    {
+        _engine.Dispose();
+        SqliteConnection.ClearAllPools();
+        _engine = new StorageEngine(new StorageOptions(_dir, 16, StorageLimits.Default with { MaxObjectSize = 10 }, InlineThreshold: 0), _clock);
+        await Put("log", Bytes(8, 1));
+        var e = Assert.ThrowsAsync<StorageException>(() => Append("log", 8, Bytes(3, 2)))!;
+        Assert.That((e.Fault, e.Limit), Is.EqualTo((StorageFault.TooLarge, 2L)));
+        Assert.That((await Append("log", 8, Bytes(2, 2))).Size, Is.EqualTo(10));
+    }
+
+    [Test]
     public async Task TwoAppendsRacingAtOneOffsetLandOnce()
     {
         await Put("log", Bytes(4, 1));
