@@ -11,6 +11,7 @@ internal sealed class BackgroundWork(GatewayServices services, ILogger<Backgroun
         var options = services.Options;
         var nextSweep = DateTimeOffset.UtcNow;
         var trimmedAt = 0L;
+        var nextSample = DateTimeOffset.UtcNow;
         var tick = TimeSpan.FromMilliseconds(Math.Max(100, Math.Min(options.LifecycleInterval.TotalMilliseconds, options.TrafficFlushInterval.TotalMilliseconds)));
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -26,6 +27,13 @@ internal sealed class BackgroundWork(GatewayServices services, ILogger<Backgroun
                     }
 
                     nextSweep = DateTimeOffset.UtcNow + options.LifecycleInterval;
+                }
+
+                if (DateTimeOffset.UtcNow >= nextSample)
+                {
+                    // The console's usage charts: one sample a minute of real time.
+                    services.UsageHistory.Record(services);
+                    nextSample = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1);
                 }
 
                 trimmedAt = TrimWhenIdle(trimmedAt);

@@ -76,6 +76,7 @@ internal static class GatewayHost
         var services = GatewayServices.Create(options, start.Clock);
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton<Dispatcher>();
+        builder.Services.AddSingleton<WebConsole.ConsoleEndpoint>();
         builder.Services.AddSingleton<Admin.AdminPipeline>();
         builder.Services.AddHostedService<BackgroundWork>();
         builder.Services.AddSingleton<Adapters.IAdapter>(new Adapters.Box.BoxAdapter(options.Adapters.Box));
@@ -91,6 +92,10 @@ internal static class GatewayHost
         // The gateway's own endpoints are ASP.NET Core endpoints; a request none of them matches goes on to S3.
         app.UseRouting();
         Admin.AdminEndpoints.Map(app.MapGroup(Admin.AdminEndpoints.Prefix), app.Services.GetRequiredService<Admin.AdminPipeline>().HandleAsync);
+        // The console's pages: more specific than the admin table's catch-all, so routing gives them to the console.
+        var console = app.Services.GetRequiredService<WebConsole.ConsoleEndpoint>();
+        app.MapMethods(WebConsole.ConsoleRoutes.Prefix, ["GET", "HEAD", "POST"], console.HandleAsync);
+        app.MapMethods(WebConsole.ConsoleRoutes.Prefix + "/{**rest}", ["GET", "HEAD", "POST", "PUT", "DELETE"], console.HandleAsync);
         // The matched endpoint runs here, so the S3 catch-all below sees only requests no endpoint took.
         app.UseEndpoints(_ => { });
         app.Run(app.Services.GetRequiredService<Dispatcher>().HandleAsync);

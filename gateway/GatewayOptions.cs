@@ -183,10 +183,22 @@ internal sealed class GatewayOptions
     /// <summary>Cross-origin access for browsers (presigned part uploads); see the README.</summary>
     public CorsOptions Cors { get; set; } = new();
 
+    /// <summary>The web console at /_gateway/console/ (sign-in with an account's keys).</summary>
+    public ConsoleOptions Console { get; set; } = new();
+
     /// <summary>Fault rules that apply from start-up (the same documents as POST /_gateway/faults takes).</summary>
     public List<Contract.FaultRuleDocument> Faults { get; set; } = [];
 
     public Storage.StorageLimits Limits() => new(MaxPutObjectSize, MinPartSize, MaxPartSize, MaxPartNumber, MaxPartNumber, MaxObjectSize);
+}
+
+/// <summary>The web console: on by default (it serves nothing without a session); Enabled=false answers 404 for all of it.</summary>
+internal sealed class ConsoleOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long a console session lasts, in real time.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 }
 
 /// <summary>

@@ -83,7 +83,10 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
     /// </summary>
     public Contract.LifecycleRun AdvanceClock(Storage.Usage.VirtualClock clock, TimeSpan by)
     {
+        // The console's charts show a jump of the clock as the step it is: a sample on each side of it.
+        UsageHistory.Record(this);
         var swept = Storage.Lifecycle.AdvanceAndSweep(clock, by);
+        UsageHistory.Record(this);
         return new Contract.LifecycleRun
         {
             AbortedUploads = swept.AbortedUploads,
@@ -98,6 +101,12 @@ internal sealed class GatewayServices(GatewayOptions options, StorageEngine stor
     public StorageEngine Storage { get; } = storage;
 
     public SignatureVerifier Verifier { get; } = verifier;
+
+    /// <summary>The web console's signed-in browsers.</summary>
+    public WebConsole.ConsoleSessions ConsoleSessions { get; } = new(options.Console.SessionLifetime);
+
+    /// <summary>Usage samples over time, for the console's charts (in memory, bounded: a day of one a minute and more).</summary>
+    public WebConsole.UsageHistory UsageHistory { get; } = new(2000);
 
     /// <summary>Client tokens of recent RenameObject requests, so a retried rename succeeds again.</summary>
     public Handlers.RenameTokens RenameTokens { get; } = new();

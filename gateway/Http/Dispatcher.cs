@@ -138,6 +138,11 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
         {
             var error = FaultMap.ToS3(failure);
             call.ErrorCode = S3ErrorTable.Lookup(error.Code).Code;
+            if (error.Code == S3ErrorCode.SignatureDoesNotMatch)
+            {
+                call.RefusedSignature = Refused(error, http.Request);
+            }
+
             response = ResponseWriter.Error(error, call.Route.Resource, call.RequestId, call.HostId, HttpMethods.IsHead(http.Request.Method));
         }
 
@@ -151,6 +156,21 @@ internal sealed class Dispatcher(GatewayServices services, ILogger<Dispatcher> l
 
         CloseIfBodyLeft(http, call.Body);
         await ResponseWriter.WriteAsync(http, response, call.Sent, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>What the request log keeps of a signature that did not match (SigV4's; SigV2's has no canonical request).</summary>
+    private static RefusedSignature? Refused(S3Exception error, HttpRequest request)
+    {
+        string? Extra(string name) => error.Extra.FirstOrDefault(x => x.Key == name).Value;
+        if (Extra("CanonicalRequest") is not { } canonical || Extra("StringToSign") is not { } stringToSign)
+        {
+            return null;
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        var at = authorization.IndexOf("SignedHeaders=", StringComparison.Ordinal);
+        var signed = at >= 0 ? authorization[(at + "SignedHeaders=".Length)..].Split(',')[0].Trim() : request.Query["X-Amz-SignedHeaders"].ToString();
+        return new RefusedSignature(Extra("AWSAccessKeyId") ?? "", signed, RefusedSignature.Redact(canonical), stringToSign);
     }
 
     private static void SetIds(HttpContext http, string requestId, string hostId)

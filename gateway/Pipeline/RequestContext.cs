@@ -56,6 +56,9 @@ internal abstract class RequestContext(FrontEnd frontEnd, HttpContext http, stri
     /// <summary>The front end's error code, when the answer was an error (S3's "NoSuchKey", Box's "not_found", ...).</summary>
     public string? ErrorCode { get; set; }
 
+    /// <summary>When the request was refused as SignatureDoesNotMatch: what the gateway signed (for the request log).</summary>
+    public RefusedSignature? RefusedSignature { get; set; }
+
     public long BytesIn => Body.Count;
 
     public long BytesOut => Sent.Count;

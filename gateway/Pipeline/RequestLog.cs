@@ -15,7 +15,51 @@ internal sealed record RequestEntry(
     long BytesIn,
     long BytesOut,
     TimeSpan Duration,
-    string RequestId);
+    string RequestId)
+{
+    /// <summary>For a request refused as SignatureDoesNotMatch: what the gateway computed, secrets taken out.</summary>
+    public RefusedSignature? Signature { get; init; }
+}
+
+/// <summary>
+/// What the gateway signed when a client's signature did not match: the canonical request and string to sign it
+/// computed, and the headers the client said it signed. Values that are secrets (an SSE-C key, a security or session
+/// token) are replaced by REDACTED; the signatures themselves are never kept.
+/// </summary>
+internal sealed record RefusedSignature(string AccessKeyId, string SignedHeaders, string CanonicalRequest, string StringToSign)
+{
+    private static readonly string[] SecretHeaders =
+    [
+        "x-amz-server-side-encryption-customer-key", "x-amz-copy-source-server-side-encryption-customer-key", "x-amz-security-token", "x-amz-s3session-token",
+    ];
+
+    private static readonly string[] SecretParameters = ["X-Amz-Security-Token", "X-Amz-S3session-Token"];
+
+    /// <summary>The canonical request with every secret value replaced.</summary>
+    public static string Redact(string canonicalRequest)
+    {
+        var lines = canonicalRequest.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            foreach (var h in SecretHeaders)
+            {
+                if (lines[i].StartsWith(h + ":", StringComparison.Ordinal))
+                {
+                    lines[i] = h + ":REDACTED";
+                }
+            }
+        }
+
+        if (lines.Length > 2)
+        {
+            // The canonical query: name=value pairs joined by '&'.
+            lines[2] = string.Join('&', lines[2].Split('&').Select(p =>
+                SecretParameters.Any(n => p.StartsWith(n + "=", StringComparison.Ordinal)) ? p[..(p.IndexOf('=') + 1)] + "REDACTED" : p));
+        }
+
+        return string.Join('\n', lines);
+    }
+}
 
 /// <summary>
 /// The last requests of every front end, in memory only: a bounded ring (Gateway:RequestLogSize entries, the oldest
@@ -47,7 +91,10 @@ internal sealed class RequestLog(int capacity) : IRequestHook
             _ring[_next % _ring.Length] = new RequestEntry(
                 _next, context.ArrivedAt, context.FrontEnd, context.OperationName, context.Method, context.Account,
                 context.Bucket, context.Key, context.Status, context.ErrorCode, context.BytesIn, context.BytesOut,
-                context.Elapsed, context.RequestId);
+                context.Elapsed, context.RequestId)
+            {
+                Signature = context.RefusedSignature,
+            };
             _next++;
         }
     }

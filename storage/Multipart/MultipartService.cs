@@ -425,6 +425,14 @@ public sealed partial class MultipartService
         return new PartListing(upload, truncated ? parts[..maxParts] : parts, truncated);
     });
 
+    /// <summary>How many segments (files or inline rows) hold each stored part of the upload, by part number.</summary>
+    public IReadOnlyDictionary<int, int> PartSegmentCounts(string bucket, string key, string uploadId, string account) => _db.Read(db =>
+    {
+        Require(db, bucket, key, uploadId, account);
+        return (IReadOnlyDictionary<int, int>)UploadRows.PartsAfter(db, uploadId, 0, int.MaxValue)
+            .ToDictionary(p => p.PartNumber, p => UploadRows.PartSegments(db, uploadId, p.PartNumber).Count);
+    });
+
     public void Abort(string bucket, string key, string uploadId, string account) => Abort(bucket, key, uploadId, account, null);
 
     /// <summary>An abort; with <paramref name="due"/>, one a lifecycle rule (or the upload's own expiry) called for then, metered from then.</summary>
