@@ -47,7 +47,7 @@ internal static class Html
     {
         var sb = new StringBuilder();
         sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>").Append(E(title)).Append(" - S3 gateway</title><link rel=\"stylesheet\" href=\"").Append(ConsoleRoutes.Prefix).Append("/console.css\"></head><body>");
+            .Append("<title>").Append(E(title)).Append(" - S3 gateway</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"").Append(ConsoleRoutes.Prefix).Append("/console.css\"></head><body>");
         if (session is not null)
         {
             sb.Append("<header><nav>");
@@ -91,6 +91,8 @@ internal static class Html
         .cell b { font-size: .9rem; }
         .cell.gap { background: repeating-linear-gradient(45deg, #f6f7f9, #f6f7f9 6px, #e6e9ed 6px, #e6e9ed 12px); border-style: dashed; color: #6b7785; }
         .cell.small { border: 2px solid #c2410c; }
+        tr.signature td { white-space: normal; max-width: 0; }
+        tr.signature p { max-width: 60rem; }
         pre { background: #fff; border: 1px solid #e1e5ea; padding: .5rem; overflow-x: auto; font-size: .8rem; }
         .pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 1rem; }
         svg.chart { background: #fff; border: 1px solid #e1e5ea; width: 100%; max-width: 900px; height: auto; }
