@@ -12,6 +12,7 @@ return command switch
     "hashes" => HashBenchmark.Run(options),
     "load" => await LoadBenchmark.RunAsync(options),
     "startup" => await StartupBenchmark.RunAsync(options),
+    "console" => await ConsoleBenchmark.RunAsync(options),
     "all" => await RunAll(),
     "compare" => await Bench.Compare.CompareCommand.RunAsync(options),
     "null-server" => await Bench.Compare.NullServer.RunAsync(options),
@@ -38,6 +39,9 @@ static int Usage()
           startup [--kinds framework-dependent,ready-to-run,native-aot] [--rounds 10] [--idle 12]
                Publishes each build kind for linux-x64 and starts it again and again (alternating): ms from process
                start to its "listening on" line and to the first 200 from /_gateway/health, and RSS when idle.
+          console [--objects 10000] [--uploads 1000]
+               The web console's pages over a bucket of N objects and M incomplete uploads (one of 100 parts), fetched
+               by a signed-in client on loopback: median and worst ms of 30 fetches after 5 warm-ups.
           all  Everything above at the sizes the README reports.
           compare [--endpoints gateway,ceiling,name=URL[@pid]] [--rounds 3] [--workloads mp64x4,get,mp8x1,put4k,small]
                   [--gateway-args "--Gateway:X=Y ..."] [--access-key K --secret-key S] [--client dotnet|boto3 [--python P]] [--pretouch 12GiB]
