@@ -206,6 +206,14 @@ internal sealed partial class ConsoleEndpoint(GatewayServices services, ILogger<
                 return ConsoleAnswer.Page(AdvanceClock(await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false), session));
             case ConsolePage.Requests:
                 return ConsoleAnswer.Page(RequestsPage(http, session));
+            case ConsolePage.Faults:
+                return ConsoleAnswer.Page(FaultsPage(session, null));
+            case ConsolePage.AddFault:
+                return AddFault(await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false), session);
+            case ConsolePage.RemoveFault:
+                return RemoveFault(session, route.RuleId!);
+            case ConsolePage.ClearFaults:
+                return ClearFaults(session);
             case ConsolePage.NotFound:
                 return ConsoleAnswer.Page(Html.Page("Not found", session, "<p class=\"error\">No console page has this address.</p>"), 404);
             case ConsolePage.Style or ConsolePage.SignIn or ConsolePage.SignInSubmit:

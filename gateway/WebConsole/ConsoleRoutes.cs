@@ -24,18 +24,22 @@ internal enum ConsolePage
     Clock,
     AdvanceClock,
     Requests,
+    Faults,
+    AddFault,
+    RemoveFault,
+    ClearFaults,
     NotFound,
 }
 
 /// <summary>A console request: its page and the bucket or upload its path names (decoded).</summary>
-internal sealed record ConsoleRoute(ConsolePage Page, string? Bucket = null, string? UploadId = null)
+internal sealed record ConsoleRoute(ConsolePage Page, string? Bucket = null, string? UploadId = null, string? RuleId = null)
 {
     /// <summary>Served without a session: the sign-in form, its answer, and the style sheet.</summary>
     public bool Anonymous => Page is ConsolePage.SignIn or ConsolePage.SignInSubmit or ConsolePage.Style;
 
     /// <summary>A change: a POST that must carry the session's anti-forgery token.</summary>
     public bool Change => Page is ConsolePage.SignOut or ConsolePage.CreateBucket or ConsolePage.DeleteBucket or ConsolePage.DeleteObject
-        or ConsolePage.Upload or ConsolePage.AbortUploads or ConsolePage.AdvanceClock;
+        or ConsolePage.Upload or ConsolePage.AbortUploads or ConsolePage.AdvanceClock or ConsolePage.AddFault or ConsolePage.RemoveFault or ConsolePage.ClearFaults;
 
     /// <summary>A JSON call (answered 401 without a session, where a page redirects to the sign-in form).</summary>
     public bool Json => Page is ConsolePage.UsageSeries;
@@ -74,6 +78,10 @@ internal static class ConsoleRoutes
             ["clock"] when get => new(ConsolePage.Clock),
             ["clock", "advance"] when post => new(ConsolePage.AdvanceClock),
             ["requests"] when get => new(ConsolePage.Requests),
+            ["faults"] when get => new(ConsolePage.Faults),
+            ["faults"] when post => new(ConsolePage.AddFault),
+            ["faults", "clear"] when post => new(ConsolePage.ClearFaults),
+            ["faults", var id, "remove"] when post => new(ConsolePage.RemoveFault, RuleId: id),
             _ => new(ConsolePage.NotFound),
         };
     }

@@ -51,7 +51,7 @@ internal static class Html
         if (session is not null)
         {
             sb.Append("<header><nav>");
-            foreach (var (href, label) in new[] { ("buckets", "Buckets"), ("uploads", "Incomplete uploads"), ("usage", "Usage"), ("clock", "Clock"), ("requests", "Requests") })
+            foreach (var (href, label) in new[] { ("buckets", "Buckets"), ("uploads", "Incomplete uploads"), ("usage", "Usage"), ("clock", "Clock"), ("requests", "Requests"), ("faults", "Faults") })
             {
                 sb.Append("<a href=\"").Append(ConsoleRoutes.Prefix).Append('/').Append(href).Append('"')
                     .Append(href == current ? " aria-current=\"page\"" : "").Append('>').Append(label).Append("</a>");

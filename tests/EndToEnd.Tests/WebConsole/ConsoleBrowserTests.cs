@@ -142,6 +142,24 @@ public sealed class ConsoleBrowserTests
         Assert.That(await page.Locator("pre.string-to-sign").First.InnerTextAsync(), Does.StartWith("AWS4-HMAC-SHA256\n"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "requests.png") });
 
+        // A fault rule added with the form fires on the next matching request; the page counts it and lists it.
+        await page.ClickAsync("nav a:text('Faults')");
+        await page.FillAsync("#add-fault input[name=operation]", "GetObject");
+        await page.FillAsync("#add-fault input[name=bucket]", "photos");
+        await page.FillAsync("#add-fault input[name=times]", "1");
+        await page.SelectOptionAsync("#add-fault select[name=type]", "error");
+        await page.FillAsync("#add-fault input[name=status]", "503");
+        await page.FillAsync("#add-fault input[name=code]", "SlowDown");
+        await page.ClickAsync("#add-fault button[type=submit]");
+        var slow = Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectAsync("photos", "readme.txt"))!;
+        Assert.That((slow.StatusCode, slow.ErrorCode), Is.EqualTo((System.Net.HttpStatusCode.ServiceUnavailable, "SlowDown")));
+        await page.ReloadAsync();
+        Assert.That(await page.InnerTextAsync("#faults td.fired"), Is.EqualTo("1"));
+        Assert.That(await page.InnerTextAsync("#fault-history"), Does.Contain("GetObject").And.Contain("readme.txt"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "faults.png") });
+        await page.ClickAsync("#faults button:text('Remove')");
+        Assert.That(await page.Locator("#faults").CountAsync(), Is.EqualTo(0));
+
         // A narrow window still shows the pages (tables scroll inside their box).
         await page.SetViewportSizeAsync(420, 800);
         await page.GotoAsync(console + "/buckets");

@@ -10,10 +10,11 @@ namespace EndToEnd.Tests.WebConsole;
 public sealed class ConsoleSecurityTests
 {
     private static readonly string[] Pages =
-        ["/", "/buckets", "/buckets/b1", "/buckets/b1/object?key=k", "/buckets/b1/download?key=k", "/uploads", "/uploads/some-id", "/usage", "/clock", "/requests"];
+        ["/", "/buckets", "/buckets/b1", "/buckets/b1/object?key=k", "/buckets/b1/download?key=k", "/uploads", "/uploads/some-id", "/usage", "/clock", "/requests", "/faults"];
 
     private static readonly string[] Changes =
-        ["/sign-out", "/buckets", "/buckets/b1/delete", "/buckets/b1/delete-object", "/buckets/b1/upload", "/uploads/abort", "/clock/advance"];
+        ["/sign-out", "/buckets", "/buckets/b1/delete", "/buckets/b1/delete-object", "/buckets/b1/upload", "/uploads/abort", "/clock/advance", "/faults",
+            "/faults/clear", "/faults/f1/remove"];
 
     [Test]
     public async Task Every_page_redirects_to_sign_in_and_every_call_and_change_is_401_without_a_session()
@@ -112,6 +113,8 @@ public sealed class ConsoleSecurityTests
             Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await other.PostAsync("/clock/advance", ("csrf", other.AntiForgery!), ("amount", "1"), ("unit", "days"))).Response.StatusCode,
             Is.Not.EqualTo(HttpStatusCode.OK));
+        Assert.That((await other.GetAsync("/faults")).Response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "fault rules are an admin's");
+        Assert.That((await other.PostAsync("/faults", ("csrf", other.AntiForgery!), ("type", "reset"))).Response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         var uploads = await owner.ListMultipartUploadsAsync("private-data");
         Assert.That(uploads.MultipartUploads.Select(u => u.UploadId), Is.EqualTo(new[] { upload.UploadId }), "the other account aborted nothing");
         Assert.That((await owner.GetObjectMetadataAsync("private-data", "secret.txt")).ContentLength, Is.EqualTo(1));

@@ -30,10 +30,14 @@ internal sealed class ConsoleRoutesTests
     [TestCase("GET", "/clock", ConsolePage.Clock, null, null)]
     [TestCase("POST", "/clock/advance", ConsolePage.AdvanceClock, null, null)]
     [TestCase("GET", "/requests", ConsolePage.Requests, null, null)]
+    [TestCase("GET", "/faults", ConsolePage.Faults, null, null)]
+    [TestCase("POST", "/faults", ConsolePage.AddFault, null, null)]
+    [TestCase("POST", "/faults/clear", ConsolePage.ClearFaults, null, null)]
     [TestCase("DELETE", "/buckets/b", ConsolePage.NotFound, null, null)]
     [TestCase("GET", "/nothing/here", ConsolePage.NotFound, null, null)]
     public void Routes(string method, string path, ConsolePage page, string? bucket, string? upload)
     {
+        Assert.That(ConsoleRoutes.Match("POST", "/faults/f%201/remove"), Is.EqualTo(new ConsoleRoute(ConsolePage.RemoveFault, RuleId: "f 1")));
         var r = ConsoleRoutes.Match(method, path);
         Assert.That((r.Page, r.Bucket, r.UploadId), Is.EqualTo((page, bucket, upload)));
     }
@@ -43,7 +47,8 @@ internal sealed class ConsoleRoutesTests
     {
         var anonymous = Enum.GetValues<ConsolePage>().Where(p => new ConsoleRoute(p).Anonymous);
         Assert.That(anonymous, Is.EquivalentTo(new[] { ConsolePage.Style, ConsolePage.SignIn, ConsolePage.SignInSubmit }));
-        var posts = new[] { "/sign-out", "/buckets", "/buckets/b/delete", "/buckets/b/delete-object", "/buckets/b/upload", "/uploads/abort", "/clock/advance" }
+        var posts = new[] { "/sign-out", "/buckets", "/buckets/b/delete", "/buckets/b/delete-object", "/buckets/b/upload", "/uploads/abort", "/clock/advance", "/faults",
+                "/faults/clear", "/faults/f1/remove" }
             .Select(p => ConsoleRoutes.Match("POST", p));
         Assert.That(posts.All(r => r.Change), Is.True, "every POST but the sign-in form's carries the anti-forgery token");
         Assert.That(ConsoleRoutes.Match("POST", "/sign-in").Change, Is.False);
