@@ -199,6 +199,9 @@ internal sealed class ConsoleOptions
 
     /// <summary>How long a console session lasts, in real time.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>A browser upload larger than this is stored as a multipart upload of parts this size (at least MinPartSize).</summary>
+    public long UploadPartSize { get; set; } = 64L * 1024 * 1024;
 }
 
 /// <summary>

@@ -290,11 +290,129 @@ internal sealed partial class ConsoleEndpoint
             var key = prefix + Path.GetFileName(fileName);
             Handlers.ObjectHeaders.CheckKey(key);
             var attributes = new Dictionary<string, string> { ["content-type"] = section.ContentType ?? "application/octet-stream" };
-            await services.Storage.Objects.PutAsync(new PutObjectCommand(bucket.Name, key, bucket.Owner, attributes, WriteConditions.None, BodyChecks.None),
-                section.Body, http.RequestAborted).ConfigureAwait(false);
+            var partSize = Math.Max(Options.Console.UploadPartSize, Options.MinPartSize);
+            if (http.Request.ContentLength > partSize)
+            {
+                await UploadInPartsAsync(bucket, key, attributes, section.Body, partSize, http.RequestAborted).ConfigureAwait(false);
+            }
+            else
+            {
+                await services.Storage.Objects.PutAsync(new PutObjectCommand(bucket.Name, key, bucket.Owner, attributes, WriteConditions.None, BodyChecks.None),
+                    section.Body, http.RequestAborted).ConfigureAwait(false);
+            }
+
             return ConsoleAnswer.Redirect($"/buckets/{Q(bucket.Name)}?prefix={Q(prefix)}");
         }
 
         throw new S3Exception(S3ErrorCode.InvalidArgument, "The form carried no file.");
+    }
+
+    /// <summary>
+    /// A large browser upload as a multipart upload: the file's bytes cut into parts of <paramref name="partSize"/> as
+    /// they arrive (each part streamed into the engine, nothing buffered), completed at the end, aborted on any failure.
+    /// </summary>
+    private async Task UploadInPartsAsync(BucketInfo bucket, string key, Dictionary<string, string> attributes, Stream body, long partSize, CancellationToken ct)
+    {
+        var multipart = services.Storage.Multipart;
+        var upload = multipart.Create(bucket.Name, key, bucket.Owner, attributes);
+        try
+        {
+            var source = new Lookahead(body);
+            var parts = new List<Storage.Multipart.CompletePart>();
+            for (var n = 1; await source.HasMoreAsync(ct).ConfigureAwait(false); n++)
+            {
+                var part = await multipart.UploadPartAsync(new Storage.Multipart.UploadPartCommand(bucket.Name, key, upload.UploadId, n, bucket.Owner, BodyChecks.None),
+                    new Window(source, partSize), ct).ConfigureAwait(false);
+                parts.Add(new Storage.Multipart.CompletePart(n, part.Part.ETag));
+            }
+
+            multipart.Complete(new Storage.Multipart.CompleteCommand(bucket.Name, key, upload.UploadId, bucket.Owner, parts, WriteConditions.None));
+        }
+        catch
+        {
+            multipart.Abort(bucket.Name, key, upload.UploadId, bucket.Owner);
+            throw;
+        }
+    }
+
+    /// <summary>A stream that can say whether another byte follows before any is consumed (so no empty part is made).</summary>
+    private sealed class Lookahead(Stream inner) : Storage.Streams.ReadOnlyStream
+    {
+        private readonly byte[] _one = new byte[1];
+        private bool _held;
+
+        public async ValueTask<bool> HasMoreAsync(CancellationToken ct)
+        {
+            if (!_held)
+            {
+                _held = await inner.ReadAsync(_one, ct).ConfigureAwait(false) == 1;
+            }
+
+            return _held;
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (buffer.Length == 0)
+            {
+                return 0;
+            }
+
+            if (_held)
+            {
+                buffer[0] = _one[0];
+                _held = false;
+                return 1;
+            }
+
+            return inner.Read(buffer);
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (buffer.Length == 0)
+            {
+                return 0;
+            }
+
+            if (_held)
+            {
+                buffer.Span[0] = _one[0];
+                _held = false;
+                return 1;
+            }
+
+            return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The next <c>limit</c> bytes of a stream, and no more.</summary>
+    private sealed class Window(Stream inner, long limit) : Storage.Streams.ReadOnlyStream
+    {
+        private long _left = limit;
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_left == 0 || buffer.Length == 0)
+            {
+                return 0;
+            }
+
+            var n = inner.Read(buffer[..(int)Math.Min(buffer.Length, _left)]);
+            _left -= n;
+            return n;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_left == 0 || buffer.Length == 0)
+            {
+                return 0;
+            }
+
+            var n = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _left)], cancellationToken).ConfigureAwait(false);
+            _left -= n;
+            return n;
+        }
     }
 }

@@ -172,4 +172,29 @@ public sealed class ConsoleBrowserTests
         await page.GotoAsync(console + "/buckets");
         Assert.That(page.Url, Does.EndWith("/_gateway/console/sign-in"));
     }
+
+    [Test]
+    public async Task A_large_file_from_the_browser_is_stored_as_a_multipart_upload_byte_for_byte()
+    {
+        await using var gw = await GatewayInstance.StartAsync(o => o.Console.UploadPartSize = 5L * 1024 * 1024);
+        using var s3 = gw.Client();
+        await s3.PutBucketAsync("big");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(gw.Endpoint + "/_gateway/console/sign-in");
+        await page.FillAsync("input[name=accessKey]", GatewayInstance.AccessKey);
+        await page.FillAsync("input[name=secretKey]", GatewayInstance.SecretKey);
+        await page.ClickAsync("button[type=submit]");
+        await page.GotoAsync(gw.Endpoint + "/_gateway/console/buckets/big");
+        var data = ObjectTests.RandomBytes((12 * 1024 * 1024) + 12345, 21);
+        await page.SetInputFilesAsync("input[type=file]", new FilePayload { Name = "disk.img", MimeType = "application/octet-stream", Buffer = data });
+        await page.ClickAsync("button:text('Upload')");
+        Assert.That(await page.Locator("tr[data-key='disk.img']").CountAsync(), Is.EqualTo(1));
+        var attributes = await s3.GetObjectAttributesAsync(new GetObjectAttributesRequest { BucketName = "big", Key = "disk.img", ObjectAttributes = [ObjectAttributes.ObjectParts] });
+        Assert.That(attributes.ObjectParts.TotalPartsCount, Is.EqualTo(3), "5 MiB, 5 MiB and the rest");
+        using var get = await s3.GetObjectAsync("big", "disk.img");
+        Assert.That(await ObjectTests.ReadAll(get), Is.EqualTo(data));
+        Assert.That((await s3.ListMultipartUploadsAsync("big")).MultipartUploads ?? [], Is.Empty);
+    }
 }
