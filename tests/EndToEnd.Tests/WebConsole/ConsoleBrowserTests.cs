@@ -44,7 +44,11 @@ public sealed class ConsoleBrowserTests
         {
             await s3.UploadPartAsync(new UploadPartRequest
             {
-                BucketName = "photos", Key = "videos/holiday.mp4", UploadId = upload.UploadId, PartNumber = n, InputStream = new MemoryStream(ObjectTests.RandomBytes(n == 4 ? 4096 : 1024 * 1024, n)),
+                BucketName = "photos",
+                Key = "videos/holiday.mp4",
+                UploadId = upload.UploadId,
+                PartNumber = n,
+                InputStream = new MemoryStream(ObjectTests.RandomBytes(n == 4 ? 4096 : 1024 * 1024, n)),
             });
         }
 
