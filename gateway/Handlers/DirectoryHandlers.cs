@@ -65,27 +65,9 @@ internal static class DirectoryHandlers
                 .With("ArgumentName", "max-directory-buckets").With("ArgumentValue", m);
         }
 
-        string? after = null;
-        if (r.Query.Get("continuation-token") is { } token)
-        {
-            after = Tokens.Decode(token) ?? throw new S3Exception(S3ErrorCode.InvalidArgument, "The continuation token provided is incorrect")
-                .With("ArgumentName", "continuation-token");
-        }
-
-        var (buckets, truncated) = max == 0 ? ([], false) : r.Storage.Buckets.List(r.Account, null, after, max, BucketKind.Directory);
-        var xml = new XmlBuilder().Root("ListAllMyDirectoryBucketsResult").Open("Buckets");
-        foreach (var b in buckets)
-        {
-            xml.Open("Bucket").Element("Name", b.Name).Element("CreationDate", Wire.Timestamp(b.Created))
-                .Element("BucketRegion", r.Options.Region).Close("Bucket");
-        }
-
-        xml.Close("Buckets");
-        if (truncated)
-        {
-            xml.Element("ContinuationToken", Tokens.Encode(buckets[^1].Name));
-        }
-
+        var (buckets, truncated) = max == 0 ? ([], false) : r.Storage.Buckets.List(r.Account, null, ServiceHandlers.After(r), max, BucketKind.Directory);
+        var xml = new XmlBuilder().Root("ListAllMyDirectoryBucketsResult");
+        ServiceHandlers.Buckets(xml, r, buckets, truncated);
         return S3Response.Xml(xml.Close("ListAllMyDirectoryBucketsResult").ToString());
     }
 

@@ -6,7 +6,7 @@ using Gateway.Xml;
 
 namespace Gateway.Handlers;
 
-/// <summary>Operations on the service: ListBuckets.</summary>
+/// <summary>Operations on the service: ListBuckets (and what ListDirectoryBuckets shares with it).</summary>
 internal static class ServiceHandlers
 {
     public static S3Response ListBuckets(S3Request r)
@@ -19,15 +19,24 @@ internal static class ServiceHandlers
         }
 
         var prefix = r.Query.Get("prefix");
-        string? after = null;
-        if (r.Query.Get("continuation-token") is { } token)
-        {
-            after = Tokens.Decode(token) ?? throw new S3Exception(S3ErrorCode.InvalidArgument, "The continuation token provided is incorrect")
-                .With("ArgumentName", "continuation-token");
-        }
+        var (buckets, truncated) = r.Storage.Buckets.List(r.Account, prefix, After(r), max);
+        var xml = new XmlBuilder().Root("ListAllMyBucketsResult").Owner(r.Services.Accounts, r.Account);
+        Buckets(xml, r, buckets, truncated);
+        xml.Element("Prefix", prefix);
+        return S3Response.Xml(xml.Close("ListAllMyBucketsResult").ToString());
+    }
 
-        var (buckets, truncated) = r.Storage.Buckets.List(r.Account, prefix, after, max);
-        var xml = new XmlBuilder().Root("ListAllMyBucketsResult").Owner(r.Services.Accounts, r.Account).Open("Buckets");
+    /// <summary>The bucket name a listing continues after (its continuation-token), or null to start from the first.</summary>
+    internal static string? After(S3Request r) =>
+        r.Query.Get("continuation-token") is { } token
+            ? Tokens.Decode(token) ?? throw new S3Exception(S3ErrorCode.InvalidArgument, "The continuation token provided is incorrect")
+                .With("ArgumentName", "continuation-token")
+            : null;
+
+    /// <summary>A page of buckets as ListBuckets and ListDirectoryBuckets write them, with the token of the next page.</summary>
+    internal static void Buckets(XmlBuilder xml, S3Request r, IReadOnlyList<Storage.Objects.BucketInfo> buckets, bool truncated)
+    {
+        xml.Open("Buckets");
         foreach (var b in buckets)
         {
             xml.Open("Bucket").Element("Name", b.Name).Element("CreationDate", Wire.Timestamp(b.Created))
@@ -39,8 +48,5 @@ internal static class ServiceHandlers
         {
             xml.Element("ContinuationToken", Tokens.Encode(buckets[^1].Name));
         }
-
-        xml.Element("Prefix", prefix);
-        return S3Response.Xml(xml.Close("ListAllMyBucketsResult").ToString());
     }
 }

@@ -96,31 +96,14 @@ internal sealed class DirectoryStorageTests
     }
 
     /// <summary>
-    /// The CRC of <paramref name="data"/> bit by bit from its reflected polynomial (the textbook definition, nothing of
-    /// storage's own code), as S3 writes it: big-endian, base64.
+    /// The CRC of <paramref name="data"/> bit by bit from its reflected polynomial (CrcTests' textbook reference,
+    /// nothing of storage's own code), as S3 writes it: big-endian, base64.
     /// </summary>
     private static string BitwiseCrc(ChecksumAlgorithm algorithm, byte[] data)
     {
-        var (poly, width) = algorithm switch
-        {
-            ChecksumAlgorithm.Crc32 => (0xEDB88320UL, 32),
-            ChecksumAlgorithm.Crc32C => (0x82F63B78UL, 32),
-            ChecksumAlgorithm.Crc64Nvme => (0x9A6C9329AC4BC9B5UL, 64),
-            _ => throw new ArgumentOutOfRangeException(nameof(algorithm)),
-        };
-        var mask = width == 64 ? ulong.MaxValue : (1UL << width) - 1;
-        var crc = mask;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var i = 0; i < 8; i++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ poly : crc >> 1;
-            }
-        }
-
-        crc ^= mask;
-        var bytes = BitConverter.GetBytes(crc).Take(width / 8).Reverse().ToArray();
+        var name = ChecksumAlgorithms.Of(algorithm).Name;
+        var reference = Checksums.CrcTests.Cases.Single(c => c.Name == name);
+        var bytes = BitConverter.GetBytes(reference.Bitwise(data)).Take(reference.Width / 8).Reverse().ToArray();
         return Convert.ToBase64String(bytes);
     }
 
