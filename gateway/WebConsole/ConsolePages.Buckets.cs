@@ -188,6 +188,7 @@ internal sealed partial class ConsoleEndpoint
         Row("Checksum", o.Checksum is { } c ? $"{ChecksumNames.WireName(c.Algorithm)} {c.Value} ({ChecksumNames.TypeName(c.Type)})" : "none");
         Row("Parts", o.PartsCount == 0 ? "written whole" : N(o.PartsCount));
         Row("Appends", N(o.Appends));
+        Row("Segments", N(services.Storage.Objects.SegmentCount(o.Id)));
         Row("Owner (ACL)", o.Owner);
         Row("Encryption at rest", SseDocument.FromJson(o.Encryption)?.Mode.ToString() ?? "none");
         foreach (var (name, value) in o.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))

@@ -387,6 +387,9 @@ public sealed partial class ObjectService
 
     /// <summary>The parts a multipart object was completed from (empty for objects written whole).</summary>
     public IReadOnlyList<ObjectPart> Parts(long objectId) => _db.Read(db => ObjectRows.Parts(db, objectId));
+
+    /// <summary>How many segment ranges (files or inline rows) hold the object row <paramref name="objectId"/>'s bytes.</summary>
+    public long SegmentCount(long objectId) => _db.Read(db => ObjectRows.SegmentCount(db, objectId));
 }
 
 /// <summary>
