@@ -11,10 +11,12 @@ internal sealed partial class ConsoleEndpoint
 {
     private const int RequestsPerPage = 200;
 
+    /// <summary>The buckets a usage page or call shows: the session's (an admin's: every account's, or ?account='s), and only ?bucket= when given.</summary>
     private Func<BucketSample, bool> Visible(HttpContext http, ConsoleSession session)
     {
         var account = Scope(http, session);
-        return b => account is null || b.Account == account;
+        var bucket = Query(http, "bucket");
+        return b => (account is null || b.Account == account) && (bucket is null || b.Bucket == bucket);
     }
 
     private string UsagePage(HttpContext http, ConsoleSession session)
@@ -22,14 +24,19 @@ internal sealed partial class ConsoleEndpoint
         services.UsageHistory.Record(services);
         var samples = services.UsageHistory.Samples(Visible(http, session));
         var latest = samples[^1];
+        var bucket = Query(http, "bucket");
         var sb = new StringBuilder(AccountFilter(http, session, "usage"));
+        if (bucket is not null)
+        {
+            sb.Append("<p>Charts of bucket <b>").Append(E(bucket)).Append("</b> only. <a href=\"").Append(ConsoleRoutes.Prefix).Append("/usage\">Every bucket</a></p>");
+        }
         sb.Append("<p class=\"note\">As of ").Append(Time(latest.At)).Append(" on the gateway's clock (").Append(E(Options.Clock))
             .Append("). Requests and cost are the month's so far; stored bytes are now. Example prices (Gateway:Billing).</p>");
         sb.Append("<div class=\"scroll\"><table id=\"usage\"><thead><tr><th>Bucket</th><th>Type</th><th>Account</th><th class=\"n\">Stored</th><th class=\"n\">Noncurrent</th>")
             .Append("<th class=\"n\">Incomplete</th><th class=\"n\">Requests</th><th class=\"n\">Estimated cost</th></tr></thead><tbody>");
         foreach (var b in latest.Buckets)
         {
-            sb.Append("<tr><td>").Append(E(b.Bucket)).Append("</td><td>").Append(E(b.Type)).Append("</td><td>").Append(E(b.Account)).Append("</td><td class=\"n\">")
+            sb.Append("<tr><td><a href=\"").Append(ConsoleRoutes.Prefix).Append("/usage?bucket=").Append(Q(b.Bucket)).Append("\">").Append(E(b.Bucket)).Append("</a></td><td>").Append(E(b.Type)).Append("</td><td>").Append(E(b.Account)).Append("</td><td class=\"n\">")
                 .Append(Bytes(b.StoredBytes)).Append("</td><td class=\"n\">").Append(Bytes(b.NoncurrentBytes)).Append("</td><td class=\"n\">").Append(Bytes(b.IncompleteBytes))
                 .Append("</td><td class=\"n\">").Append(N(b.Requests)).Append("</td><td class=\"n\">").Append(Cost(b.Cost)).Append("</td></tr>");
         }

@@ -136,6 +136,10 @@ public sealed class ConsoleBrowserTests
         Assert.That(after.Length, Is.GreaterThan(before.Length));
         Assert.That(after[^1], Is.GreaterThan(before[^1] * 1.5), "ten days of 20 MiB stored and 8 MiB incomplete cost more than the requests before them");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "usage.png"), FullPage = true });
+        await page.ClickAsync("#usage a:text('photos')");
+        Assert.That(page.Url, Does.EndWith("/usage?bucket=photos"));
+        Assert.That(ChartValues((await page.GetAttributeAsync("#cost-chart", "data-values"))!)[^1], Is.EqualTo(after[^1]).Within(1e-12),
+            "one bucket's chart: photos is the only bucket, so its cost is the total");
 
         // The refused request, with the canonical request the gateway computed.
         await page.GotoAsync(console + "/requests?errors=1");
