@@ -435,4 +435,17 @@ public sealed class RequestLogEntry
     public long BytesOut { get; set; }
     public double DurationMs { get; set; }
     public string RequestId { get; set; } = "";
+
+    /// <summary>A request refused as SignatureDoesNotMatch: what the gateway signed (secret values REDACTED).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RefusedSignatureDocument? RefusedSignature { get; set; }
+}
+
+/// <summary>The canonical request and string to sign the gateway computed for a signature that did not match.</summary>
+public sealed class RefusedSignatureDocument
+{
+    public string AccessKeyId { get; set; } = "";
+    public string SignedHeaders { get; set; } = "";
+    public string CanonicalRequest { get; set; } = "";
+    public string StringToSign { get; set; } = "";
 }

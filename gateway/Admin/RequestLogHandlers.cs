@@ -85,6 +85,9 @@ internal static class RequestLogHandlers
         BytesOut = e.BytesOut,
         DurationMs = Math.Round(e.Duration.TotalMilliseconds, 3),
         RequestId = e.RequestId,
+        RefusedSignature = e.Signature is { } sig
+            ? new RefusedSignatureDocument { AccessKeyId = sig.AccessKeyId, SignedHeaders = sig.SignedHeaders, CanonicalRequest = sig.CanonicalRequest, StringToSign = sig.StringToSign }
+            : null,
     };
 
     private static int? Number(AdminRequest r, string name) => r.Query.Get(name) is not { Length: > 0 } v ? null

@@ -180,7 +180,8 @@ internal sealed partial class ConsoleEndpoint
         var operation = Query(http, "operation");
         var me = session.Account;
         var entries = services.Requests.Latest(RequestsPerPage, e =>
-            (admin || e.Account == me || e.Signature?.AccessKeyId == me)
+            // A refused signature proves no account: only an admin sees it (as GET /_gateway/requests answers).
+            (admin || e.Account == me)
             && (!errorsOnly || e.Status >= 400)
             && (bucket is null || e.Bucket == bucket)
             && (operation is null || string.Equals(e.Operation, operation, StringComparison.OrdinalIgnoreCase)));

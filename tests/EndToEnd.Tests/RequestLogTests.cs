@@ -74,6 +74,11 @@ public sealed class RequestLogTests
         var all = await Page(gw, "--front-end", "s3", "--status", "403");
         Assert.That(all.Requests.Select(e => (e.Operation, e.ErrorCode, e.Account)), Is.EqualTo(new[] { ("ListBuckets", (string?)"SignatureDoesNotMatch", (string?)null) }),
             "a refused signature proves no account: only an admin sees it");
+        var why = all.Requests[0].RefusedSignature!;
+        Assert.That((why.AccessKeyId, why.SignedHeaders), Is.EqualTo((GatewayInstance.OtherAccessKey, why.SignedHeaders)));
+        Assert.That(why.SignedHeaders, Does.StartWith("host;"));
+        Assert.That(why.CanonicalRequest, Does.StartWith("GET\n/\n"));
+        Assert.That(why.StringToSign, Does.StartWith("AWS4-HMAC-SHA256\n"));
     }
 
     [Test]
