@@ -379,9 +379,16 @@ public sealed class DirectoryBucketTests
             Interlocked.Increment(ref acknowledged);
         }, () => Volatile.Read(ref acknowledged) >= 200, Writers, c => c.DisableS3ExpressSessionAuth = true);
 
+        // Killed between promoting an append's segment file and committing its row, the file is garbage no row
+        // references (the start-up sweep removes it); nothing a row references may be missing.
         var check = Storage.StorageEngine.CheckFolder(dir);
-        Assert.That(check.IsConsistent, Is.True, "meter equals recount; stored segments are exactly the referenced ones");
+        Assert.That((check.Database, check.MeterMismatches, check.MissingSegments, check.DoubleStoredSegments),
+            Is.EqualTo((new[] { "ok" }, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>())), "meter equals recount; no referenced segment lost");
+        TestContext.Out.WriteLine($"segment files no row references after the kill: {check.OrphanSegments.Count}");
         await using var again = await GatewayInstance.StartAsync(dataDir: dir);
+        await again.StopAsync();
+        Assert.That(Storage.StorageEngine.CheckFolder(dir).IsConsistent, Is.True, "after the start-up sweep the stored segments are exactly the referenced ones");
+        await again.RestartAsync();
         using var client = again.Client(configure: c => c.DisableS3ExpressSessionAuth = true);
         var listed = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "crash--use1-az4--x-s3" });
         for (var w = 0; w < Writers; w++)
