@@ -318,6 +318,23 @@ public sealed class DirectoryBucketTests
             Assert.That(get.StorageClass?.Value, Is.EqualTo("EXPRESS_ONEZONE"));
         }
 
+        // Append, at the object's size and (refused from the headers, before the body) at another offset; the refused
+        // request leaves the connection fit for the next one.
+        var grown = await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "dir/k", ContentBody = " world", WriteOffsetBytes = 5 });
+        Assert.That(grown.Size, Is.EqualTo(11));
+        var stale = Assert.ThrowsAsync<InvalidWriteOffsetException>(() => s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "dir/k", ContentBody = "!", WriteOffsetBytes = 5 }))!;
+        Assert.That(((int)stale.StatusCode, stale.ErrorCode), Is.EqualTo((400, "InvalidWriteOffset")), "the SDK knows the code: its own exception type");
+        await s3.RenameObjectAsync(new RenameObjectRequest { BucketName = bucket, Key = "dir/renamed", RenameSource = "dir/k" });
+        using (var renamed = await s3.GetObjectAsync(bucket, "dir/renamed"))
+        {
+            Assert.That(await new StreamReader(renamed.ResponseStream).ReadToEndAsync(), Is.EqualTo("hello world"), "nothing of the refused append");
+        }
+
+        var wrongSize = Assert.ThrowsAsync<AmazonS3Exception>(() => s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "dir/renamed", IfMatchSize = 5 }))!;
+        Assert.That(((int)wrongSize.StatusCode, wrongSize.ErrorCode), Is.EqualTo((412, "PreconditionFailed")));
+        await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = "dir/renamed", IfMatchSize = 11 });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "dir/k", ContentBody = "hello" });
+
         var listed = await s3.ListDirectoryBucketsAsync(new ListDirectoryBucketsRequest());
         Assert.That(listed.Buckets.Select(b => b.BucketName), Is.EqualTo(new[] { bucket }));
         var objects = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = "dir/", Delimiter = "/" });
